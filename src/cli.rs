@@ -1,0 +1,148 @@
+//! Command-line surface (clap derive types only). `config` turns these into a validated
+//! `Config`; nothing after that imports clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiwfe",
+    version,
+    about = "Finds out why an AI Workflow Engine stack is slow or broken, and fixes it safely",
+    after_help = "Exit codes: 0 healthy, 1 a finding at or above --fail-on, 2 could not run as asked."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]
+    #[arg(long, global = true, value_name = "FILE", env = "AIWFE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Output format on stdout
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity [default: error]
+    #[arg(long, global = true, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Leave out findings with this code (repeatable; `redis.*` matches a prefix)
+    #[arg(long, global = true, value_name = "CODE")]
+    pub ignore: Vec<String>,
+
+    /// Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// No colours (also when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Print nothing on stdout; only the exit code (and --report) tell the result
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Yaml,
+    Junit,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    /// Never fail the gate: exit 0 whatever is found
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every probe in parallel and report what is wrong and how to fix it
+    Doctor(DoctorArgs),
+    /// Run one probe
+    #[command(subcommand)]
+    Probe(ProbeCommand),
+    /// Print a shell completion script, or write all of them with --dir
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Redis to check, e.g. redis://:PASSWORD@redis:6379/0
+    #[arg(long, value_name = "URL", env = "AIWFE_REDIS_URL", hide_env_values = true)]
+    pub redis: Option<String>,
+    /// PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe
+    #[arg(long, value_name = "URL", env = "AIWFE_POSTGRES_URL", hide_env_values = true)]
+    pub postgres: Option<String>,
+    /// Run only these probes (comma-separated: redis,postgres)
+    #[arg(long, value_delimiter = ',', value_name = "PROBES")]
+    pub only: Vec<String>,
+    /// Skip these probes (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "PROBES")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProbeCommand {
+    /// Connect, authenticate, measure PING latency and client load
+    Redis(RedisProbeArgs),
+    /// Connect, authenticate, summarise pg_stat_activity and connection headroom
+    Postgres(PostgresProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedisProbeArgs {
+    /// redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://... [default: from config, else redis://127.0.0.1:6379]
+    #[arg(value_name = "URL", env = "AIWFE_REDIS_URL", hide_env_values = true)]
+    pub url: Option<String>,
+    /// Number of PINGs for the latency figures
+    #[arg(long, value_name = "N")]
+    pub pings: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PostgresProbeArgs {
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require] [default: from config, else PG* variables, else localhost]
+    #[arg(value_name = "URL", env = "AIWFE_POSTGRES_URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to print the script for
+    #[arg(value_enum, required_unless_present = "dir")]
+    pub shell: Option<Shell>,
+    /// Write the scripts for every shell into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}

@@ -1,0 +1,60 @@
+//! The errors a user sees when `aiwfe` cannot run as asked (exit code 2).
+//!
+//! An unreachable or misbehaving service is never an `Error`: it is a finding in the report.
+//! Messages are lowercase, name things in backticks, never contain a secret, and `hint()`
+//! says what to do next.
+
+use std::path::PathBuf;
+
+/// Everything that stops `aiwfe` from doing what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read config file `{path}`: {reason}")]
+    ConfigRead { path: PathBuf, reason: String },
+
+    #[error("invalid config file `{path}`: {message}")]
+    ConfigParse { path: PathBuf, message: String },
+
+    #[error("invalid value for `{field}`: {reason}")]
+    Invalid { field: String, reason: String },
+
+    #[error("cannot read `{what}` from `{path}`: {reason}")]
+    SecretFile { what: String, path: PathBuf, reason: String },
+
+    #[error("environment variable `{var}` named by `{field}` is not set")]
+    MissingEnv { field: String, var: String },
+
+    #[error("cannot write `{path}`: {reason}")]
+    Write { path: PathBuf, reason: String },
+
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// The process exit code for this error: always 2, "could not run as asked".
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::ConfigRead { .. } => Some("check the path given to --config, or run without it to use defaults".into()),
+            Error::ConfigParse { .. } => Some("see README.md, section `aiwfe.yaml`, for the accepted keys and their types".into()),
+            Error::Invalid { field, .. } if field.contains("redis") => {
+                Some("a Redis URL looks like redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://... for TLS".into())
+            }
+            Error::Invalid { field, .. } if field.contains("postgres") => {
+                Some("a PostgreSQL URL looks like postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require]".into())
+            }
+            Error::Invalid { .. } => None,
+            Error::SecretFile { .. } => Some("check that the file exists and is readable".into()),
+            Error::MissingEnv { var, .. } => Some(format!("export `{var}` or remove the setting")),
+            Error::Write { .. } => Some("check that the directory exists and is writable".into()),
+            Error::Runtime(_) => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

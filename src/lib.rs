@@ -1,0 +1,154 @@
+//! aiwfe: finds out why an AI Workflow Engine stack (WebSocket gateway, Redis, PostgreSQL,
+//! Kubernetes) is slow or broken.
+//!
+//! # Layout
+//! - `cli`: clap types, nothing else.
+//! - `config`: flags + env + `aiwfe.yaml` → validated `Config`.
+//! - `error`: the errors that stop a run (exit code 2), each with a hint.
+//! - `redact`: keeps secrets out of every output (masking, fingerprints).
+//! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
+//!   (`probe::redis`, `probe::postgres`).
+//! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
+//!   junit, sarif, markdown).
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod probe;
+pub mod redact;
+pub mod report;
+
+use clap::CommandFactory;
+use config::{Action, Config, ProbeKind};
+use error::Error;
+use probe::Probe;
+use std::io::{IsTerminal, Write};
+
+/// Runs one invocation and returns the process exit code.
+pub fn run(cli: cli::Cli) -> u8 {
+    let is_tty = std::io::stdout().is_terminal();
+    let verbose = cli.global.verbose;
+    init_tracing(verbose);
+    match config::load(cli, &config::ProcessEnv, is_tty).and_then(execute) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(h) = e.hint() {
+                eprintln!("hint: {h}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "aiwfe=info",
+        2 => "aiwfe=debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn execute(cfg: Config) -> Result<u8, Error> {
+    match &cfg.action {
+        Action::Completions { shell, dir } => completions(*shell, dir.as_deref()),
+        Action::Probes(kinds) => {
+            let probes: Vec<Box<dyn Probe>> = kinds
+                .iter()
+                .map(|k| -> Box<dyn Probe> {
+                    match k {
+                        ProbeKind::Redis => Box::new(probe::redis::RedisProbe { target: cfg.redis.clone() }),
+                        ProbeKind::Postgres => Box::new(probe::postgres::PostgresProbe {
+                            target: cfg.postgres.clone(),
+                        }),
+                    }
+                })
+                .collect();
+            let progress = cfg.output == report::Format::Table && !cfg.quiet && std::io::stderr().is_terminal();
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Runtime(e.to_string()))?;
+            let observations = runtime.block_on(probe::run_all(probes, cfg.timeout, progress));
+            // Probes may leave connection tasks behind; do not wait for them.
+            runtime.shutdown_background();
+            let report = report::Report::new(observations, &cfg.ignore);
+            emit(&cfg, &report)?;
+            Ok(report.exit_code(cfg.fail_on))
+        }
+    }
+}
+
+/// Writes the report to stdout (unless `-q`) and to `--report FILE`, scrubbing every
+/// known secret as a last line of defence.
+fn emit(cfg: &Config, report: &report::Report) -> Result<(), Error> {
+    // Short secrets would also match ordinary words; those are scrubbed at the source.
+    let secrets: Vec<String> = cfg.secrets().into_iter().filter(|s| s.len() >= 8).collect();
+    let render = |format| -> Vec<u8> {
+        let mut buf = Vec::new();
+        let _ = report::render(report, format, cfg.style, cfg.fail_on, &mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        redact::scrub(&text, &secrets).into_bytes()
+    };
+    if let Some((path, format)) = &cfg.report_file {
+        std::fs::write(path, render(*format)).map_err(|e| Error::Write {
+            path: path.clone(),
+            reason: e.to_string().to_lowercase(),
+        })?;
+    }
+    if !cfg.quiet {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`aiwfe doctor | head`) is not an error worth reporting.
+        let _ = out.write_all(&render(cfg.output)).and_then(|_| out.flush());
+    }
+    Ok(())
+}
+
+fn completions(shell: Option<cli::Shell>, dir: Option<&std::path::Path>) -> Result<u8, Error> {
+    use clap_complete::Shell as S;
+    let mut cmd = cli::Cli::command();
+    let to_clap = |s: cli::Shell| match s {
+        cli::Shell::Bash => S::Bash,
+        cli::Shell::Zsh => S::Zsh,
+        cli::Shell::Fish => S::Fish,
+        cli::Shell::Powershell => S::PowerShell,
+        cli::Shell::Elvish => S::Elvish,
+    };
+    match (shell, dir) {
+        (Some(s), None) => {
+            clap_complete::generate(to_clap(s), &mut cmd, "aiwfe", &mut std::io::stdout());
+        }
+        (shell, Some(dir)) => {
+            let shells = match shell {
+                Some(s) => vec![s],
+                None => vec![
+                    cli::Shell::Bash,
+                    cli::Shell::Zsh,
+                    cli::Shell::Fish,
+                    cli::Shell::Powershell,
+                    cli::Shell::Elvish,
+                ],
+            };
+            std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+                path: dir.to_path_buf(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+            for s in shells {
+                clap_complete::generate_to(to_clap(s), &mut cmd, "aiwfe", dir).map_err(|e| Error::Write {
+                    path: dir.to_path_buf(),
+                    reason: e.to_string().to_lowercase(),
+                })?;
+            }
+        }
+        (None, None) => unreachable!("clap requires a shell or --dir"),
+    }
+    Ok(0)
+}

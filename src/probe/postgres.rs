@@ -1,0 +1,514 @@
+//! PostgreSQL probe: connect (TLS via rustls when asked), then summarise `pg_stat_activity`
+//! the way the incident report did, against `max_connections` minus reserved slots.
+//!
+//! Checks: `postgres.connect` (reachability, TLS, authentication, version),
+//! `postgres.connections` (sessions by state, headroom), `postgres.sessions` (idle in
+//! transaction, long-running queries, lock waits). aiwfe's own session is not counted in
+//! the per-state figures, so they match what a user counts for their application.
+
+use super::{BoxFuture, Probe, Recorder};
+use crate::config::PostgresTarget;
+use crate::redact;
+use crate::report::{Finding, Observation, Severity};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio_postgres::config::SslMode;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, NoTls};
+
+pub struct PostgresProbe {
+    pub target: PostgresTarget,
+}
+
+impl Probe for PostgresProbe {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn target(&self) -> String {
+        self.target.display.clone()
+    }
+
+    fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
+        Box::pin(run(&self.target, rec))
+    }
+}
+
+async fn run(t: &PostgresTarget, rec: &Recorder) {
+    let secrets: Vec<String> = t.password.iter().map(|p| p.expose().to_string()).collect();
+    let mut connect = rec.observation("postgres.connect");
+    rec.phase("postgres.connect", "connecting and authenticating");
+    let started = Instant::now();
+    let client = match open(t, rec).await {
+        Ok(c) => c,
+        Err(e) => {
+            connect.push(connect_finding(&e, t, &secrets));
+            rec.commit(connect);
+            return;
+        }
+    };
+    connect.measure("connect_ms", (started.elapsed().as_secs_f64() * 1e6).round() / 1e3, "ms");
+    let version = client
+        .query_one("SELECT current_setting('server_version'), current_user, current_database()", &[])
+        .await;
+    match version {
+        Ok(row) => {
+            let (v, user, db): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+            // `15.18 (Debian 15.18-0+deb12u1)` → `15.18`
+            let v = v.split_whitespace().next().unwrap_or_default().to_string();
+            connect.measure_text("version", v.clone());
+            connect.push(Finding::new(
+                "postgres.connect",
+                Severity::Ok,
+                format!("connected as `{user}` to `{db}` on PostgreSQL {v}"),
+            ));
+        }
+        Err(e) => connect.push(query_finding(&e, &secrets)),
+    }
+    rec.commit(connect);
+
+    rec.phase("postgres.connections", "reading pg_stat_activity");
+    let mut conns = rec.observation("postgres.connections");
+    if let Err(e) = connections(t, &client, &mut conns).await {
+        conns.push(query_finding(&e, &secrets));
+    }
+    rec.commit(conns);
+
+    rec.phase("postgres.sessions", "looking for stuck sessions");
+    let mut sessions = rec.observation("postgres.sessions");
+    if let Err(e) = stuck_sessions(t, &client, &mut sessions).await {
+        sessions.push(query_finding(&e, &secrets));
+    }
+    rec.commit(sessions);
+}
+
+/// Errors from opening a connection, kept apart so a timeout is told from a refusal.
+enum OpenError {
+    Pg(tokio_postgres::Error),
+}
+
+async fn open(t: &PostgresTarget, rec: &Recorder) -> Result<Client, OpenError> {
+    let mut config = t.config.clone();
+    config.connect_timeout(rec.remaining());
+    let client = if config.get_ssl_mode() == SslMode::Disable {
+        let (client, conn) = config.connect(NoTls).await.map_err(OpenError::Pg)?;
+        tokio::spawn(conn);
+        client
+    } else {
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config());
+        let (client, conn) = config.connect(tls).await.map_err(OpenError::Pg)?;
+        tokio::spawn(conn);
+        client
+    };
+    Ok(client)
+}
+
+/// TLS as libpq's `sslmode=prefer`/`require` do it: encrypted, certificate not verified.
+fn tls_config() -> rustls::ClientConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap_or_else(|_| {
+            rustls::ClientConfig::builder_with_provider(provider.clone())
+                .with_protocol_versions(&[&rustls::version::TLS13])
+                .expect("TLS 1.3 is supported by ring")
+        });
+    builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
+        .with_no_client_auth()
+}
+
+#[derive(Debug)]
+struct NoVerify(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for NoVerify {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Sessions by state (the incident report's query, client backends only, our own session
+/// left out) and the headroom left under `max_connections`.
+async fn connections(t: &PostgresTarget, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT coalesce(state, 'unknown') AS state, count(*)::bigint AS n, \
+                    coalesce(avg(extract(epoch FROM (now() - state_change))), 0)::float8 AS avg_s \
+             FROM pg_stat_activity \
+             WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() \
+             GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .await?;
+    let mut by_state: Vec<(String, i64, f64)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    for s in ["active", "idle", "idle in transaction"] {
+        if !by_state.iter().any(|(st, _, _)| st == s) {
+            by_state.push((s.to_string(), 0, 0.0));
+        }
+    }
+    by_state.sort_by_key(|(s, _, _)| state_rank(s));
+    for (state, n, avg) in &by_state {
+        let slug = state_slug(state);
+        obs.measure(&format!("sessions_{slug}"), *n as f64, "count");
+        obs.measure(&format!("sessions_{slug}_avg_s"), (avg * 10.0).round() / 10.0, "s");
+    }
+
+    // Without pg_read_all_stats (superusers and pg_monitor members have it), other users'
+    // sessions show no state or backend type; pg_stat_database still counts every backend.
+    let full_view: bool = client
+        .query_one("SELECT pg_has_role('pg_read_all_stats', 'USAGE')", &[])
+        .await?
+        .get(0);
+    let limits = client
+        .query_one(
+            "SELECT current_setting('max_connections')::int, \
+                    current_setting('superuser_reserved_connections')::int, \
+                    coalesce(nullif(current_setting('reserved_connections', true), ''), '0')::int, \
+                    (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::bigint, \
+                    (SELECT coalesce(sum(numbackends), 0) FROM pg_stat_database)::bigint",
+            &[],
+        )
+        .await?;
+    let (max, su_reserved, reserved): (i32, i32, i32) = (limits.get(0), limits.get(1), limits.get(2));
+    let total: i64 = if full_view { limits.get(3) } else { limits.get(4) };
+    let usable = (max - su_reserved - reserved).max(1) as f64;
+    let pct = (total as f64 / usable * 1000.0).round() / 10.0;
+    obs.measure("connections_total", total as f64, "count");
+    obs.measure("max_connections", max as f64, "count");
+    obs.measure("reserved_connections", (su_reserved + reserved) as f64, "count");
+    obs.measure("usable_connections", usable, "count");
+    obs.measure("connections_utilisation_pct", pct, "%");
+
+    let states: Vec<String> = by_state
+        .iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(s, n, _)| format!("{n} {s}"))
+        .collect();
+    let summary = format!(
+        "{total} of {usable} usable connections in use ({pct:.1} %; max_connections {max}, {} reserved){}{}",
+        su_reserved + reserved,
+        if states.is_empty() { "" } else { ": " },
+        states.join(", ")
+    );
+    let sev = if pct >= t.connections_error_pct {
+        Severity::Error
+    } else if pct >= t.connections_warn_pct {
+        Severity::Warning
+    } else {
+        Severity::Ok
+    };
+    if sev == Severity::Ok {
+        obs.push(Finding::new("postgres.connections", Severity::Ok, summary));
+    } else {
+        obs.push(
+            Finding::new("postgres.connections_high", sev, summary)
+                .hint("lower the applications' pool sizes (or put PgBouncer in front), or raise `max_connections`"),
+        );
+    }
+    if !full_view {
+        obs.push(
+            Finding::new(
+                "postgres.limited_view",
+                Severity::Info,
+                "this role sees only its own sessions' states; the total comes from pg_stat_database",
+            )
+            .hint("grant the role `pg_monitor` to see every session's state"),
+        );
+    }
+    Ok(())
+}
+
+async fn stuck_sessions(t: &PostgresTarget, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
+    let idle_tx = client
+        .query(
+            "SELECT pid, coalesce(usename, '?')::text, coalesce(datname, '?')::text, coalesce(application_name, '')::text, \
+                    extract(epoch FROM (now() - state_change))::float8 AS s \
+             FROM pg_stat_activity \
+             WHERE state LIKE 'idle in transaction%' AND backend_type = 'client backend' \
+             ORDER BY state_change",
+            &[],
+        )
+        .await?;
+    let over: Vec<_> = idle_tx
+        .iter()
+        .filter(|r| r.get::<_, f64>(4) >= t.idle_in_transaction_warn_s)
+        .collect();
+    obs.measure("idle_in_transaction_over_threshold", over.len() as f64, "count");
+    let longest_idle = idle_tx.first().map(|r| r.get::<_, f64>(4)).unwrap_or(0.0);
+    obs.measure("longest_idle_in_transaction_s", (longest_idle * 10.0).round() / 10.0, "s");
+    if let Some(first) = over.first() {
+        let (pid, user, db, app, s): (i32, String, String, String, f64) =
+            (first.get(0), first.get(1), first.get(2), first.get(3), first.get(4));
+        obs.push(
+            Finding::new(
+                "postgres.idle_in_transaction",
+                Severity::Warning,
+                format!(
+                    "{} sessions idle in transaction for more than {} s (longest {:.0} s: pid {pid}, {user}@{db}{})",
+                    over.len(),
+                    t.idle_in_transaction_warn_s,
+                    s,
+                    if app.is_empty() { String::new() } else { format!(", application `{app}`") }
+                ),
+            )
+            .hint("these hold locks and connections; fix the application's transaction handling, or set `idle_in_transaction_session_timeout`")
+            .fix(format!("psql -c 'SELECT pg_terminate_backend({pid})'")),
+        );
+    }
+
+    let active = client
+        .query(
+            "SELECT pid, extract(epoch FROM (now() - query_start))::float8, left(coalesce(query, ''), 400)::text \
+             FROM pg_stat_activity \
+             WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query_start IS NOT NULL \
+             ORDER BY query_start LIMIT 1",
+            &[],
+        )
+        .await?;
+    let longest = active.first().map(|r| r.get::<_, f64>(1)).unwrap_or(0.0);
+    obs.measure("longest_active_query_s", (longest * 10.0).round() / 10.0, "s");
+    if let Some(r) = active.first().filter(|_| longest >= t.long_query_warn_s) {
+        let pid: i32 = r.get(0);
+        obs.push(
+            Finding::new(
+                "postgres.long_query",
+                Severity::Warning,
+                format!("a query has run for {longest:.0} s (pid {pid})"),
+            )
+            .evidence(normalize_query(r.get(2)))
+            .hint("check its plan with EXPLAIN, or cancel it")
+            .fix(format!("psql -c 'SELECT pg_cancel_backend({pid})'")),
+        );
+    }
+
+    let waits = client
+        .query(
+            "SELECT pid, pg_blocking_pids(pid)::text FROM pg_stat_activity \
+             WHERE wait_event_type = 'Lock' AND backend_type = 'client backend' ORDER BY pid",
+            &[],
+        )
+        .await?;
+    obs.measure("lock_waiting_sessions", waits.len() as f64, "count");
+    if !waits.is_empty() {
+        let blockers: Vec<String> = waits
+            .iter()
+            .map(|r| format!("pid {} blocked by {}", r.get::<_, i32>(0), r.get::<_, String>(1)))
+            .collect();
+        obs.push(
+            Finding::new(
+                "postgres.lock_waits",
+                Severity::Warning,
+                format!("{} sessions are waiting on locks", waits.len()),
+            )
+            .evidence(blockers.join("; "))
+            .hint("look at what the blocking sessions are doing; long transactions are the usual cause"),
+        );
+    }
+    if obs.findings.is_empty() {
+        obs.push(Finding::new(
+            "postgres.sessions",
+            Severity::Ok,
+            format!(
+                "no session idle in transaction over {} s, no lock waits, longest query {longest:.1} s",
+                t.idle_in_transaction_warn_s
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn state_rank(s: &str) -> usize {
+    ["active", "idle", "idle in transaction", "idle in transaction (aborted)"]
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or(9)
+}
+
+/// `idle in transaction (aborted)` → `idle_in_transaction_aborted`.
+pub fn state_slug(state: &str) -> String {
+    let mut slug = String::new();
+    for ch in state.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('_') {
+            slug.push('_');
+        }
+    }
+    slug.trim_matches('_').to_string()
+}
+
+/// Query text with string literals replaced by `?` (they may hold passwords) and
+/// whitespace collapsed.
+pub fn normalize_query(q: &str) -> String {
+    let mut out = String::new();
+    let mut chars = q.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            // Skip to the closing quote; '' is an escaped quote inside the literal.
+            loop {
+                match chars.next() {
+                    Some('\'') if chars.peek() == Some(&'\'') => {
+                        chars.next();
+                    }
+                    Some('\'') | None => break,
+                    Some(_) => {}
+                }
+            }
+            out.push('?');
+        } else if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let out = out.trim().to_string();
+    if out.chars().count() > 200 {
+        format!("{}…", out.chars().take(200).collect::<String>())
+    } else {
+        out
+    }
+}
+
+fn connect_finding(e: &OpenError, t: &PostgresTarget, secrets: &[String]) -> Finding {
+    let OpenError::Pg(e) = e;
+    let who = t.config.get_user().unwrap_or("postgres");
+    if let Some(db) = e.as_db_error() {
+        let evidence = redact::scrub(
+            &format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code()),
+            secrets,
+        );
+        let code = db.code();
+        return if *code == SqlState::INVALID_PASSWORD {
+            Finding::new(
+                "postgres.auth_failed",
+                Severity::Error,
+                format!("PostgreSQL rejected the password for `{who}`"),
+            )
+            .evidence(evidence)
+            .hint("the password differs from the role's; update the client's secret, or reset it with ALTER ROLE ... PASSWORD")
+        } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            Finding::new(
+                "postgres.auth_rejected",
+                Severity::Error,
+                format!("PostgreSQL refused `{who}` (pg_hba.conf, or the role does not exist)"),
+            )
+            .evidence(evidence)
+            .hint("add a pg_hba.conf entry for this host, user and database, or create the role")
+        } else if *code == SqlState::TOO_MANY_CONNECTIONS {
+            Finding::new(
+                "postgres.too_many_clients",
+                Severity::Error,
+                "PostgreSQL refuses new connections: no connection slots left",
+            )
+            .evidence(evidence)
+            .hint("lower the applications' pool sizes (or use PgBouncer), raise `max_connections`, or the role's CONNECTION LIMIT")
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            Finding::new("postgres.database_missing", Severity::Error, "the database does not exist").evidence(evidence)
+        } else if *code == SqlState::CANNOT_CONNECT_NOW {
+            Finding::new("postgres.starting", Severity::Error, "PostgreSQL is starting up or shutting down").evidence(evidence)
+        } else {
+            Finding::new("postgres.error", Severity::Error, "PostgreSQL refused the connection").evidence(evidence)
+        };
+    }
+    let text = redact::scrub(&chain(e), secrets);
+    let lower = text.to_lowercase();
+    if lower.contains("timed out") || lower.contains("timeout") {
+        Finding::new("postgres.timeout", Severity::Error, "no answer from PostgreSQL in time")
+            .evidence(text)
+            .hint("check that PostgreSQL is up and reachable from here, or raise --timeout")
+    } else if lower.contains("tls") || lower.contains("ssl") || lower.contains("certificate") {
+        Finding::new("postgres.tls", Severity::Error, "TLS with PostgreSQL failed")
+            .evidence(text)
+            .hint("with sslmode=require the server must have `ssl = on`; use sslmode=prefer or disable if it does not")
+    } else if lower.contains("refused") {
+        Finding::new("postgres.unreachable", Severity::Error, "connection refused: nothing listens there")
+            .evidence(text)
+            .hint("check host and port, and that the PostgreSQL pod or service is running")
+    } else {
+        Finding::new("postgres.unreachable", Severity::Error, "cannot talk to PostgreSQL")
+            .evidence(text)
+            .hint("check host, port and sslmode")
+    }
+}
+
+fn query_finding(e: &tokio_postgres::Error, secrets: &[String]) -> Finding {
+    let evidence = match e.as_db_error() {
+        Some(db) => format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code()),
+        None => chain(e),
+    };
+    Finding::new(
+        "postgres.query_failed",
+        Severity::Warning,
+        "a monitoring query failed; figures are incomplete",
+    )
+    .evidence(redact::scrub(&evidence, secrets))
+    .hint("grant the role `pg_monitor`")
+}
+
+/// An error and its sources on one line: tokio-postgres keeps the useful part in `source()`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cur = inner.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_hidden_in_query_text() {
+        assert_eq!(normalize_query("ALTER ROLE app PASSWORD 'hunter2'"), "ALTER ROLE app PASSWORD ?");
+        assert_eq!(
+            normalize_query("select  'it''s'\n from t where x = 'a'"),
+            "select ? from t where x = ?"
+        );
+    }
+
+    #[test]
+    fn state_slugs() {
+        assert_eq!(state_slug("idle in transaction (aborted)"), "idle_in_transaction_aborted");
+        assert_eq!(state_slug("active"), "active");
+        assert_eq!(state_slug("fastpath function call"), "fastpath_function_call");
+    }
+}

@@ -1,0 +1,447 @@
+//! Redis probe: connect, authenticate with our own AUTH (so the server's reply reaches the
+//! finding verbatim), PING latency like `redis-cli --latency`, and `INFO` figures.
+//!
+//! Checks: `redis.auth` (reachability, TLS, authentication), `redis.latency`,
+//! `redis.server` (version, role, clients against `maxclients`).
+
+use super::{BoxFuture, Probe, Recorder};
+use crate::config::RedisTarget;
+use crate::redact;
+use crate::report::{Finding, Observation, Severity};
+use hdrhistogram::Histogram;
+use redis::aio::MultiplexedConnection;
+use redis::{AsyncConnectionConfig, ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo, RedisError};
+use std::collections::HashMap;
+use std::time::Instant;
+
+pub struct RedisProbe {
+    pub target: RedisTarget,
+}
+
+impl Probe for RedisProbe {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    fn target(&self) -> String {
+        self.target.display.clone()
+    }
+
+    fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
+        Box::pin(run(&self.target, rec))
+    }
+}
+
+async fn run(t: &RedisTarget, rec: &Recorder) {
+    let secrets: Vec<String> = t.password.iter().map(|p| p.expose().to_string()).collect();
+    let mut auth = rec.observation("redis.auth");
+    rec.phase("redis.auth", &format!("connecting to {}:{}", t.host, t.port));
+    let Some(mut con) = connect(t, rec, &mut auth, &secrets).await else {
+        rec.commit(auth);
+        return;
+    };
+
+    rec.phase("redis.auth", "authenticating");
+    if !authenticate(t, &mut con, &mut auth, &secrets).await {
+        rec.commit(auth);
+        return;
+    }
+    if t.db != 0
+        && let Err(e) = redis::cmd("SELECT").arg(t.db).query_async::<()>(&mut con).await
+    {
+        auth.push(server_finding(&e, t, &secrets));
+        rec.commit(auth);
+        return;
+    }
+    rec.commit(auth);
+
+    rec.phase("redis.latency", &format!("sending {} PINGs", t.pings));
+    let mut lat = rec.observation("redis.latency");
+    latency(t, &mut con, &mut lat, &secrets).await;
+    rec.commit(lat);
+
+    rec.phase("redis.server", "reading INFO");
+    let mut server = rec.observation("redis.server");
+    info(t, &mut con, &mut server, &secrets).await;
+    rec.commit(server);
+}
+
+/// Opens a connection that sends nothing of its own (no AUTH, no CLIENT SETINFO).
+async fn connect(t: &RedisTarget, rec: &Recorder, obs: &mut Observation, secrets: &[String]) -> Option<MultiplexedConnection> {
+    let addr = if t.tls {
+        ConnectionAddr::TcpTls {
+            host: t.host.clone(),
+            port: t.port,
+            insecure: t.insecure,
+            tls_params: None,
+        }
+    } else {
+        ConnectionAddr::Tcp(t.host.clone(), t.port)
+    };
+    let info = match addr.into_connection_info() {
+        Ok(i) => i.set_redis_settings(RedisConnectionInfo::default().set_skip_set_lib_name()),
+        Err(e) => {
+            obs.push(
+                Finding::new("redis.error", Severity::Error, "cannot build a connection").evidence(redact::scrub(&e.to_string(), secrets)),
+            );
+            return None;
+        }
+    };
+    let client = match redis::Client::open(info) {
+        Ok(c) => c,
+        Err(e) => {
+            obs.push(
+                Finding::new("redis.error", Severity::Error, "cannot build a connection").evidence(redact::scrub(&e.to_string(), secrets)),
+            );
+            return None;
+        }
+    };
+    // A little past the probe's deadline, so the runner's timeout (which knows the phase)
+    // fires first; these only guard against a runner that is not there.
+    let guard = rec.remaining() + std::time::Duration::from_millis(500);
+    let cfg = AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(guard))
+        .set_response_timeout(Some(guard));
+    let started = Instant::now();
+    match client.get_multiplexed_async_connection_with_config(&cfg).await {
+        Ok(con) => {
+            obs.measure("connect_ms", ms(started), "ms");
+            Some(con)
+        }
+        Err(e) => {
+            obs.push(connect_finding(&e, t, secrets));
+            None
+        }
+    }
+}
+
+/// Sends AUTH ourselves when a password is configured, or a PING when not, so that NOAUTH,
+/// WRONGPASS and friends arrive as the server wrote them.
+async fn authenticate(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) -> bool {
+    let started = Instant::now();
+    match &t.password {
+        Some(pw) => {
+            let mut cmd = redis::cmd("AUTH");
+            if let Some(user) = &t.username {
+                cmd.arg(user);
+            }
+            cmd.arg(pw.expose());
+            match cmd.query_async::<()>(con).await {
+                Ok(()) => {
+                    obs.measure("auth_ms", ms(started), "ms");
+                    let who = t.username.as_deref().unwrap_or("default");
+                    obs.push(Finding::new(
+                        "redis.auth_ok",
+                        Severity::Ok,
+                        format!("authenticated as `{who}` (password sha256:{})", redact::fingerprint(pw.expose())),
+                    ));
+                    true
+                }
+                Err(e) => {
+                    obs.push(server_finding(&e, t, secrets));
+                    false
+                }
+            }
+        }
+        None => match redis::cmd("PING").query_async::<String>(con).await {
+            Ok(_) => {
+                obs.measure("auth_ms", ms(started), "ms");
+                obs.push(
+                    Finding::new("redis.no_password", Severity::Warning, "Redis accepts commands without a password")
+                        .hint("set `requirepass` or ACL users on the server, and give clients the password from a Kubernetes secret"),
+                );
+                true
+            }
+            Err(e) => {
+                obs.push(server_finding(&e, t, secrets));
+                false
+            }
+        },
+    }
+}
+
+async fn latency(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
+    let mut hist = match Histogram::<u64>::new_with_bounds(1, 60_000_000, 3) {
+        Ok(h) => h,
+        Err(_) => return,
+    };
+    for _ in 0..t.pings {
+        let started = Instant::now();
+        if let Err(e) = redis::cmd("PING").query_async::<String>(con).await {
+            obs.push(server_finding(&e, t, secrets));
+            return;
+        }
+        let _ = hist.record((started.elapsed().as_micros() as u64).max(1));
+    }
+    let p = |q: f64| hist.value_at_quantile(q) as f64 / 1000.0;
+    let (p50, p99, max) = (p(0.5), p(0.99), hist.max() as f64 / 1000.0);
+    obs.measure("pings", t.pings as f64, "count");
+    obs.measure("ping_min_ms", hist.min() as f64 / 1000.0, "ms");
+    obs.measure("ping_p50_ms", p50, "ms");
+    obs.measure("ping_p99_ms", p99, "ms");
+    obs.measure("ping_max_ms", max, "ms");
+    let summary = format!("PING p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms over {} PINGs", t.pings);
+    if p99 > t.latency_warn_ms {
+        obs.push(
+            Finding::new(
+                "redis.latency_high",
+                Severity::Warning,
+                format!("{summary}: p99 above {} ms", t.latency_warn_ms),
+            )
+            .hint("look for slow commands (`SLOWLOG GET`), a saturated CPU, or network distance between client and server"),
+        );
+    } else {
+        obs.push(Finding::new("redis.latency", Severity::Ok, summary));
+    }
+}
+
+async fn info(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
+    let text = match redis::cmd("INFO").query_async::<String>(con).await {
+        Ok(s) => s,
+        Err(e) => {
+            let reply = server_text(&e, secrets);
+            let f = if reply.starts_with("NOPERM") {
+                Finding::new(
+                    "redis.noperm",
+                    Severity::Info,
+                    "this user may not run INFO: version and client figures unknown",
+                )
+                .evidence(reply)
+                .hint("allow `+info` for this ACL user to see client load")
+            } else {
+                server_finding(&e, t, secrets)
+            };
+            obs.push(f);
+            return;
+        }
+    };
+    let kv = parse_info(&text);
+    if let Some(v) = kv.get("redis_version") {
+        obs.measure_text("version", *v);
+    }
+    if let Some(v) = kv.get("role") {
+        obs.measure_text("role", *v);
+    }
+    let num = |k: &str| kv.get(k).and_then(|v| v.parse::<f64>().ok());
+    let connected = num("connected_clients");
+    let blocked = num("blocked_clients");
+    let mut maxclients = num("maxclients");
+    if maxclients.is_none() {
+        // Before Redis 7 `maxclients` is not in INFO; CONFIG GET may be denied, which is fine.
+        if let Ok((_, v)) = redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("maxclients")
+            .query_async::<(String, String)>(con)
+            .await
+        {
+            maxclients = v.parse().ok();
+        }
+    }
+    if let Some(c) = connected {
+        obs.measure("connected_clients", c, "count");
+    }
+    if let Some(b) = blocked {
+        obs.measure("blocked_clients", b, "count");
+    }
+    if let Some(m) = maxclients {
+        obs.measure("maxclients", m, "count");
+    }
+    let version = kv.get("redis_version").copied().unwrap_or("unknown");
+    let role = kv.get("role").copied().unwrap_or("unknown");
+    match (connected, maxclients) {
+        (Some(c), Some(m)) if m > 0.0 => {
+            let pct = c / m * 100.0;
+            obs.measure("clients_utilisation_pct", round1(pct), "%");
+            let summary = format!("{c} of {m} clients connected ({pct:.1} %), Redis {version}, role {role}");
+            let sev = if pct >= t.clients_error_pct {
+                Severity::Error
+            } else if pct >= t.clients_warn_pct {
+                Severity::Warning
+            } else {
+                Severity::Ok
+            };
+            if sev == Severity::Ok {
+                obs.push(Finding::new("redis.server", Severity::Ok, summary));
+            } else {
+                obs.push(
+                    Finding::new("redis.clients_high", sev, summary)
+                        .hint("raise `maxclients`, or find the client that leaks connections with `CLIENT LIST`"),
+                );
+            }
+        }
+        _ => obs.push(Finding::new("redis.server", Severity::Ok, format!("Redis {version}, role {role}"))),
+    }
+}
+
+/// Parses `INFO` text (`key:value` lines, `# Section` headers).
+pub fn parse_info(text: &str) -> HashMap<&str, &str> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect()
+}
+
+/// The server's error reply as it wrote it (`NOAUTH Authentication required.`), or the
+/// client library's message when there was no reply.
+fn server_text(e: &RedisError, secrets: &[String]) -> String {
+    let text = match (e.code(), e.detail()) {
+        (Some(code), Some(detail)) => format!("{code} {detail}"),
+        (Some(code), None) => code.to_string(),
+        _ => e.to_string(),
+    };
+    redact::scrub(&text, secrets)
+}
+
+fn server_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Finding {
+    if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() {
+        return connect_finding(e, t, secrets);
+    }
+    classify_reply(&server_text(e, secrets), t)
+}
+
+/// Maps a server reply to its finding. Pure: unit-tested on the replies of real servers.
+pub fn classify_reply(reply: &str, t: &RedisTarget) -> Finding {
+    let user = t.username.as_deref().unwrap_or("default");
+    let upper = reply.to_ascii_uppercase();
+    if upper.starts_with("NOAUTH") {
+        Finding::new("redis.noauth", Severity::Error, "Redis requires a password and the client gave none")
+            .evidence(reply)
+            .hint("put the password in the URL (redis://:PASSWORD@host) or in aiwfe.yaml `redis.password_env`; pods that crash with `Authentication required` lack it too")
+    } else if upper.starts_with("WRONGPASS") || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD") {
+        Finding::new(
+            "redis.wrongpass",
+            Severity::Error,
+            format!("Redis rejected the password for user `{user}`"),
+        )
+        .evidence(reply)
+        .hint("the password differs from the server's `requirepass`/ACL; update the client's secret to the server's password")
+    } else if upper.contains("WITHOUT ANY PASSWORD CONFIGURED") {
+        Finding::new(
+            "redis.auth_not_configured",
+            Severity::Error,
+            "a password was given but Redis has none configured, so AUTH fails",
+        )
+        .evidence(reply)
+        .hint("either set `requirepass` on the server or remove the password from the client")
+    } else if upper.contains("MAX NUMBER OF CLIENTS REACHED") {
+        Finding::new(
+            "redis.maxclients",
+            Severity::Error,
+            "Redis refuses new connections: `maxclients` reached",
+        )
+        .evidence(reply)
+        .hint("raise `maxclients` or find the client that leaks connections with `CLIENT LIST`")
+    } else if upper.starts_with("LOADING") {
+        Finding::new(
+            "redis.loading",
+            Severity::Warning,
+            "Redis is loading its dataset and not serving yet",
+        )
+        .evidence(reply)
+    } else if upper.starts_with("NOPERM") {
+        Finding::new(
+            "redis.noperm",
+            Severity::Error,
+            format!("user `{user}` lacks a permission this check needs"),
+        )
+        .evidence(reply)
+        .hint("grant the ACL user `+ping +info` at least")
+    } else {
+        Finding::new("redis.error", Severity::Error, "Redis answered with an error").evidence(reply)
+    }
+}
+
+fn connect_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Finding {
+    let text = server_text(e, secrets);
+    let lower = text.to_lowercase();
+    let addr = format!("{}:{}", t.host, t.port);
+    if lower.contains("max number of clients") {
+        return classify_reply(&text, t);
+    }
+    if e.is_timeout() || lower.contains("timed out") {
+        Finding::new("redis.timeout", Severity::Error, format!("no answer from {addr} in time"))
+            .evidence(text)
+            .hint("check that Redis is up and reachable from here, or raise --timeout")
+    } else if t.tls && (lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") || lower.contains("ssl")) {
+        Finding::new("redis.tls", Severity::Error, format!("TLS handshake with {addr} failed"))
+            .evidence(text)
+            .hint("check the server certificate and the CA trusted here; `rediss://...#insecure` skips verification (testing only)")
+    } else if lower.contains("refused") {
+        Finding::new(
+            "redis.unreachable",
+            Severity::Error,
+            format!("connection to {addr} refused: nothing listens there"),
+        )
+        .evidence(text)
+        .hint("check host and port, and that the Redis pod or service is running")
+    } else if lower.contains("lookup") || lower.contains("resolve") || lower.contains("name or service") || lower.contains("dns") {
+        Finding::new("redis.unreachable", Severity::Error, format!("cannot resolve host `{}`", t.host))
+            .evidence(text)
+            .hint("check the host name; inside Kubernetes use the Service name")
+    } else {
+        Finding::new("redis.unreachable", Severity::Error, format!("cannot talk to Redis at {addr}"))
+            .evidence(text)
+            .hint("check host, port and TLS (redis:// vs rediss://)")
+    }
+}
+
+fn ms(since: Instant) -> f64 {
+    round3(since.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{RedisFile, redis_target};
+
+    struct NoEnv;
+    impl crate::config::Env for NoEnv {
+        fn var(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    fn target() -> RedisTarget {
+        redis_target(Some("redis://app:pw@redis:6379".into()), RedisFile::default(), None, &NoEnv).unwrap()
+    }
+
+    #[test]
+    fn real_server_replies_map_to_their_codes() {
+        let cases = [
+            ("NOAUTH Authentication required.", "redis.noauth"),
+            ("WRONGPASS invalid username-password pair or user is disabled.", "redis.wrongpass"),
+            ("ERR invalid password", "redis.wrongpass"),
+            (
+                "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+                "redis.auth_not_configured",
+            ),
+            ("ERR max number of clients reached", "redis.maxclients"),
+            ("LOADING Redis is loading the dataset in memory", "redis.loading"),
+            ("NOPERM User app has no permissions to run the 'info' command", "redis.noperm"),
+            ("ERR DB index is out of range", "redis.error"),
+        ];
+        for (reply, code) in cases {
+            let f = classify_reply(reply, &target());
+            assert_eq!(f.code, code, "{reply}");
+            assert_eq!(f.evidence.as_deref(), Some(reply));
+        }
+    }
+
+    #[test]
+    fn info_parsing() {
+        let kv =
+            parse_info("# Server\r\nredis_version:7.0.15\r\nrole:master\r\n\r\n# Clients\r\nconnected_clients:3\r\nmaxclients:10000\r\n");
+        assert_eq!(kv["redis_version"], "7.0.15");
+        assert_eq!(kv["connected_clients"], "3");
+        assert_eq!(kv["maxclients"], "10000");
+    }
+}

@@ -1,0 +1,99 @@
+//! Keeps secrets out of every output: URL passwords, tokens and secret values are replaced
+//! by a short SHA-256 fingerprint wherever identity matters.
+
+use sha2::{Digest, Sha256};
+
+/// First 8 hex characters of the SHA-256 of `secret`: enough to tell two secrets apart,
+/// useless for recovering either.
+pub fn fingerprint(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The URL with its password (if any) replaced by `***`; usernames, hosts and paths stay.
+/// Query parameters that commonly carry secrets (`password`, `token`, ...) are masked too.
+/// A string that does not parse as a URL is returned with everything between `://` and
+/// the last `@` masked, so a malformed URL still never leaks its credentials.
+pub fn url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            let pairs: Vec<(String, String)> = u
+                .query_pairs()
+                .map(|(k, v)| {
+                    let masked = is_secret_key(&k);
+                    (k.into_owned(), if masked { "***".to_string() } else { v.into_owned() })
+                })
+                .collect();
+            if !pairs.is_empty() {
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            u.to_string()
+        }
+        Err(_) => match (raw.find("://"), raw.rfind('@')) {
+            (Some(s), Some(at)) if at > s + 3 => format!("{}***{}", &raw[..s + 3], &raw[at..]),
+            _ => raw.to_string(),
+        },
+    }
+}
+
+fn is_secret_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase();
+    ["password", "passwd", "pass", "token", "secret", "access_token", "sslpassword"]
+        .iter()
+        .any(|s| k == *s)
+}
+
+/// Replaces every occurrence of each secret in `text` by `***`. Used as a last line of
+/// defence on text that came from elsewhere (server messages, error strings).
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 3) {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_in_url_is_masked() {
+        assert_eq!(url("redis://:s3cret@redis:6379/0"), "redis://:***@redis:6379/0");
+        assert_eq!(
+            url("postgres://app:p%40ss@db:5432/aiwfe?sslmode=require"),
+            "postgres://app:***@db:5432/aiwfe?sslmode=require"
+        );
+        assert_eq!(url("redis://redis:6379"), "redis://redis:6379");
+    }
+
+    #[test]
+    fn secret_query_parameters_are_masked() {
+        let r = url("wss://gw/ws?access_token=eyJhbGciOi.x.y&room=1");
+        assert!(!r.contains("eyJ"), "{r}");
+        assert!(r.contains("room=1"));
+    }
+
+    #[test]
+    fn malformed_url_still_hides_credentials() {
+        assert_eq!(url("redis://user:pw@ho st:1"), "redis://***@ho st:1");
+    }
+
+    #[test]
+    fn fingerprint_is_short_and_stable() {
+        // SHA-256("secret") = 2bb80d53...
+        assert_eq!(fingerprint("secret"), "2bb80d53");
+        assert_ne!(fingerprint("secret"), fingerprint("secret2"));
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        let s = scrub("AUTH hunter2 failed for hunter2", &["hunter2".into()]);
+        assert_eq!(s, "AUTH *** failed for ***");
+    }
+}

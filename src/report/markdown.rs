@@ -1,0 +1,55 @@
+//! Markdown for a CI job summary (e.g. `$GITHUB_STEP_SUMMARY`): a heading with the overall
+//! status, one table row per finding, evidence in code spans.
+
+use super::{Report, Severity, Status, key_figures};
+use std::io::{self, Write};
+
+pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let icon = |s: Status| match s {
+        Status::Ok => "✅",
+        Status::Warning => "⚠️",
+        Status::Error => "❌",
+    };
+    writeln!(out, "## aiwfe: {} {}\n", icon(report.status), report.status.as_str())?;
+    writeln!(out, "| Status | Check | Target | Figures |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for c in &report.checks {
+        writeln!(
+            out,
+            "| {} {} | `{}` | `{}` | {} |",
+            icon(c.status),
+            c.status.as_str(),
+            c.id,
+            cell(&c.target),
+            cell(&key_figures(c))
+        )?;
+    }
+    let problems: Vec<_> = report
+        .checks
+        .iter()
+        .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
+        .filter(|(_, f)| f.severity >= Severity::Info)
+        .collect();
+    if !problems.is_empty() {
+        writeln!(out, "\n| Severity | Code | Summary | Evidence | Fix |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for (_, f) in problems {
+            let code_span = |s: &Option<String>| s.as_deref().map(|s| format!("`{}`", cell(s).replace('`', "'"))).unwrap_or_default();
+            writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                f.severity.as_str(),
+                f.code,
+                cell(&f.summary),
+                code_span(&f.evidence),
+                code_span(&f.fix)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes text safe inside a table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}

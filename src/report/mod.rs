@@ -1,0 +1,402 @@
+//! The one shape every probe returns (`Observation`) and the report built from them.
+//!
+//! Renderers (`table`, `json`, `junit`, `sarif`, `markdown`) only format a `Report`; they
+//! never compute. The JSON form is the stable contract documented in README.md.
+
+mod junit;
+mod markdown;
+mod sarif;
+mod table;
+
+use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+
+/// How bad a finding is. Ordered: `Ok < Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Ok,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Ok => "ok",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Overall state of a check or a report: `info` findings leave it `ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warning,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Error => "error",
+        }
+    }
+
+    fn of(sev: Severity) -> Status {
+        match sev {
+            Severity::Ok | Severity::Info => Status::Ok,
+            Severity::Warning => Status::Warning,
+            Severity::Error => Status::Error,
+        }
+    }
+}
+
+/// A measured figure. `value` is a number, or text for things like a server version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub name: String,
+    pub value: Value,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Num(f64),
+    Text(String),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Value::Num(n) if n.abs() >= 100.0 => write!(f, "{n:.0}"),
+            Value::Num(n) if n.abs() >= 1.0 => write!(f, "{n:.1}"),
+            Value::Num(n) => write!(f, "{n:.3}"),
+            Value::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// One thing a probe concluded, with the server's own words as evidence and, where one
+/// exists, the exact command that fixes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable identifier, e.g. `redis.noauth`; listed in README and silenced by `--ignore`.
+    pub code: String,
+    pub severity: Severity,
+    pub summary: String,
+    /// What the server said, verbatim (secrets redacted), or `null`.
+    pub evidence: Option<String>,
+    /// The exact command that remedies this, or `null`.
+    pub fix: Option<String>,
+    /// What to do when there is no single command.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: &str, severity: Severity, summary: impl Into<String>) -> Self {
+        Finding {
+            code: code.to_string(),
+            severity,
+            summary: summary.into(),
+            evidence: None,
+            fix: None,
+            hint: None,
+        }
+    }
+
+    pub fn evidence(mut self, e: impl Into<String>) -> Self {
+        self.evidence = Some(e.into());
+        self
+    }
+
+    pub fn fix(mut self, f: impl Into<String>) -> Self {
+        self.fix = Some(f.into());
+        self
+    }
+
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+}
+
+/// What one probe saw of one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Check id, e.g. `redis.auth`, `postgres.activity`.
+    pub id: String,
+    /// The target, with secrets redacted.
+    pub target: String,
+    pub duration_ms: u64,
+    pub measurements: Vec<Measurement>,
+    pub findings: Vec<Finding>,
+}
+
+impl Observation {
+    pub fn new(id: &str, target: impl Into<String>) -> Self {
+        Observation {
+            id: id.to_string(),
+            target: target.into(),
+            duration_ms: 0,
+            measurements: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn measure(&mut self, name: &str, value: f64, unit: &str) {
+        self.measurements.push(Measurement {
+            name: name.to_string(),
+            value: Value::Num(value),
+            unit: unit.to_string(),
+        });
+    }
+
+    pub fn measure_text(&mut self, name: &str, value: impl Into<String>) {
+        self.measurements.push(Measurement {
+            name: name.to_string(),
+            value: Value::Text(value.into()),
+            unit: String::new(),
+        });
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    pub fn measurement(&self, name: &str) -> Option<&Value> {
+        self.measurements.iter().find(|m| m.name == name).map(|m| &m.value)
+    }
+
+    /// The worst severity among findings, `Ok` when there are none.
+    pub fn worst(&self) -> Severity {
+        self.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok)
+    }
+}
+
+/// A check as it appears in the report: an observation plus its status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub id: String,
+    pub target: String,
+    pub status: Status,
+    pub duration_ms: u64,
+    pub measurements: Vec<Measurement>,
+    pub findings: Vec<Finding>,
+}
+
+/// The whole report: version 1 of the JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: u32,
+    pub status: Status,
+    pub checks: Vec<Check>,
+}
+
+/// Does `code` match one of the `--ignore` patterns? A pattern is a finding code, or a
+/// prefix ending in `*` (`redis.*`).
+pub fn is_ignored(code: &str, ignore: &[String]) -> bool {
+    ignore.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => code.starts_with(prefix),
+        None => code == p,
+    })
+}
+
+impl Report {
+    /// Builds the report, dropping findings matched by `ignore` before statuses are computed.
+    pub fn new(observations: Vec<Observation>, ignore: &[String]) -> Report {
+        let checks: Vec<Check> = observations
+            .into_iter()
+            .map(|o| {
+                let findings: Vec<Finding> = o.findings.into_iter().filter(|f| !is_ignored(&f.code, ignore)).collect();
+                let worst = findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);
+                Check {
+                    id: o.id,
+                    target: o.target,
+                    status: Status::of(worst),
+                    duration_ms: o.duration_ms,
+                    measurements: o.measurements,
+                    findings,
+                }
+            })
+            .collect();
+        let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
+        Report {
+            version: 1,
+            status,
+            checks,
+        }
+    }
+
+    /// The worst severity of any finding in the report.
+    pub fn worst(&self) -> Severity {
+        self.checks
+            .iter()
+            .flat_map(|c| c.findings.iter().map(|f| f.severity))
+            .max()
+            .unwrap_or(Severity::Ok)
+    }
+
+    /// Exit code under the CI gate: 1 when a finding is at or above `fail_on`, else 0.
+    pub fn exit_code(&self, fail_on: Option<Severity>) -> u8 {
+        match fail_on {
+            Some(level) if self.worst() >= level && self.worst() > Severity::Ok => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// Output formats; `Table` is for people, the rest are stable machine formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Yaml,
+    Junit,
+    Sarif,
+    Markdown,
+}
+
+impl Format {
+    /// Guesses a format from a report file name (`--report out.sarif`).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            "xml" | "junit" => Some(Format::Junit),
+            "sarif" => Some(Format::Sarif),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// How human output should look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Box-drawing table and colours (a terminal); plain aligned columns otherwise.
+    pub rich: bool,
+    pub color: bool,
+}
+
+/// Writes `report` in `format` to `out`.
+pub fn render(report: &Report, format: Format, style: Style, fail_on: Option<Severity>, out: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(report, style, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)
+        }
+        Format::Yaml => {
+            let s = serde_saphyr::to_string(report).map_err(io::Error::other)?;
+            out.write_all(s.as_bytes())
+        }
+        Format::Junit => junit::render(report, fail_on, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+/// A few key figures of a check, for the table and markdown summaries.
+pub(crate) fn key_figures(check: &Check) -> String {
+    const KEYS: &[&str] = &[
+        "ping_p50_ms",
+        "ping_p99_ms",
+        "clients_utilisation_pct",
+        "connections_total",
+        "connections_utilisation_pct",
+        "version",
+    ];
+    let mut parts = Vec::new();
+    for key in KEYS {
+        if let Some(m) = check.measurements.iter().find(|m| m.name == *key) {
+            let unit = match m.unit.as_str() {
+                "" | "count" => String::new(),
+                "%" => "%".to_string(),
+                u => format!(" {u}"),
+            };
+            parts.push(format!("{}={}{}", short_name(key), m.value, unit));
+        }
+    }
+    parts.join("  ")
+}
+
+fn short_name(key: &str) -> &str {
+    match key {
+        "ping_p50_ms" => "p50",
+        "ping_p99_ms" => "p99",
+        "clients_utilisation_pct" => "clients",
+        "connections_total" => "conns",
+        "connections_utilisation_pct" => "used",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(code: &str, sev: Severity) -> Observation {
+        let mut o = Observation::new("redis.auth", "redis://127.0.0.1:6379");
+        o.push(Finding::new(code, sev, "x"));
+        o
+    }
+
+    #[test]
+    fn status_is_worst_finding_and_info_counts_as_ok() {
+        let r = Report::new(vec![obs("a", Severity::Info)], &[]);
+        assert_eq!(r.status, Status::Ok);
+        let r = Report::new(vec![obs("a", Severity::Info), obs("b", Severity::Error)], &[]);
+        assert_eq!(r.status, Status::Error);
+        assert_eq!(r.checks[0].status, Status::Ok);
+    }
+
+    #[test]
+    fn gate_follows_fail_on() {
+        let r = Report::new(vec![obs("a", Severity::Warning)], &[]);
+        assert_eq!(r.exit_code(Some(Severity::Error)), 0);
+        assert_eq!(r.exit_code(Some(Severity::Warning)), 1);
+        assert_eq!(r.exit_code(None), 0);
+        let ok = Report::new(vec![obs("a", Severity::Ok)], &[]);
+        assert_eq!(ok.exit_code(Some(Severity::Info)), 0);
+    }
+
+    #[test]
+    fn ignored_codes_do_not_count() {
+        let r = Report::new(vec![obs("redis.noauth", Severity::Error)], &["redis.*".into()]);
+        assert_eq!(r.status, Status::Ok);
+        assert!(r.checks[0].findings.is_empty());
+        assert!(is_ignored("redis.noauth", &["redis.noauth".into()]));
+        assert!(!is_ignored("redis.noauth", &["redis.no".into()]));
+    }
+
+    #[test]
+    fn json_shape_is_the_documented_contract() {
+        let mut o = obs("redis.noauth", Severity::Error);
+        o.measure("ping_p50_ms", 0.25, "ms");
+        o.measure_text("version", "7.0.15");
+        let v = serde_json::to_value(Report::new(vec![o], &[])).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["status"], "error");
+        let c = &v["checks"][0];
+        for key in ["id", "target", "status", "duration_ms", "measurements", "findings"] {
+            assert!(c.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(c["measurements"][0]["value"], 0.25);
+        assert_eq!(c["measurements"][1]["value"], "7.0.15");
+        let f = &c["findings"][0];
+        for key in ["code", "severity", "summary", "evidence", "fix"] {
+            assert!(f.get(key).is_some(), "missing {key}");
+        }
+    }
+}
