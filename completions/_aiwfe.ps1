@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         }
         'aiwfe;probe;redis' {
             [CompletionResult]::new('--pings', '--pings', [CompletionResultType]::ParameterName, 'Number of PINGs for the latency figures')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA(s) in this PEM file for rediss:// instead of the system''s')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')

@@ -455,13 +455,17 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__redis)
-            opts="-o -q -v -h --pings --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -h --pings --cacert --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --pings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

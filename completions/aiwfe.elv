@@ -80,6 +80,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         }
         &'aiwfe;probe;redis'= {
             cand --pings 'Number of PINGs for the latency figures'
+            cand --cacert 'Trust the CA(s) in this PEM file for rediss:// instead of the system''s'
             cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
             cand -o 'Output format on stdout'
             cand --output 'Output format on stdout'

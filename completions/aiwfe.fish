@@ -91,6 +91,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_s
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l pings -d 'Number of PINGs for the latency figures' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l cacert -d 'Trust the CA(s) in this PEM file for rediss:// instead of the system\'s' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''

@@ -119,6 +119,9 @@ pub struct RedisProbeArgs {
     /// Number of PINGs for the latency figures
     #[arg(long, value_name = "N")]
     pub pings: Option<u32>,
+    /// Trust the CA(s) in this PEM file for rediss:// instead of the system's
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,8 @@ pub struct RedisFile {
     pub username: Option<String>,
     pub password_env: Option<String>,
     pub password_file: Option<PathBuf>,
+    /// PEM file with the CA(s) that signed the server's certificate (rediss://).
+    pub cacert: Option<PathBuf>,
     pub pings: Option<u32>,
     pub latency_warn_ms: Option<f64>,
     pub clients_warn_pct: Option<f64>,
@@ -82,6 +84,8 @@ pub struct RedisTarget {
     pub tls: bool,
     /// `rediss://...#insecure`: TLS without certificate verification.
     pub insecure: bool,
+    /// PEM bytes of the CA(s) to trust instead of the system's.
+    pub cacert: Option<Vec<u8>>,
     pub db: i64,
     pub username: Option<String>,
     pub password: Option<Secret>,
@@ -192,6 +196,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         },
     };
 
+    let mut redis_cacert = None;
     let (action, redis_flag, pg_flag, pings) = match cli.command {
         Command::Doctor(d) => {
             let mut kinds: Vec<ProbeKind> = if d.only.is_empty() {
@@ -203,7 +208,12 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             kinds.retain(|k| !skip.contains(k));
             (Action::Probes(kinds), d.redis, d.postgres, None)
         }
-        Command::Probe(ProbeCommand::Redis(r)) => (Action::Probes(vec![ProbeKind::Redis]), r.url, None, r.pings),
+        Command::Probe(ProbeCommand::Redis(r)) => {
+            if r.cacert.is_some() {
+                redis_cacert = r.cacert;
+            }
+            (Action::Probes(vec![ProbeKind::Redis]), r.url, None, r.pings)
+        }
         Command::Probe(ProbeCommand::Postgres(p)) => (Action::Probes(vec![ProbeKind::Postgres]), None, p.url, None),
         Command::Completions(c) => (
             Action::Completions {
@@ -253,7 +263,11 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
     };
     let color = !g.no_color && env.var("NO_COLOR").is_none() && is_tty;
 
-    let redis = redis_target(redis_flag, file.redis.unwrap_or_default(), pings, env)?;
+    let mut redis_file = file.redis.unwrap_or_default();
+    if redis_cacert.is_some() {
+        redis_file.cacert = redis_cacert;
+    }
+    let redis = redis_target(redis_flag, redis_file, pings, env)?;
     let postgres = postgres_target(pg_flag, file.postgres.unwrap_or_default(), env)?;
 
     Ok(Config {
@@ -390,7 +404,7 @@ fn positive(field: &str, v: Option<f64>, default: f64) -> Result<f64> {
 }
 
 /// Parses a Redis URL; a password in `rf` (env var or file) replaces one in the URL.
-pub fn redis_target(flag: Option<String>, rf: RedisFile, pings: Option<u32>, env: &dyn Env) -> Result<RedisTarget> {
+pub fn redis_target(flag: Option<String>, mut rf: RedisFile, pings: Option<u32>, env: &dyn Env) -> Result<RedisTarget> {
     let raw = flag.or(rf.url.clone()).unwrap_or_else(|| "redis://127.0.0.1:6379".to_string());
     let field = "redis url";
     let invalid = |reason: String| Error::Invalid {
@@ -456,6 +470,14 @@ pub fn redis_target(flag: Option<String>, rf: RedisFile, pings: Option<u32>, env
             reason: format!("{pings} is not between 1 and 100000"),
         });
     }
+    let cacert = match rf.cacert.take() {
+        Some(path) => Some(std::fs::read(&path).map_err(|e| Error::SecretFile {
+            what: "redis.cacert".into(),
+            path: path.clone(),
+            reason: e.to_string().to_lowercase(),
+        })?),
+        None => None,
+    };
     let clients_warn_pct = pct("redis.clients_warn_pct", rf.clients_warn_pct, 80.0)?;
     let clients_error_pct = pct("redis.clients_error_pct", rf.clients_error_pct, 95.0)?;
     Ok(RedisTarget {
@@ -463,6 +485,7 @@ pub fn redis_target(flag: Option<String>, rf: RedisFile, pings: Option<u32>, env
         port,
         tls,
         insecure,
+        cacert,
         db,
         username,
         password,

@@ -24,6 +24,10 @@ pub trait Probe: Send + Sync {
     /// The target as shown in reports (no secrets).
     fn target(&self) -> String;
     fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()>;
+    /// What to suggest when the probe runs out of time.
+    fn timeout_hint(&self) -> String {
+        format!("check that {} is up and reachable from here, or raise --timeout", self.name())
+    }
 }
 
 struct Current {
@@ -93,9 +97,9 @@ impl Recorder {
         cur.check.clear();
     }
 
-    fn into_observations(self, probe: &str, timed_out: Option<Duration>) -> Vec<Observation> {
+    fn into_observations(self, probe: &str, timed_out: Option<(Duration, String)>) -> Vec<Observation> {
         let mut done = self.done.into_inner().unwrap_or_else(|e| e.into_inner());
-        if let Some(limit) = timed_out {
+        if let Some((limit, hint)) = timed_out {
             let cur = self.current.into_inner().unwrap_or_else(|e| e.into_inner());
             let check = if cur.check.is_empty() {
                 format!("{probe}.connect")
@@ -110,7 +114,7 @@ impl Recorder {
                     Severity::Error,
                     format!("no answer within {} while {}", human(limit), cur.doing),
                 )
-                .hint(format!("check that {probe} is up and reachable from here, or raise --timeout")),
+                .hint(hint),
             );
             done.push(obs);
         }
@@ -153,7 +157,7 @@ pub async fn run_all(probes: Vec<Box<dyn Probe>>, timeout: Duration, progress: b
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
-            rec.into_observations(probe.name(), timed_out.then_some(timeout))
+            rec.into_observations(probe.name(), timed_out.then(|| (timeout, probe.timeout_hint())))
         }));
     }
     let mut all = Vec::new();

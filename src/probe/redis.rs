@@ -30,12 +30,23 @@ impl Probe for RedisProbe {
     fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
         Box::pin(run(&self.target, rec))
     }
+
+    fn timeout_hint(&self) -> String {
+        if self.target.tls {
+            "if this port serves plain-text Redis, use redis:// (a TLS handshake with a plain-text port never completes); \
+             otherwise check that Redis is up and reachable from here, or raise --timeout"
+                .into()
+        } else {
+            "check that Redis is up and reachable from here, or raise --timeout".into()
+        }
+    }
 }
 
 async fn run(t: &RedisTarget, rec: &Recorder) {
     let secrets: Vec<String> = t.password.iter().map(|p| p.expose().to_string()).collect();
     let mut auth = rec.observation("redis.auth");
-    rec.phase("redis.auth", &format!("connecting to {}:{}", t.host, t.port));
+    let over = if t.tls { " over TLS" } else { "" };
+    rec.phase("redis.auth", &format!("connecting to {}:{}{over}", t.host, t.port));
     let Some(mut con) = connect(t, rec, &mut auth, &secrets).await else {
         rec.commit(auth);
         return;
@@ -87,7 +98,17 @@ async fn connect(t: &RedisTarget, rec: &Recorder, obs: &mut Observation, secrets
             return None;
         }
     };
-    let client = match redis::Client::open(info) {
+    let client = match &t.cacert {
+        Some(pem) => redis::Client::build_with_tls(
+            info,
+            redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem.clone()),
+            },
+        ),
+        None => redis::Client::open(info),
+    };
+    let client = match client {
         Ok(c) => c,
         Err(e) => {
             obs.push(

@@ -17,7 +17,7 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
                     "id": f.code,
                     "name": f.code.replace(['.', '_'], " "),
                     "shortDescription": {"text": f.summary},
-                    "helpUri": "https://github.com/aiwfe/aiwfe#finding-codes",
+                    "help": {"text": "See the finding codes table in aiwfe's README."},
                 })
             });
             let level = match f.severity {
@@ -55,7 +55,6 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             "tool": {"driver": {
                 "name": "aiwfe",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/aiwfe/aiwfe",
                 "rules": rules,
             }},
             "results": results,

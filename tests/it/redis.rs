@@ -141,15 +141,6 @@ fn hung_server_times_out_within_the_deadline() {
 }
 
 #[test]
-fn tls_against_a_plain_server_is_a_tls_finding() {
-    let r = RedisServer::start(&[]);
-    let (out, v) = probe_json(&format!("rediss://127.0.0.1:{}", r.port));
-    assert_eq!(out.status.code(), Some(1));
-    let codes: Vec<String> = findings(&v).iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
-    assert!(codes.iter().any(|c| c == "redis.tls" || c == "redis.timeout"), "{codes:?}");
-}
-
-#[test]
 fn password_from_env_var_named_in_config() {
     let r = RedisServer::start(&["--requirepass", PW]);
     let dir = tempfile::tempdir().unwrap();
@@ -167,4 +158,58 @@ fn password_from_env_var_named_in_config() {
     let v = json(&out);
     assert_eq!(measurement(&v, "redis.latency", "pings"), 7.0);
     assert!(!stdout(&out).contains(PW));
+}
+
+#[test]
+fn rediss_verifies_the_certificate_unless_told_otherwise() {
+    let pki = TestPki::new();
+    let (cert, key, ca) = (pki.path("server.pem"), pki.path("server.key"), pki.path("ca.pem"));
+    let tls_port = free_port().to_string();
+    let r = RedisServer::start(&[
+        "--tls-port",
+        &tls_port,
+        "--tls-cert-file",
+        cert.to_str().unwrap(),
+        "--tls-key-file",
+        key.to_str().unwrap(),
+        "--tls-ca-cert-file",
+        ca.to_str().unwrap(),
+        "--tls-auth-clients",
+        "no",
+        "--requirepass",
+        PW,
+    ]);
+    let url = format!("rediss://:{PW}@localhost:{tls_port}");
+
+    // Signed by a CA this machine does not trust.
+    let (out, v) = probe_json(&url);
+    assert_eq!(out.status.code(), Some(1));
+    let f = finding(&v, "redis.tls");
+    assert!(f["evidence"].as_str().unwrap().to_lowercase().contains("certificate"), "{f}");
+
+    // Trusting the test CA: verified TLS, then AUTH as usual.
+    let out = run(aiwfe().args(["probe", "redis", &url, "--cacert", ca.to_str().unwrap(), "-o", "json"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    finding(&json(&out), "redis.auth_ok");
+
+    // Without verification.
+    let (out, v) = probe_json(&format!("{url}#insecure"));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    finding(&v, "redis.auth_ok");
+
+    // TLS to the plain-text port: Redis waits for a command that never ends, so the
+    // handshake never completes; the finding says what to check.
+    let out = run(aiwfe().args([
+        "probe",
+        "redis",
+        &format!("rediss://:{PW}@localhost:{}", r.port),
+        "-o",
+        "json",
+        "--timeout",
+        "1s",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    let f = finding(&json(&out), "redis.timeout");
+    assert!(f["summary"].as_str().unwrap().ends_with("over TLS"), "{f}");
+    assert!(f["hint"].as_str().unwrap().contains("use redis://"), "{f}");
 }

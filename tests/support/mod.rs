@@ -497,3 +497,32 @@ impl Drop for Blackhole {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
+
+/// A throwaway CA and a server certificate for `localhost`/127.0.0.1 it signed, made with
+/// the `openssl` command.
+pub struct TestPki {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestPki {
+    pub fn new() -> TestPki {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path();
+        let sh = format!(
+            "set -e; cd {d}; \
+             openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=aiwfe-test-ca -keyout ca.key -out ca.pem; \
+             openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr; \
+             printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf; \
+             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out server.pem; \
+             chmod 644 server.key",
+            d = d.display()
+        );
+        let out = Command::new("sh").args(["-c", &sh]).output().expect("run openssl");
+        assert!(out.status.success(), "openssl failed: {}", String::from_utf8_lossy(&out.stderr));
+        TestPki { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
