@@ -28,11 +28,17 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -40,14 +46,17 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every probe in parallel and report what is wrong and how to fix it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Run one probe')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them with --dir')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC objects a mode needs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'aiwfe;doctor' {
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0')
             [CompletionResult]::new('--postgres', '--postgres', [CompletionResultType]::ParameterName, 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe')
-            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these probes (comma-separated: redis,postgres)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these probes (comma-separated: redis,postgres,kube)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these probes (comma-separated)')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
@@ -55,11 +64,17 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -72,15 +87,22 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('kube', 'kube', [CompletionResultType]::ParameterValue, 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -94,11 +116,17 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -111,11 +139,41 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'aiwfe;probe;kube' {
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read Kubernetes objects from a file or folder instead of a cluster')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -123,6 +181,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         'aiwfe;probe;help' {
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('kube', 'kube', [CompletionResultType]::ParameterValue, 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -130,6 +189,9 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             break
         }
         'aiwfe;probe;help;postgres' {
+            break
+        }
+        'aiwfe;probe;help;kube' {
             break
         }
         'aiwfe;probe;help;help' {
@@ -144,11 +206,66 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'aiwfe;snapshot' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'aiwfe;rbac' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'The mode to grant')
+            [CompletionResult]::new('--service-account-namespace', '--service-account-namespace', [CompletionResultType]::ParameterName, 'Namespace of the ServiceAccount bound to the role')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -157,6 +274,8 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every probe in parallel and report what is wrong and how to fix it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Run one probe')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them with --dir')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC objects a mode needs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -166,6 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         'aiwfe;help;probe' {
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('kube', 'kube', [CompletionResultType]::ParameterValue, 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)')
             break
         }
         'aiwfe;help;probe;redis' {
@@ -174,7 +294,16 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         'aiwfe;help;probe;postgres' {
             break
         }
+        'aiwfe;help;probe;kube' {
+            break
+        }
         'aiwfe;help;completions' {
+            break
+        }
+        'aiwfe;help;snapshot' {
+            break
+        }
+        'aiwfe;help;rbac' {
             break
         }
         'aiwfe;help;help' {

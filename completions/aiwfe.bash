@@ -28,6 +28,12 @@ _aiwfe() {
             aiwfe,probe)
                 cmd="aiwfe__subcmd__probe"
                 ;;
+            aiwfe,rbac)
+                cmd="aiwfe__subcmd__rbac"
+                ;;
+            aiwfe,snapshot)
+                cmd="aiwfe__subcmd__snapshot"
+                ;;
             aiwfe__subcmd__help,completions)
                 cmd="aiwfe__subcmd__help__subcmd__completions"
                 ;;
@@ -40,6 +46,15 @@ _aiwfe() {
             aiwfe__subcmd__help,probe)
                 cmd="aiwfe__subcmd__help__subcmd__probe"
                 ;;
+            aiwfe__subcmd__help,rbac)
+                cmd="aiwfe__subcmd__help__subcmd__rbac"
+                ;;
+            aiwfe__subcmd__help,snapshot)
+                cmd="aiwfe__subcmd__help__subcmd__snapshot"
+                ;;
+            aiwfe__subcmd__help__subcmd__probe,kube)
+                cmd="aiwfe__subcmd__help__subcmd__probe__subcmd__kube"
+                ;;
             aiwfe__subcmd__help__subcmd__probe,postgres)
                 cmd="aiwfe__subcmd__help__subcmd__probe__subcmd__postgres"
                 ;;
@@ -49,6 +64,9 @@ _aiwfe() {
             aiwfe__subcmd__probe,help)
                 cmd="aiwfe__subcmd__probe__subcmd__help"
                 ;;
+            aiwfe__subcmd__probe,kube)
+                cmd="aiwfe__subcmd__probe__subcmd__kube"
+                ;;
             aiwfe__subcmd__probe,postgres)
                 cmd="aiwfe__subcmd__probe__subcmd__postgres"
                 ;;
@@ -57,6 +75,9 @@ _aiwfe() {
                 ;;
             aiwfe__subcmd__probe__subcmd__help,help)
                 cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__help"
+                ;;
+            aiwfe__subcmd__probe__subcmd__help,kube)
+                cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__kube"
                 ;;
             aiwfe__subcmd__probe__subcmd__help,postgres)
                 cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__postgres"
@@ -71,7 +92,7 @@ _aiwfe() {
 
     case "${cmd}" in
         aiwfe)
-            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions help"
+            opts="-o -q -v -n -A -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help --version doctor probe completions snapshot rbac help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -105,6 +126,22 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -113,7 +150,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__completions)
-            opts="-o -q -v -h --dir --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help bash zsh fish powershell elvish"
+            opts="-o -q -v -n -A -h --dir --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +188,22 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -159,7 +212,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__doctor)
-            opts="-o -q -v -h --redis --postgres --only --skip --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -n -A -h --redis --postgres --only --skip --snapshot --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +231,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,6 +266,22 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -217,7 +290,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help)
-            opts="doctor probe completions help"
+            opts="doctor probe completions snapshot rbac help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,8 +346,22 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help__subcmd__probe)
-            opts="redis postgres"
+            opts="redis postgres kube"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__help__subcmd__probe__subcmd__kube)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -314,8 +401,36 @@ _aiwfe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiwfe__subcmd__help__subcmd__rbac)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__help__subcmd__snapshot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiwfe__subcmd__probe)
-            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help redis postgres help"
+            opts="-o -q -v -n -A -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help redis postgres kube help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +464,22 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -357,7 +488,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__help)
-            opts="redis postgres help"
+            opts="redis postgres kube help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +502,20 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__probe__subcmd__help__subcmd__kube)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -412,8 +557,70 @@ _aiwfe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiwfe__subcmd__probe__subcmd__kube)
+            opts="-o -q -v -n -A -h --snapshot --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiwfe__subcmd__probe__subcmd__postgres)
-            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -n -A -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +654,22 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -455,7 +678,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__redis)
-            opts="-o -q -v -h --pings --cacert --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -n -A -h --pings --cacert --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +717,150 @@ _aiwfe() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__rbac)
+            opts="-o -q -v -n -A -h --for --service-account-namespace --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --for)
+                    COMPREPLY=($(compgen -W "doctor" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-account-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__snapshot)
+            opts="-o -q -v -n -A -h --to --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

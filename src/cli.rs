@@ -55,6 +55,22 @@ pub struct GlobalArgs {
     /// Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kubeconfig context to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Kubernetes namespace [default: the context's]
+    #[arg(short = 'n', long, global = true, value_name = "NS", conflicts_with = "all_namespaces")]
+    pub namespace: Option<String>,
+
+    /// Every namespace
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +101,32 @@ pub enum Command {
     Probe(ProbeCommand),
     /// Print a shell completion script, or write all of them with --dir
     Completions(CompletionsArgs),
+    /// Save what doctor reads from the cluster (secret values removed) to replay with --snapshot
+    Snapshot(SnapshotArgs),
+    /// Print the least-privilege RBAC objects a mode needs
+    Rbac(RbacArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Write to FILE instead of stdout
+    #[arg(long = "to", value_name = "FILE")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    /// The mode to grant
+    #[arg(long = "for", value_enum, default_value_t = RbacMode::Doctor)]
+    pub mode: RbacMode,
+    /// Namespace of the ServiceAccount bound to the role
+    #[arg(long, value_name = "NS", default_value = "aiwfe")]
+    pub service_account_namespace: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RbacMode {
+    Doctor,
 }
 
 #[derive(Debug, Args)]
@@ -95,12 +137,15 @@ pub struct DoctorArgs {
     /// PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe
     #[arg(long, value_name = "URL", env = "AIWFE_POSTGRES_URL", hide_env_values = true)]
     pub postgres: Option<String>,
-    /// Run only these probes (comma-separated: redis,postgres)
+    /// Run only these probes (comma-separated: redis,postgres,kube)
     #[arg(long, value_delimiter = ',', value_name = "PROBES")]
     pub only: Vec<String>,
     /// Skip these probes (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "PROBES")]
     pub skip: Vec<String>,
+    /// Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster
+    #[arg(long, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +154,15 @@ pub enum ProbeCommand {
     Redis(RedisProbeArgs),
     /// Connect, authenticate, summarise pg_stat_activity and connection headroom
     Postgres(PostgresProbeArgs),
+    /// Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)
+    Kube(KubeProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KubeProbeArgs {
+    /// Read Kubernetes objects from a file or folder instead of a cluster
+    #[arg(long, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

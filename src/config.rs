@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub redis: Option<RedisFile>,
     #[serde(default)]
     pub postgres: Option<PostgresFile>,
+    #[serde(default)]
+    pub kube: Option<KubeFile>,
     /// Probe deadline, e.g. `10s`.
     #[serde(default)]
     pub timeout: Option<String>,
@@ -74,6 +76,29 @@ pub struct PostgresFile {
     pub connections_error_pct: Option<f64>,
     pub idle_in_transaction_warn_s: Option<f64>,
     pub long_query_warn_s: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubeFile {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    /// A namespace, or `"*"` for all.
+    pub namespace: Option<String>,
+    pub snapshot: Option<PathBuf>,
+    /// A container using less than this share of its CPU request is over-provisioned.
+    pub overprovisioned_pct: Option<f64>,
+    /// Cluster CPU efficiency (used ÷ requested) below this is a warning.
+    pub efficiency_warn_pct: Option<f64>,
+}
+
+/// The Kubernetes side of a run.
+#[derive(Debug, Clone)]
+pub struct KubeTarget {
+    pub source: crate::probe::kube::Source,
+    /// `None`: all namespaces; `Some("")`: the context's default namespace.
+    pub namespace: Option<String>,
+    pub thresholds: crate::probe::kube::KubeThresholds,
 }
 
 /// A Redis endpoint, parsed and checked.
@@ -115,15 +140,17 @@ pub struct PostgresTarget {
 pub enum ProbeKind {
     Redis,
     Postgres,
+    Kube,
 }
 
 impl ProbeKind {
-    pub const ALL: [ProbeKind; 2] = [ProbeKind::Redis, ProbeKind::Postgres];
+    pub const ALL: [ProbeKind; 3] = [ProbeKind::Redis, ProbeKind::Postgres, ProbeKind::Kube];
 
     pub fn name(self) -> &'static str {
         match self {
             ProbeKind::Redis => "redis",
             ProbeKind::Postgres => "postgres",
+            ProbeKind::Kube => "kube",
         }
     }
 
@@ -133,7 +160,7 @@ impl ProbeKind {
             .find(|k| k.name() == s.trim())
             .ok_or_else(|| Error::Invalid {
                 field: flag.to_string(),
-                reason: format!("unknown probe `{s}`; known probes: redis, postgres"),
+                reason: format!("unknown probe `{s}`; known probes: redis, postgres, kube"),
             })
     }
 }
@@ -142,7 +169,17 @@ impl ProbeKind {
 #[derive(Debug)]
 pub enum Action {
     Probes(Vec<ProbeKind>),
-    Completions { shell: Option<cli::Shell>, dir: Option<PathBuf> },
+    Completions {
+        shell: Option<cli::Shell>,
+        dir: Option<PathBuf>,
+    },
+    Snapshot {
+        to: Option<PathBuf>,
+    },
+    Rbac {
+        mode: cli::RbacMode,
+        service_account_namespace: String,
+    },
 }
 
 /// The validated configuration of one run.
@@ -159,6 +196,7 @@ pub struct Config {
     pub verbose: u8,
     pub redis: RedisTarget,
     pub postgres: PostgresTarget,
+    pub kube: KubeTarget,
 }
 
 impl Config {
@@ -197,12 +235,25 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
     };
 
     let mut redis_cacert = None;
+    let mut snapshot = None;
+    let kube_file = file.kube.as_ref();
     let (action, redis_flag, pg_flag, pings) = match cli.command {
         Command::Doctor(d) => {
-            let mut kinds: Vec<ProbeKind> = if d.only.is_empty() {
-                ProbeKind::ALL.to_vec()
-            } else {
+            snapshot = d.snapshot.clone();
+            let named = |k: ProbeKind| match k {
+                ProbeKind::Redis => d.redis.is_some() || file.redis.is_some(),
+                ProbeKind::Postgres => d.postgres.is_some() || file.postgres.is_some(),
+                ProbeKind::Kube => {
+                    d.snapshot.is_some() || g.kubeconfig.is_some() || g.context.is_some() || kube_file.is_some() || kube_discoverable(env)
+                }
+            };
+            let mut kinds: Vec<ProbeKind> = if !d.only.is_empty() {
                 d.only.iter().map(|s| ProbeKind::parse(s, "--only")).collect::<Result<_>>()?
+            } else if ProbeKind::ALL.iter().any(|k| named(*k)) {
+                ProbeKind::ALL.into_iter().filter(|k| named(*k)).collect()
+            } else {
+                // Nothing named anywhere: look at the local defaults.
+                vec![ProbeKind::Redis, ProbeKind::Postgres]
             };
             let skip: Vec<ProbeKind> = d.skip.iter().map(|s| ProbeKind::parse(s, "--skip")).collect::<Result<_>>()?;
             kinds.retain(|k| !skip.contains(k));
@@ -215,6 +266,10 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             (Action::Probes(vec![ProbeKind::Redis]), r.url, None, r.pings)
         }
         Command::Probe(ProbeCommand::Postgres(p)) => (Action::Probes(vec![ProbeKind::Postgres]), None, p.url, None),
+        Command::Probe(ProbeCommand::Kube(k)) => {
+            snapshot = k.snapshot;
+            (Action::Probes(vec![ProbeKind::Kube]), None, None, None)
+        }
         Command::Completions(c) => (
             Action::Completions {
                 shell: c.shell,
@@ -224,7 +279,25 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             None,
             None,
         ),
+        Command::Snapshot(s) => (Action::Snapshot { to: s.to }, None, None, None),
+        Command::Rbac(r) => (
+            Action::Rbac {
+                mode: r.mode,
+                service_account_namespace: r.service_account_namespace,
+            },
+            None,
+            None,
+            None,
+        ),
     };
+    let kube = kube_target(
+        snapshot,
+        g.kubeconfig.clone(),
+        g.context.clone(),
+        g.namespace.clone(),
+        g.all_namespaces,
+        kube_file,
+    )?;
 
     let output = match g.output {
         OutputFormat::Table => Format::Table,
@@ -282,6 +355,73 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         verbose: g.verbose,
         redis,
         postgres,
+        kube,
+    })
+}
+
+/// Is there a cluster to look at without being told? `$KUBECONFIG`, `~/.kube/config`, or
+/// a pod's service account.
+fn kube_discoverable(env: &dyn Env) -> bool {
+    env.var("KUBECONFIG").is_some()
+        || env.var("KUBERNETES_SERVICE_HOST").is_some()
+        || env
+            .var("HOME")
+            .is_some_and(|h| Path::new(&h).join(".kube").join("config").is_file())
+}
+
+fn kube_target(
+    snapshot: Option<PathBuf>,
+    kubeconfig: Option<PathBuf>,
+    context: Option<String>,
+    namespace: Option<String>,
+    all: bool,
+    kf: Option<&KubeFile>,
+) -> Result<KubeTarget> {
+    use crate::probe::kube::{KubeThresholds, Source};
+    let snapshot = snapshot.or_else(|| kf.and_then(|k| k.snapshot.clone()));
+    if let Some(p) = &snapshot
+        && !p.exists()
+    {
+        return Err(Error::Invalid {
+            field: "--snapshot".into(),
+            reason: format!("`{}` does not exist", p.display()),
+        });
+    }
+    let file_ns = kf.and_then(|k| k.namespace.clone());
+    let namespace = if all {
+        None
+    } else {
+        match namespace.or(file_ns) {
+            Some(ns) if ns == "*" => None,
+            Some(ns) => Some(ns),
+            // A snapshot holds what was captured: all of it. A live cluster: the context's namespace.
+            None if snapshot.is_some() => None,
+            None => Some(String::new()),
+        }
+    };
+    let source = match snapshot {
+        Some(p) => Source::Snapshot(p),
+        None => Source::Live(crate::cluster::live::LiveTarget {
+            kubeconfig: kubeconfig.or_else(|| kf.and_then(|k| k.kubeconfig.clone())),
+            context: context.or_else(|| kf.and_then(|k| k.context.clone())),
+        }),
+    };
+    let d = KubeThresholds::default();
+    Ok(KubeTarget {
+        source,
+        namespace,
+        thresholds: KubeThresholds {
+            overprovisioned_pct: pct(
+                "kube.overprovisioned_pct",
+                kf.and_then(|k| k.overprovisioned_pct),
+                d.overprovisioned_pct,
+            )?,
+            efficiency_warn_pct: pct(
+                "kube.efficiency_warn_pct",
+                kf.and_then(|k| k.efficiency_warn_pct),
+                d.efficiency_warn_pct,
+            )?,
+        },
     })
 }
 

@@ -29,6 +29,9 @@ pub enum Error {
 
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
+
+    #[error("cannot read the cluster: {0}")]
+    Cluster(String),
 }
 
 impl Error {
@@ -53,6 +56,7 @@ impl Error {
             Error::MissingEnv { var, .. } => Some(format!("export `{var}` or remove the setting")),
             Error::Write { .. } => Some("check that the directory exists and is writable".into()),
             Error::Runtime(_) => None,
+            Error::Cluster(_) => Some("check --kubeconfig/--context and that `aiwfe rbac --for doctor` is granted".into()),
         }
     }
 }

@@ -6,15 +6,22 @@
 //! - `config`: flags + env + `aiwfe.yaml` → validated `Config`.
 //! - `error`: the errors that stop a run (exit code 2), each with a hint.
 //! - `redact`: keeps secrets out of every output (masking, fingerprints).
+//! - `cluster`: the Kubernetes state as plain data, from a snapshot or the live API (the
+//!   one place that builds a kube client); `snapshot` writes it back out without secrets.
 //! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
-//!   (`probe::redis`, `probe::postgres`).
+//!   (`probe::redis`, `probe::postgres`, `probe::kube`).
+//! - `diagnose`: pure root-cause rules over all findings.
+//! - `rbac`: the least-privilege RBAC objects each mode needs.
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
 //!   junit, sarif, markdown).
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
+pub mod diagnose;
 pub mod error;
 pub mod probe;
+pub mod rbac;
 pub mod redact;
 pub mod report;
 
@@ -59,6 +66,15 @@ fn init_tracing(verbose: u8) {
 fn execute(cfg: Config) -> Result<u8, Error> {
     match &cfg.action {
         Action::Completions { shell, dir } => completions(*shell, dir.as_deref()),
+        Action::Rbac {
+            mode,
+            service_account_namespace,
+        } => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(rbac::render(*mode, service_account_namespace).as_bytes());
+            Ok(0)
+        }
+        Action::Snapshot { to } => snapshot(&cfg, to.as_deref()),
         Action::Probes(kinds) => {
             let probes: Vec<Box<dyn Probe>> = kinds
                 .iter()
@@ -67,6 +83,11 @@ fn execute(cfg: Config) -> Result<u8, Error> {
                         ProbeKind::Redis => Box::new(probe::redis::RedisProbe { target: cfg.redis.clone() }),
                         ProbeKind::Postgres => Box::new(probe::postgres::PostgresProbe {
                             target: cfg.postgres.clone(),
+                        }),
+                        ProbeKind::Kube => Box::new(probe::kube::KubeProbe {
+                            source: cfg.kube.source.clone(),
+                            namespace: cfg.kube.namespace.clone(),
+                            thresholds: cfg.kube.thresholds.clone(),
                         }),
                     }
                 })
@@ -80,7 +101,8 @@ fn execute(cfg: Config) -> Result<u8, Error> {
             let observations = runtime.block_on(probe::run_all(probes, cfg.timeout, progress));
             // Probes may leave connection tasks behind; do not wait for them.
             runtime.shutdown_background();
-            let report = report::Report::new(observations, &cfg.ignore);
+            let causes = diagnose::diagnose(&observations);
+            let report = report::Report::new(observations, causes, &cfg.ignore);
             emit(&cfg, &report)?;
             Ok(report.exit_code(cfg.fail_on))
         }
@@ -110,6 +132,48 @@ fn emit(cfg: &Config, report: &report::Report) -> Result<(), Error> {
         let _ = out.write_all(&render(cfg.output)).and_then(|_| out.flush());
     }
     Ok(())
+}
+
+/// `aiwfe snapshot`: reads the live cluster and writes it as one YAML `List`.
+fn snapshot(cfg: &Config, to: Option<&std::path::Path>) -> Result<u8, Error> {
+    let probe::kube::Source::Live(target) = &cfg.kube.source else {
+        return Err(Error::Invalid {
+            field: "--snapshot".into(),
+            reason: "`aiwfe snapshot` reads a live cluster; it does not take --snapshot".into(),
+        });
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let ns = cfg.kube.namespace.clone();
+    let timeout = cfg.timeout;
+    let result = runtime.block_on(async {
+        let rec = probe::Recorder::standalone(timeout);
+        tokio::time::timeout(timeout, cluster::live::load(target, ns.as_deref(), &rec)).await
+    });
+    runtime.shutdown_background();
+    let state = match result {
+        Ok(Ok(s)) => s,
+        Ok(Err(f)) => return Err(Error::Cluster(format!("{}: {}", f.summary, f.evidence.unwrap_or_default()))),
+        Err(_) => return Err(Error::Cluster(format!("no answer from the Kubernetes API within {:?}", timeout))),
+    };
+    for p in &state.problems {
+        eprintln!("warning: could not read {}: {}", p.resource, p.message);
+    }
+    let yaml = cluster::snapshot::to_yaml(&state).map_err(Error::Cluster)?;
+    match to {
+        Some(path) => std::fs::write(path, yaml).map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string().to_lowercase(),
+        })?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(yaml.as_bytes());
+        }
+    }
+    Ok(0)
 }
 
 fn completions(shell: Option<cli::Shell>, dir: Option<&std::path::Path>) -> Result<u8, Error> {

@@ -46,6 +46,34 @@ fn is_secret_key(k: &str) -> bool {
         .any(|s| k == *s)
 }
 
+/// Masks the password of every URL inside free text (log lines, env values):
+/// `redis://:pw@redis:6379` → `redis://:***@redis:6379`.
+pub fn scrub_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '/' || c == '>')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => out.push_str(&format!("{}:***{}", &userinfo[..colon], &authority[at..])),
+                    None => out.push_str(authority),
+                }
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Replaces every occurrence of each secret in `text` by `***`. Used as a last line of
 /// defence on text that came from elsewhere (server messages, error strings).
 pub fn scrub(text: &str, secrets: &[String]) -> String {
@@ -89,6 +117,19 @@ mod tests {
         // SHA-256("secret") = 2bb80d53...
         assert_eq!(fingerprint("secret"), "2bb80d53");
         assert_ne!(fingerprint("secret"), fingerprint("secret2"));
+    }
+
+    #[test]
+    fn urls_in_free_text_lose_their_passwords() {
+        assert_eq!(
+            scrub_urls("REDIS_URL=redis://:hunter2@redis:6379/0 ok"),
+            "REDIS_URL=redis://:***@redis:6379/0 ok"
+        );
+        assert_eq!(
+            scrub_urls("postgres://app:pw@db/x and http://h/p"),
+            "postgres://app:***@db/x and http://h/p"
+        );
+        assert_eq!(scrub_urls("no urls here"), "no urls here");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! the check in progress gets a `<probe>.timeout` finding naming what it was waiting for,
 //! and the checks already committed are kept.
 
+pub mod kube;
 pub mod postgres;
 pub mod redis;
 
@@ -58,6 +59,11 @@ impl Recorder {
             bar,
             deadline,
         }
+    }
+
+    /// A recorder outside the runner (e.g. `aiwfe snapshot`), with its own deadline.
+    pub fn standalone(timeout: Duration) -> Recorder {
+        Recorder::new(String::new(), Instant::now() + timeout, None)
     }
 
     /// Starts (or continues) check `check`, now doing `doing` ("connecting", "authenticating").

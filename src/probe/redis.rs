@@ -151,15 +151,18 @@ async fn authenticate(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mu
                 Ok(()) => {
                     obs.measure("auth_ms", ms(started), "ms");
                     let who = t.username.as_deref().unwrap_or("default");
-                    obs.push(Finding::new(
-                        "redis.auth_ok",
-                        Severity::Ok,
-                        format!("authenticated as `{who}` (password sha256:{})", redact::fingerprint(pw.expose())),
-                    ));
+                    obs.push(
+                        Finding::new(
+                            "redis.auth_ok",
+                            Severity::Ok,
+                            format!("authenticated as `{who}` (password sha256:{})", redact::fingerprint(pw.expose())),
+                        )
+                        .label("password_sha256", redact::fingerprint(pw.expose())),
+                    );
                     true
                 }
                 Err(e) => {
-                    obs.push(server_finding(&e, t, secrets));
+                    obs.push(server_finding(&e, t, secrets).label("password_sha256", redact::fingerprint(pw.expose())));
                     false
                 }
             }

@@ -11,6 +11,26 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
         Status::Error => "❌",
     };
     writeln!(out, "## aiwfe: {} {}\n", icon(report.status), report.status.as_str())?;
+    if !report.causes.is_empty() {
+        writeln!(out, "### Root causes\n")?;
+        for c in &report.causes {
+            writeln!(
+                out,
+                "- **{}** ({}, {}): {}",
+                c.id,
+                c.severity.as_str(),
+                c.certainty,
+                c.summary.replace('\n', " ")
+            )?;
+            if let Some(x) = &c.fix {
+                writeln!(out, "  - fix: `{}`", x.replace('`', "'"))?;
+            }
+            if let Some(x) = &c.confirm {
+                writeln!(out, "  - to confirm: {x}")?;
+            }
+        }
+        writeln!(out)?;
+    }
     writeln!(out, "| Status | Check | Target | Figures |")?;
     writeln!(out, "|---|---|---|---|")?;
     for c in &report.checks {

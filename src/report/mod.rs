@@ -8,7 +8,9 @@ mod markdown;
 mod sarif;
 mod table;
 
+pub use crate::diagnose::{Cause, FindingRef};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// How bad a finding is. Ordered: `Ok < Info < Warning < Error`.
@@ -101,6 +103,12 @@ pub struct Finding {
     /// What to do when there is no single command.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub hint: Option<String>,
+    /// The object the finding is about, e.g. `aiwfe/deployment/reasoning-service`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub subject: Option<String>,
+    /// Facts for root-cause rules, e.g. `signature: redis-auth`. Never secrets.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Finding {
@@ -112,7 +120,19 @@ impl Finding {
             evidence: None,
             fix: None,
             hint: None,
+            subject: None,
+            labels: BTreeMap::new(),
         }
+    }
+
+    pub fn subject(mut self, s: impl Into<String>) -> Self {
+        self.subject = Some(s.into());
+        self
+    }
+
+    pub fn label(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.labels.insert(key.to_string(), value.into());
+        self
     }
 
     pub fn evidence(mut self, e: impl Into<String>) -> Self {
@@ -200,6 +220,9 @@ pub struct Check {
 pub struct Report {
     pub version: u32,
     pub status: Status,
+    /// Root causes, worst first; each lists the findings it explains.
+    #[serde(default)]
+    pub causes: Vec<Cause>,
     pub checks: Vec<Check>,
 }
 
@@ -213,8 +236,9 @@ pub fn is_ignored(code: &str, ignore: &[String]) -> bool {
 }
 
 impl Report {
-    /// Builds the report, dropping findings matched by `ignore` before statuses are computed.
-    pub fn new(observations: Vec<Observation>, ignore: &[String]) -> Report {
+    /// Builds the report, dropping findings matched by `ignore` before statuses are
+    /// computed, and the causes' references to them (a cause left with none is dropped).
+    pub fn new(observations: Vec<Observation>, causes: Vec<Cause>, ignore: &[String]) -> Report {
         let checks: Vec<Check> = observations
             .into_iter()
             .map(|o| {
@@ -231,9 +255,17 @@ impl Report {
             })
             .collect();
         let status = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
+        let causes = causes
+            .into_iter()
+            .filter_map(|mut c| {
+                c.explains.retain(|r| !is_ignored(&r.code, ignore));
+                (!c.explains.is_empty() && !is_ignored(&format!("cause.{}", c.id), ignore)).then_some(c)
+            })
+            .collect();
         Report {
             version: 1,
             status,
+            causes,
             checks,
         }
     }
@@ -354,26 +386,26 @@ mod tests {
 
     #[test]
     fn status_is_worst_finding_and_info_counts_as_ok() {
-        let r = Report::new(vec![obs("a", Severity::Info)], &[]);
+        let r = Report::new(vec![obs("a", Severity::Info)], vec![], &[]);
         assert_eq!(r.status, Status::Ok);
-        let r = Report::new(vec![obs("a", Severity::Info), obs("b", Severity::Error)], &[]);
+        let r = Report::new(vec![obs("a", Severity::Info), obs("b", Severity::Error)], vec![], &[]);
         assert_eq!(r.status, Status::Error);
         assert_eq!(r.checks[0].status, Status::Ok);
     }
 
     #[test]
     fn gate_follows_fail_on() {
-        let r = Report::new(vec![obs("a", Severity::Warning)], &[]);
+        let r = Report::new(vec![obs("a", Severity::Warning)], vec![], &[]);
         assert_eq!(r.exit_code(Some(Severity::Error)), 0);
         assert_eq!(r.exit_code(Some(Severity::Warning)), 1);
         assert_eq!(r.exit_code(None), 0);
-        let ok = Report::new(vec![obs("a", Severity::Ok)], &[]);
+        let ok = Report::new(vec![obs("a", Severity::Ok)], vec![], &[]);
         assert_eq!(ok.exit_code(Some(Severity::Info)), 0);
     }
 
     #[test]
     fn ignored_codes_do_not_count() {
-        let r = Report::new(vec![obs("redis.noauth", Severity::Error)], &["redis.*".into()]);
+        let r = Report::new(vec![obs("redis.noauth", Severity::Error)], vec![], &["redis.*".into()]);
         assert_eq!(r.status, Status::Ok);
         assert!(r.checks[0].findings.is_empty());
         assert!(is_ignored("redis.noauth", &["redis.noauth".into()]));
@@ -385,7 +417,7 @@ mod tests {
         let mut o = obs("redis.noauth", Severity::Error);
         o.measure("ping_p50_ms", 0.25, "ms");
         o.measure_text("version", "7.0.15");
-        let v = serde_json::to_value(Report::new(vec![o], &[])).unwrap();
+        let v = serde_json::to_value(Report::new(vec![o], vec![], &[])).unwrap();
         assert_eq!(v["version"], 1);
         assert_eq!(v["status"], "error");
         let c = &v["checks"][0];

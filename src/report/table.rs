@@ -6,6 +6,40 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
+    if !report.causes.is_empty() {
+        writeln!(out, "ROOT CAUSES")?;
+        for c in &report.causes {
+            let sev = c.severity.as_str().to_uppercase();
+            let sev = if style.color {
+                let code = match c.severity {
+                    Severity::Error => "31",
+                    Severity::Warning => "33",
+                    _ => "32",
+                };
+                format!("\u{1b}[{code}m{sev}\u{1b}[0m")
+            } else {
+                sev
+            };
+            writeln!(out, "{sev} {} ({})", c.id, c.certainty)?;
+            writeln!(out, "  {}", c.summary)?;
+            if let Some(x) = &c.confirm {
+                writeln!(out, "  to confirm: {x}")?;
+            }
+            if let Some(x) = &c.fix {
+                writeln!(out, "  fix: {x}")?;
+            }
+            writeln!(out, "  explains:")?;
+            for r in &c.explains {
+                writeln!(
+                    out,
+                    "    - {}{}",
+                    r.code,
+                    r.subject.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
     let mut table = Table::new();
     if style.rich {
         table.load_preset(presets::UTF8_FULL_CONDENSED);

@@ -7,6 +7,7 @@
 mod support;
 
 mod cli;
+mod kube;
 mod output;
 mod postgres;
 mod redis;

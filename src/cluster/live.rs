@@ -1,0 +1,269 @@
+//! Reads a `ClusterState` from the live API: concurrent paginated lists under the probe's
+//! deadline, explicit connect/read timeouts (kube's client has no read timeout of its own),
+//! the previous logs of crash-looping containers, metrics.k8s.io when it exists, and only
+//! the fingerprints of the Secrets that feed Redis passwords. A resource that cannot be
+//! read (403, ...) becomes a `ReadProblem`; the rest is still analysed.
+
+use super::{ClusterState, ContainerLog, NodeMetrics, PodMetrics, ReadProblem, secret_info};
+use crate::probe::Recorder;
+use crate::report::{Finding, Severity};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret};
+use kube::api::{Api, DynamicObject, ListParams, LogParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::core::{ApiResource, GroupVersionKind};
+use kube::{Client, Config};
+use serde::de::DeserializeOwned;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which cluster: a kubeconfig (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`) and context,
+/// or the in-cluster service account.
+#[derive(Debug, Clone, Default)]
+pub struct LiveTarget {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+}
+
+impl LiveTarget {
+    pub fn display(&self) -> String {
+        match (&self.context, &self.kubeconfig) {
+            (Some(c), _) => format!("context {c}"),
+            (None, Some(p)) => format!("kubeconfig {}", p.display()),
+            (None, None) => "current context".into(),
+        }
+    }
+}
+
+/// Page size for list calls.
+const PAGE: u32 = 500;
+/// At most this many previous logs are fetched per run.
+const MAX_LOGS: usize = 20;
+
+/// Builds the client: the one place that does.
+pub async fn client(t: &LiveTarget, timeout: Duration) -> Result<(Client, String), String> {
+    let options = KubeConfigOptions {
+        context: t.context.clone(),
+        ..Default::default()
+    };
+    let mut config = match &t.kubeconfig {
+        Some(path) => {
+            let kc = Kubeconfig::read_from(path).map_err(|e| format!("cannot read kubeconfig `{}`: {e}", path.display()))?;
+            Config::from_custom_kubeconfig(kc, &options).await.map_err(|e| e.to_string())?
+        }
+        None if t.context.is_some() => Config::from_kubeconfig(&options).await.map_err(|e| e.to_string())?,
+        None => Config::infer().await.map_err(|e| e.to_string())?,
+    };
+    config.connect_timeout = Some(timeout.min(Duration::from_secs(10)));
+    config.read_timeout = Some(timeout);
+    config.write_timeout = Some(timeout);
+    let ns = config.default_namespace.clone();
+    let client = Client::try_from(config).map_err(|e| e.to_string())?;
+    Ok((client, ns))
+}
+
+/// Reads everything doctor looks at. `namespace`: `Some("")` means the kubeconfig's default
+/// namespace, `None` every namespace.
+pub async fn load(t: &LiveTarget, namespace: Option<&str>, rec: &Recorder) -> Result<ClusterState, Box<Finding>> {
+    let (client, default_ns) = client(t, rec.remaining()).await.map_err(|e| {
+        Box::new(
+            Finding::new("kube.config", Severity::Error, "cannot set up a Kubernetes client")
+                .evidence(e)
+                .hint("pass --kubeconfig/--context, set KUBECONFIG, or run inside a cluster; --snapshot reads a saved state instead"),
+        )
+    })?;
+    let ns: Option<String> = namespace.map(|n| if n.is_empty() { default_ns.clone() } else { n.to_string() });
+    let mut state = ClusterState {
+        source: t.display(),
+        ..Default::default()
+    };
+
+    rec.phase("kube.read", "listing pods, events, deployments, replica sets, HPAs and nodes");
+    let (pods, events, deployments, replica_sets, hpas, nodes) = tokio::join!(
+        list::<Pod>(&client, ns.as_deref()),
+        list::<Event>(&client, ns.as_deref()),
+        list::<Deployment>(&client, ns.as_deref()),
+        list::<ReplicaSet>(&client, ns.as_deref()),
+        list::<HorizontalPodAutoscaler>(&client, ns.as_deref()),
+        list_cluster::<Node>(&client),
+    );
+    let mut problems = Vec::new();
+    state.pods = take(pods, &mut problems);
+    state.events = take(events, &mut problems);
+    state.deployments = take(deployments, &mut problems);
+    state.replica_sets = take(replica_sets, &mut problems);
+    state.hpas = take(hpas, &mut problems);
+    state.nodes = take(nodes, &mut problems);
+    // Nothing at all could be read: the API server is not there.
+    if problems.len() == 6 && problems.iter().all(|p| p.status.is_none()) {
+        return Err(Box::new(
+            Finding::new(
+                "kube.unreachable",
+                Severity::Error,
+                format!("cannot reach the Kubernetes API ({})", t.display()),
+            )
+            .evidence(problems[0].message.clone())
+            .hint("check the kubeconfig's server address and your network; --snapshot reads a saved state instead"),
+        ));
+    }
+    state.problems = problems;
+
+    rec.phase("kube.read", "reading metrics.k8s.io, previous logs and secret fingerprints");
+    let (pm, nm, logs, secrets) = tokio::join!(
+        metrics::<PodMetrics>(&client, ns.as_deref(), "PodMetrics", "pods"),
+        metrics::<NodeMetrics>(&client, None, "NodeMetrics", "nodes"),
+        previous_logs(&client, &state.pods),
+        redis_secrets(&client, &state.pods),
+    );
+    match pm {
+        Ok(v) => state.pod_metrics = v,
+        Err(p) => state.problems.push(p),
+    }
+    match nm {
+        Ok(v) => state.node_metrics = v,
+        Err(p) => state.problems.push(p),
+    }
+    state.logs = logs;
+    state.secrets = secrets;
+    Ok(state)
+}
+
+fn take<T>(r: Result<Vec<T>, ReadProblem>, problems: &mut Vec<ReadProblem>) -> Vec<T> {
+    r.unwrap_or_else(|p| {
+        problems.push(p);
+        Vec::new()
+    })
+}
+
+fn problem(resource: &str, e: kube::Error) -> ReadProblem {
+    match e {
+        kube::Error::Api(s) => ReadProblem {
+            resource: resource.to_string(),
+            status: Some(s.code),
+            message: s.message.clone(),
+        },
+        other => ReadProblem {
+            resource: resource.to_string(),
+            status: None,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn plural<K: kube::Resource<DynamicType = ()>>() -> String {
+    K::plural(&()).to_string()
+}
+
+async fn paginate<K>(api: Api<K>, what: &str) -> Result<Vec<K>, ReadProblem>
+where
+    K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug,
+{
+    let mut out = Vec::new();
+    let mut lp = ListParams::default().limit(PAGE);
+    loop {
+        let page = api.list(&lp).await.map_err(|e| problem(what, e))?;
+        let next = page.metadata.continue_.clone().filter(|c| !c.is_empty());
+        out.extend(page.items);
+        match next {
+            Some(token) => lp = ListParams::default().limit(PAGE).continue_token(&token),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn list<K>(client: &Client, ns: Option<&str>) -> Result<Vec<K>, ReadProblem>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + Clone + DeserializeOwned + std::fmt::Debug,
+{
+    let api: Api<K> = match ns {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    paginate(api, &plural::<K>()).await
+}
+
+async fn list_cluster<K>(client: &Client) -> Result<Vec<K>, ReadProblem>
+where
+    K: kube::Resource<Scope = k8s_openapi::ClusterResourceScope, DynamicType = ()> + Clone + DeserializeOwned + std::fmt::Debug,
+{
+    paginate(Api::<K>::all(client.clone()), &plural::<K>()).await
+}
+
+/// metrics.k8s.io objects; `Ok(None)` when the API is not served (no metrics-server).
+async fn metrics<T: DeserializeOwned>(client: &Client, ns: Option<&str>, kind: &str, plural: &str) -> Result<Option<Vec<T>>, ReadProblem> {
+    let gvk = GroupVersionKind::gvk("metrics.k8s.io", "v1beta1", kind);
+    let ar = ApiResource::from_gvk_with_plural(&gvk, plural);
+    let api: Api<DynamicObject> = match ns {
+        Some(ns) if plural == "pods" => Api::namespaced_with(client.clone(), ns, &ar),
+        _ => Api::all_with(client.clone(), &ar),
+    };
+    match paginate(api, &format!("{plural}.metrics.k8s.io")).await {
+        Ok(items) => Ok(Some(
+            items
+                .into_iter()
+                .filter_map(|o| serde_json::to_value(o).ok().and_then(|v| serde_json::from_value(v).ok()))
+                .collect(),
+        )),
+        Err(p) if p.status == Some(404) || p.status == Some(503) => Ok(None),
+        Err(p) => Err(p),
+    }
+}
+
+/// The previous log of every crash-looping container (up to `MAX_LOGS`), last 50 lines.
+async fn previous_logs(client: &Client, pods: &[Pod]) -> Vec<ContainerLog> {
+    let mut wanted = Vec::new();
+    for p in pods {
+        let (Some(ns), Some(name)) = (p.metadata.namespace.clone(), p.metadata.name.clone()) else {
+            continue;
+        };
+        for cs in p.status.iter().flat_map(|s| s.container_statuses.iter().flatten()) {
+            let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref()).and_then(|w| w.reason.as_deref());
+            if cs.restart_count > 0 && matches!(waiting, Some("CrashLoopBackOff") | Some("RunContainerError")) {
+                wanted.push((ns.clone(), name.clone(), cs.name.clone()));
+            }
+        }
+    }
+    wanted.truncate(MAX_LOGS);
+    let fetches = wanted.into_iter().map(|(ns, pod, container)| {
+        let api: Api<Pod> = Api::namespaced(client.clone(), &ns);
+        async move {
+            let lp = LogParams {
+                container: Some(container.clone()),
+                previous: true,
+                tail_lines: Some(50),
+                ..Default::default()
+            };
+            api.logs(&pod, &lp).await.ok().map(|log| ContainerLog {
+                namespace: ns,
+                pod,
+                container,
+                previous: true,
+                log,
+            })
+        }
+    });
+    futures::future::join_all(fetches).await.into_iter().flatten().collect()
+}
+
+/// Fingerprints of the Secrets that feed Redis passwords to the pods (values are dropped
+/// as soon as they are hashed).
+async fn redis_secrets(client: &Client, pods: &[Pod]) -> Vec<super::SecretInfo> {
+    let mut names = std::collections::BTreeSet::new();
+    for p in pods {
+        let Some(ns) = p.metadata.namespace.clone() else { continue };
+        for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
+            if let Some(r) = crate::probe::kube::pods::redis_secret_ref(c, &ns)
+                && let Some((nsname, _key)) = r.split_once(':')
+                && let Some((ns, name)) = nsname.split_once('/')
+            {
+                names.insert((ns.to_string(), name.to_string()));
+            }
+        }
+    }
+    let fetches = names.into_iter().map(|(ns, name)| {
+        let api: Api<Secret> = Api::namespaced(client.clone(), &ns);
+        async move { api.get(&name).await.ok().map(|s| secret_info(&s)) }
+    });
+    futures::future::join_all(fetches).await.into_iter().flatten().collect()
+}

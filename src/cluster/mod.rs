@@ -1,0 +1,300 @@
+//! What the Kubernetes checks read, as plain data (`ClusterState`), loaded from a snapshot
+//! file (offline) or from the live API (`live` module below); the one place that builds a
+//! kube `Client`.
+//!
+//! A snapshot is what `kubectl get ... -o yaml` prints (a `List`), multi-document YAML, JSON,
+//! or a folder of such files. Besides the built-in kinds it may hold `PodMetrics` and
+//! `NodeMetrics` (metrics.k8s.io) and `ContainerLog` (aiwfe.dev/v1: the tail of a
+//! container's log). Secrets never carry values: only key names and SHA-256 fingerprints
+//! (annotation `aiwfe.dev/fingerprints`).
+
+pub mod live;
+pub mod snapshot;
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Annotation on snapshot Secrets: JSON map of key name → fingerprint of its value.
+pub const FINGERPRINTS_ANNOTATION: &str = "aiwfe.dev/fingerprints";
+
+/// Usage of one container, from metrics.k8s.io.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerUsage {
+    pub name: String,
+    #[serde(default)]
+    pub usage: BTreeMap<String, String>,
+}
+
+/// `metrics.k8s.io/v1beta1` PodMetrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PodMetrics {
+    pub metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default)]
+    pub window: Option<String>,
+    #[serde(default)]
+    pub containers: Vec<ContainerUsage>,
+}
+
+/// `metrics.k8s.io/v1beta1` NodeMetrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeMetrics {
+    pub metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    #[serde(default)]
+    pub usage: BTreeMap<String, String>,
+}
+
+/// The tail of one container's log (`previous` = the container instance that last died).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerLog {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub previous: bool,
+    pub log: String,
+}
+
+/// A Secret without its values: key names and fingerprints only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecretInfo {
+    pub namespace: String,
+    pub name: String,
+    /// key → first 8 hex chars of SHA-256 of the value.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// Something that could not be read (e.g. RBAC 403 on one resource); reported as a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadProblem {
+    pub resource: String,
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+/// Everything the Kubernetes checks look at.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterState {
+    /// Where it came from: `snapshot FILE` or `context NAME`.
+    pub source: String,
+    pub pods: Vec<Pod>,
+    pub events: Vec<Event>,
+    pub nodes: Vec<Node>,
+    pub deployments: Vec<Deployment>,
+    pub replica_sets: Vec<ReplicaSet>,
+    pub hpas: Vec<HorizontalPodAutoscaler>,
+    pub secrets: Vec<SecretInfo>,
+    /// `None`: the metrics API is absent (or was not captured), so usage is unknown.
+    pub pod_metrics: Option<Vec<PodMetrics>>,
+    pub node_metrics: Option<Vec<NodeMetrics>>,
+    pub logs: Vec<ContainerLog>,
+    pub problems: Vec<ReadProblem>,
+}
+
+impl ClusterState {
+    /// Keeps only objects in `namespace` (nodes and node metrics are cluster-wide and stay).
+    pub fn retain_namespace(&mut self, namespace: &str) {
+        let ns = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| m.namespace.as_deref() == Some(namespace);
+        self.pods.retain(|o| ns(&o.metadata));
+        self.events.retain(|o| ns(&o.metadata));
+        self.deployments.retain(|o| ns(&o.metadata));
+        self.replica_sets.retain(|o| ns(&o.metadata));
+        self.hpas.retain(|o| ns(&o.metadata));
+        self.secrets.retain(|s| s.namespace == namespace);
+        if let Some(m) = &mut self.pod_metrics {
+            m.retain(|o| ns(&o.metadata));
+        }
+        self.logs.retain(|l| l.namespace == namespace);
+    }
+
+    /// Adds one object given as JSON; unknown kinds are ignored, known kinds that do not
+    /// parse are errors.
+    pub fn add_object(&mut self, obj: Value) -> Result<(), String> {
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?").to_string();
+        let bad = |e: serde_json::Error| format!("{kind} `{name}`: {e}");
+        match kind.as_str() {
+            "List"
+            | "PodList"
+            | "EventList"
+            | "NodeList"
+            | "DeploymentList"
+            | "ReplicaSetList"
+            | "HorizontalPodAutoscalerList"
+            | "SecretList"
+            | "PodMetricsList"
+            | "NodeMetricsList" => {
+                if let Some(Value::Array(items)) = obj.get("items") {
+                    let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty()).map(str::to_string);
+                    for mut item in items.clone() {
+                        if let (Some(k), Some(map)) = (&item_kind, item.as_object_mut()) {
+                            map.entry("kind").or_insert_with(|| Value::String(k.clone()));
+                        }
+                        self.add_object(item)?;
+                    }
+                }
+            }
+            "Pod" => self.pods.push(serde_json::from_value(obj).map_err(bad)?),
+            "Event" => self.events.push(serde_json::from_value(obj).map_err(bad)?),
+            "Node" => self.nodes.push(serde_json::from_value(obj).map_err(bad)?),
+            "Deployment" => self.deployments.push(serde_json::from_value(obj).map_err(bad)?),
+            "ReplicaSet" => self.replica_sets.push(serde_json::from_value(obj).map_err(bad)?),
+            // autoscaling/v1 objects have a different shape; only v2 is read.
+            "HorizontalPodAutoscaler" if obj.get("apiVersion").and_then(Value::as_str) == Some("autoscaling/v2") => {
+                self.hpas.push(serde_json::from_value(obj).map_err(bad)?)
+            }
+            "Secret" => {
+                let s: Secret = serde_json::from_value(obj).map_err(bad)?;
+                self.secrets.push(secret_info(&s));
+            }
+            "PodMetrics" => self
+                .pod_metrics
+                .get_or_insert_with(Vec::new)
+                .push(serde_json::from_value(obj).map_err(bad)?),
+            "NodeMetrics" => self
+                .node_metrics
+                .get_or_insert_with(Vec::new)
+                .push(serde_json::from_value(obj).map_err(bad)?),
+            "ContainerLog" => {
+                let meta = obj.get("metadata").cloned().unwrap_or_default();
+                self.logs.push(ContainerLog {
+                    namespace: meta.get("namespace").and_then(Value::as_str).unwrap_or("default").to_string(),
+                    pod: meta.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    container: obj.get("container").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    previous: obj.get("previous").and_then(Value::as_bool).unwrap_or(false),
+                    log: obj.get("log").and_then(Value::as_str).unwrap_or_default().to_string(),
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Key names and fingerprints of a Secret; its values are dropped here.
+pub fn secret_info(s: &Secret) -> SecretInfo {
+    let mut fingerprints = BTreeMap::new();
+    if let Some(data) = &s.data {
+        for (k, v) in data {
+            fingerprints.insert(k.clone(), crate::redact::fingerprint(&String::from_utf8_lossy(&v.0)));
+        }
+    }
+    if let Some(data) = &s.string_data {
+        for (k, v) in data {
+            fingerprints.insert(k.clone(), crate::redact::fingerprint(v));
+        }
+    }
+    if fingerprints.is_empty()
+        && let Some(json) = s.metadata.annotations.as_ref().and_then(|a| a.get(FINGERPRINTS_ANNOTATION))
+        && let Ok(map) = serde_json::from_str::<BTreeMap<String, String>>(json)
+    {
+        fingerprints = map;
+    }
+    SecretInfo {
+        namespace: s.metadata.namespace.clone().unwrap_or_else(|| "default".into()),
+        name: s.metadata.name.clone().unwrap_or_default(),
+        fingerprints,
+    }
+}
+
+/// Loads a snapshot file or folder. Errors name the file (and YAML line/column).
+pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
+    let mut state = ClusterState {
+        source: format!("snapshot {}", path.display()),
+        ..Default::default()
+    };
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read folder `{}`: {}", path.display(), e.to_string().to_lowercase()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")))
+            .collect();
+        entries.sort();
+        files.extend(entries);
+    } else {
+        files.push(path.to_path_buf());
+    }
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))?;
+        for doc in parse_documents(&text).map_err(|e| format!("`{}`: {e}", file.display()))? {
+            state.add_object(doc).map_err(|e| format!("`{}`: {e}", file.display()))?;
+        }
+    }
+    Ok(state)
+}
+
+/// JSON, or one or more YAML documents.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return match serde_json::from_str::<Value>(trimmed).map_err(|e| e.to_string())? {
+            Value::Array(items) => Ok(items),
+            v => Ok(vec![v]),
+        };
+    }
+    let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| e.to_string())?;
+    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_kubectl_list_and_multi_doc_yaml() {
+        let list = r#"
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a, namespace: aiwfe}
+  spec: {containers: [{name: c, image: x}]}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: d, namespace: aiwfe}
+  spec:
+    selector: {matchLabels: {app: d}}
+    template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c, image: x}]}}
+"#;
+        let mut s = ClusterState::default();
+        for d in parse_documents(list).unwrap() {
+            s.add_object(d).unwrap();
+        }
+        assert_eq!((s.pods.len(), s.deployments.len()), (1, 1));
+
+        let multi = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: redis-auth, namespace: aiwfe}\ndata: {password: aHVudGVyMg==}\n";
+        let mut s = ClusterState::default();
+        for d in parse_documents(multi).unwrap() {
+            s.add_object(d).unwrap();
+        }
+        assert_eq!(s.nodes.len(), 1);
+        assert_eq!(s.secrets[0].fingerprints["password"], crate::redact::fingerprint("hunter2"));
+    }
+
+    #[test]
+    fn typed_lists_and_json() {
+        let json = r#"{"apiVersion":"v1","kind":"PodList","items":[{"metadata":{"name":"p","namespace":"x"},"spec":{"containers":[]}}]}"#;
+        let mut s = ClusterState::default();
+        for d in parse_documents(json).unwrap() {
+            s.add_object(d).unwrap();
+        }
+        assert_eq!(s.pods.len(), 1);
+    }
+
+    #[test]
+    fn broken_known_kind_is_an_error_naming_it() {
+        let mut s = ClusterState::default();
+        let e = s
+            .add_object(serde_json::json!({"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": "nope"}}))
+            .unwrap_err();
+        assert!(e.contains("Pod `p`"), "{e}");
+    }
+}

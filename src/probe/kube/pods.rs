@@ -1,0 +1,328 @@
+//! `kube.pods`: containers that crash-loop, cannot pull their image, cannot start for a
+//! config error, or were OOM-killed; grouped by the workload that owns them, with the
+//! telling line of the previous container's log (or its termination message) as evidence.
+
+use super::signatures::{self, Signature};
+use super::{Workload, name, namespace, workload_of};
+use crate::cluster::ClusterState;
+use crate::report::{Finding, Observation, Severity};
+use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Trouble {
+    CrashLoop,
+    ImagePull,
+    ConfigError,
+    OomKilled,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    pods: Vec<String>,
+    container: String,
+    restarts: Vec<i32>,
+    exit: Option<(i32, String)>,
+    finished: Option<String>,
+    evidence: Option<(Option<Signature>, String, &'static str)>,
+    message: Option<String>,
+    redis_secret: Option<String>,
+    redis_secret_fp: Option<String>,
+    limit: Option<String>,
+}
+
+pub fn analyze(state: &ClusterState, target: &str) -> Observation {
+    let mut obs = Observation::new("kube.pods", target);
+    let mut groups: BTreeMap<(Trouble, Workload, String), Group> = BTreeMap::new();
+    let (mut running, mut pending, mut failed, mut restarts_total) = (0, 0, 0, 0i64);
+    for pod in &state.pods {
+        match pod.status.as_ref().and_then(|s| s.phase.as_deref()) {
+            Some("Running") => running += 1,
+            Some("Pending") => pending += 1,
+            Some("Failed") => failed += 1,
+            _ => {}
+        }
+        let Some(status) = &pod.status else { continue };
+        let statuses = status
+            .init_container_statuses
+            .iter()
+            .flatten()
+            .chain(status.container_statuses.iter().flatten());
+        for cs in statuses {
+            restarts_total += cs.restart_count as i64;
+            for trouble in troubles(cs) {
+                let w = workload_of(pod, state);
+                let g = groups.entry((trouble, w, cs.name.clone())).or_default();
+                record(g, pod, cs, state);
+            }
+        }
+    }
+    obs.measure("pods_running", running as f64, "count");
+    obs.measure("pods_pending", pending as f64, "count");
+    obs.measure("pods_failed", failed as f64, "count");
+    obs.measure("container_restarts", restarts_total as f64, "count");
+    let crashlooping: usize = groups
+        .iter()
+        .filter(|((t, _, _), _)| *t == Trouble::CrashLoop)
+        .map(|(_, g)| g.pods.len())
+        .sum();
+    obs.measure("pods_crashlooping", crashlooping as f64, "count");
+
+    for ((trouble, w, container), g) in groups {
+        obs.push(finding(trouble, &w, &container, &g));
+    }
+    if obs.findings.is_empty() {
+        obs.push(Finding::new(
+            "kube.pods",
+            Severity::Ok,
+            format!(
+                "{} pods: {running} running, {pending} pending; no crash loops, image pull or config errors",
+                state.pods.len()
+            ),
+        ));
+    }
+    obs
+}
+
+fn troubles(cs: &ContainerStatus) -> Vec<Trouble> {
+    let mut t = Vec::new();
+    let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref()).and_then(|w| w.reason.as_deref());
+    match waiting {
+        Some("CrashLoopBackOff") | Some("RunContainerError") => t.push(Trouble::CrashLoop),
+        Some("ImagePullBackOff") | Some("ErrImagePull") | Some("InvalidImageName") | Some("ErrImageNeverPull") => {
+            t.push(Trouble::ImagePull)
+        }
+        Some("CreateContainerConfigError") | Some("CreateContainerError") => t.push(Trouble::ConfigError),
+        _ => {}
+    }
+    let oom = |s: Option<&k8s_openapi::api::core::v1::ContainerState>| {
+        s.and_then(|s| s.terminated.as_ref()).and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+    };
+    if oom(cs.last_state.as_ref()) || oom(cs.state.as_ref()) {
+        t.push(Trouble::OomKilled);
+    }
+    t
+}
+
+fn record(g: &mut Group, pod: &Pod, cs: &ContainerStatus, state: &ClusterState) {
+    let (ns, pod_name) = (namespace(&pod.metadata).to_string(), name(&pod.metadata).to_string());
+    g.pods.push(pod_name.clone());
+    g.container = cs.name.clone();
+    g.restarts.push(cs.restart_count);
+    if let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()).and_then(|w| w.message.clone()) {
+        g.message.get_or_insert(w);
+    }
+    let last = cs
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .or_else(|| cs.state.as_ref().and_then(|s| s.terminated.as_ref()));
+    if let Some(t) = last {
+        if g.exit.is_none() {
+            g.exit = Some((t.exit_code, t.reason.clone().unwrap_or_default()));
+            g.finished = t.finished_at.as_ref().map(|f| f.0.to_string());
+        }
+        if let Some(msg) = &t.message
+            && g.evidence.as_ref().is_none_or(|(s, _, _)| s.is_none())
+        {
+            g.evidence = Some(match signatures::scan(msg) {
+                Some((sig, line)) => (Some(sig), line, "termination message"),
+                None => (None, last_line(msg), "termination message"),
+            });
+        }
+    }
+    // The previous container's log is the better witness: it holds the crash itself.
+    for log in state
+        .logs
+        .iter()
+        .filter(|l| l.namespace == ns && l.pod == pod_name && l.container == cs.name)
+    {
+        if let Some((sig, line)) = signatures::scan(&log.log)
+            && g.evidence
+                .as_ref()
+                .is_none_or(|(s, _, src)| s.is_none() || *src == "termination message")
+        {
+            g.evidence = Some((
+                Some(sig),
+                line,
+                if log.previous {
+                    "previous container's log"
+                } else {
+                    "container log"
+                },
+            ));
+        } else if g.evidence.is_none() && !log.log.trim().is_empty() {
+            g.evidence = Some((
+                None,
+                last_line(&log.log),
+                if log.previous {
+                    "previous container's log"
+                } else {
+                    "container log"
+                },
+            ));
+        }
+    }
+    if let Some(c) = container_spec(pod, &cs.name) {
+        if g.redis_secret.is_none() {
+            g.redis_secret = redis_secret_ref(c, &ns);
+            g.redis_secret_fp = g.redis_secret.as_ref().and_then(|r| {
+                let (nsname, key) = r.split_once(':')?;
+                let (sns, sname) = nsname.split_once('/')?;
+                state
+                    .secrets
+                    .iter()
+                    .find(|s| s.namespace == sns && s.name == sname)?
+                    .fingerprints
+                    .get(key)
+                    .cloned()
+            });
+        }
+        if g.limit.is_none() {
+            g.limit = c
+                .resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .and_then(|l| l.get("memory"))
+                .map(|q| q.0.clone());
+        }
+    }
+}
+
+fn container_spec<'a>(pod: &'a Pod, container: &str) -> Option<&'a Container> {
+    let spec = pod.spec.as_ref()?;
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .find(|c| c.name == container)
+}
+
+/// `namespace/secret:key` of the secret that feeds the container's Redis password or URL.
+pub fn redis_secret_ref(c: &Container, ns: &str) -> Option<String> {
+    c.env.iter().flatten().find_map(|e| {
+        let n = e.name.to_ascii_uppercase();
+        if !n.contains("REDIS") || !(n.contains("PASS") || n.contains("AUTH") || n.contains("URL") || n.contains("URI")) {
+            return None;
+        }
+        let r = e.value_from.as_ref()?.secret_key_ref.as_ref()?;
+        Some(format!("{ns}/{}:{}", r.name, r.key))
+    })
+}
+
+fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn finding(trouble: Trouble, w: &Workload, container: &str, g: &Group) -> Finding {
+    let n = g.pods.len();
+    let pods = if n == 1 {
+        format!("pod {}", g.pods[0])
+    } else {
+        format!("{n} pods")
+    };
+    let (min, max) = (
+        g.restarts.iter().min().copied().unwrap_or(0),
+        g.restarts.iter().max().copied().unwrap_or(0),
+    );
+    let restarts = if min == max {
+        format!("{max} restarts")
+    } else {
+        format!("{min}–{max} restarts")
+    };
+    let exit = g
+        .exit
+        .as_ref()
+        .map(|(code, reason)| {
+            format!(
+                ", last exit code {code}{}",
+                if reason.is_empty() { String::new() } else { format!(" ({reason})") }
+            )
+        })
+        .unwrap_or_default();
+    let mut f = match trouble {
+        Trouble::CrashLoop => {
+            let sig = g.evidence.as_ref().and_then(|(s, _, _)| *s);
+            let why = sig.map(|s| format!(" on a {}", s.describe())).unwrap_or_default();
+            let mut f = Finding::new(
+                "kube.crashloop",
+                Severity::Error,
+                format!(
+                    "{}: {pods} crash-looping{why} (container `{container}`, {restarts}{exit})",
+                    w.kubectl()
+                ),
+            );
+            if let Some(s) = sig {
+                f = f.label("signature", s.id());
+            }
+            f.hint(match sig {
+                Some(Signature::RedisAuth) => {
+                    "the app cannot authenticate to Redis: its password (usually from a secret) differs from the server's".to_string()
+                }
+                Some(Signature::PostgresAuth) => "the app's PostgreSQL password is wrong; check the secret it reads".to_string(),
+                Some(Signature::RedisRefused) | Some(Signature::PostgresRefused) => {
+                    "the database it needs is down or its Service has no ready endpoints".to_string()
+                }
+                Some(Signature::PostgresTooManyClients) => {
+                    "PostgreSQL is out of connection slots; lower pool sizes or raise max_connections".to_string()
+                }
+                Some(Signature::OutOfMemory) => "raise the memory limit or fix the leak".to_string(),
+                None => format!(
+                    "read the crash: kubectl logs -n {} {} -c {container} --previous",
+                    w.namespace, g.pods[0]
+                ),
+            })
+        }
+        Trouble::ImagePull => Finding::new(
+            "kube.image_pull",
+            Severity::Error,
+            format!("{}: {pods} cannot pull the image of container `{container}`", w.kubectl()),
+        )
+        .hint("check the image name and tag, and the registry credentials (imagePullSecrets)"),
+        Trouble::ConfigError => Finding::new(
+            "kube.config_error",
+            Severity::Error,
+            format!("{}: {pods} cannot start container `{container}`", w.kubectl()),
+        )
+        .hint("a referenced Secret or ConfigMap (or one of its keys) is missing"),
+        Trouble::OomKilled => Finding::new(
+            "kube.oomkilled",
+            Severity::Warning,
+            format!(
+                "{}: container `{container}` was OOM-killed in {pods} ({restarts}{})",
+                w.kubectl(),
+                g.limit.as_ref().map(|l| format!(", memory limit {l}")).unwrap_or_default()
+            ),
+        )
+        .hint("raise the memory limit, or find what allocates"),
+    };
+    let evidence = match trouble {
+        Trouble::ImagePull | Trouble::ConfigError => g.message.clone(),
+        _ => g.evidence.as_ref().map(|(_, line, _)| line.clone()),
+    };
+    if let Some(e) = evidence {
+        f = f.evidence(crate::redact::scrub_urls(&e));
+    }
+    if let Some((_, _, src)) = &g.evidence {
+        f = f.label("evidence_from", *src);
+    }
+    if let Some(s) = &g.redis_secret {
+        f = f.label("redis_secret", s.clone());
+        if let Some(fp) = &g.redis_secret_fp {
+            f = f.label("redis_secret_sha256", fp.clone());
+        }
+    }
+    f = f
+        .label("namespace", w.namespace.clone())
+        .label("workload", w.kubectl())
+        .label("container", container)
+        .label("pods", n.to_string());
+    if let Some(t) = &g.finished {
+        f = f.label("last_exit_at", t.clone());
+    }
+    f.subject(w.subject())
+}

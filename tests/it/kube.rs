@@ -1,0 +1,204 @@
+//! Kubernetes diagnosis from snapshots: the bundled incident, snapshot formats, filters.
+
+use crate::support::*;
+use std::path::{Path, PathBuf};
+
+fn incident() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join("incident.yaml")
+}
+
+fn doctor_json(args: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let out = run(aiwfe().args(["doctor", "-o", "json"]).args(args));
+    let v = json(&out);
+    (out, v)
+}
+
+#[test]
+fn incident_example_yields_the_root_causes_of_the_seed() {
+    let (out, v) = doctor_json(&["--snapshot", incident().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let causes: Vec<(&str, &str)> = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["certainty"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            ("redis-auth", "confirmed"),
+            ("affinity", "confirmed"),
+            ("overprovisioned", "confirmed"),
+            ("no-autoscaling", "confirmed")
+        ]
+    );
+
+    // Only the Kubernetes checks run: the snapshot names no Redis or PostgreSQL.
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"].as_str().unwrap().starts_with("kube."))
+    );
+
+    let crash = finding(&v, "kube.crashloop");
+    assert_eq!(crash["evidence"], "redis.exceptions.AuthenticationError: Authentication required.");
+    assert_eq!(crash["subject"], "aiwfe/deployment/reasoning-service");
+    assert!(crash["summary"].as_str().unwrap().contains("4 pods crash-looping"), "{crash}");
+    assert!(crash["summary"].as_str().unwrap().contains("122–131 restarts"), "{crash}");
+
+    let pending = finding(&v, "kube.unschedulable");
+    assert!(
+        pending["summary"]
+            .as_str()
+            .unwrap()
+            .contains("5 replicas must run on distinct nodes"),
+        "{pending}"
+    );
+    assert!(pending["summary"].as_str().unwrap().contains("2 nodes can take them"), "{pending}");
+
+    let redis_auth = &v["causes"][0];
+    let explained: Vec<&str> = redis_auth["explains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        explained.contains(&"kube.crashloop") && explained.contains(&"kube.deployment_unavailable"),
+        "{explained:?}"
+    );
+    let fix = redis_auth["fix"].as_str().unwrap();
+    assert!(fix.contains("kubectl get secret redis-server-auth -n aiwfe"), "{fix}");
+    assert!(
+        fix.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
+        "{fix}"
+    );
+
+    let eff = measurement(&v, "kube.resources", "cpu_efficiency_pct");
+    assert!(eff < 5.0, "the incident ran at a few per cent: {eff}");
+    let cred = finding(&v, "kube.plaintext_credential");
+    assert_eq!(
+        cred["evidence"],
+        "DATABASE_URL=postgresql://aiwfe:***@postgres.aiwfe.svc.cluster.local:5432/aiwfe"
+    );
+}
+
+#[test]
+fn no_secret_from_the_incident_leaves_any_format() {
+    for fmt in ["table", "json", "yaml", "junit", "sarif", "markdown"] {
+        let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap(), "-o", fmt]));
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!all.contains("Pg-Incident-Secret-7"), "-o {fmt} leaked the password");
+        assert_eq!(out.status.code(), Some(1), "-o {fmt}");
+    }
+}
+
+#[test]
+fn table_shows_causes_first_with_their_symptoms() {
+    let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap()]));
+    let text = stdout(&out);
+    assert!(text.starts_with("ROOT CAUSES\nERROR redis-auth (confirmed)\n"), "{text}");
+    let causes_end = text.find(" STATUS").unwrap();
+    assert!(text[..causes_end].contains("    - kube.crashloop (aiwfe/deployment/reasoning-service)"));
+}
+
+/// The patch aiwfe proposes for the anti-affinity is valid for kubectl itself.
+#[test]
+fn affinity_fix_is_a_patch_kubectl_accepts() {
+    let (_, v) = doctor_json(&["--snapshot", incident().to_str().unwrap()]);
+    let fix = finding(&v, "kube.unschedulable")["fix"].as_str().unwrap().to_string();
+    let patch = fix.split("-p '").nth(1).unwrap().trim_end_matches('\'').to_string();
+
+    // The Deployment as it is in the snapshot, on its own, for `kubectl patch --local`.
+    let docs: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(incident()).unwrap()).unwrap();
+    let deployment = docs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "Deployment" && i["metadata"]["name"] == "integration-service")
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.json");
+    std::fs::write(&file, serde_json::to_string(&deployment).unwrap()).unwrap();
+    let out = run(std::process::Command::new("kubectl")
+        .args(["patch", "--local", "-f"])
+        .arg(&file)
+        .args(["--type=json", "-p", &patch, "-o", "json"]));
+    assert!(out.status.success(), "kubectl rejected the patch: {}", stderr(&out));
+    let patched: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let anti = &patched["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"];
+    assert!(anti.get("requiredDuringSchedulingIgnoredDuringExecution").is_none(), "{anti}");
+    assert_eq!(anti["preferredDuringSchedulingIgnoredDuringExecution"][0]["weight"], 100);
+    assert_eq!(
+        anti["preferredDuringSchedulingIgnoredDuringExecution"][0]["podAffinityTerm"]["topologyKey"],
+        "kubernetes.io/hostname"
+    );
+}
+
+#[test]
+fn snapshot_may_be_a_folder_of_json_and_multi_document_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pods.json"),
+        r#"{"apiVersion":"v1","kind":"PodList","items":[{"metadata":{"name":"web-1","namespace":"shop"},"spec":{"containers":[{"name":"web","image":"nginx"}]},
+            "status":{"phase":"Running","containerStatuses":[{"name":"web","image":"nginx","imageID":"","ready":false,"restartCount":7,
+            "lastState":{"terminated":{"exitCode":1,"reason":"Error","message":"Error: connect ECONNREFUSED 10.96.0.12:6379"}},
+            "state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("nodes.yaml"),
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    let (out, v) = doctor_json(&["--snapshot", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(measurement(&v, "kube.read", "nodes"), 2.0);
+    let crash = finding(&v, "kube.crashloop");
+    assert_eq!(crash["labels"]["signature"], "redis-refused");
+    assert_eq!(crash["subject"], "shop/pod/web-1");
+    assert_eq!(v["causes"][0]["id"], "redis-down");
+    assert_eq!(v["causes"][0]["certainty"], "likely");
+}
+
+#[test]
+fn namespace_filter_applies_to_snapshots() {
+    let (out, v) = doctor_json(&["--snapshot", incident().to_str().unwrap(), "-n", "elsewhere"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(measurement(&v, "kube.read", "pods"), 0.0);
+    assert!(v["causes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn broken_snapshots_are_reported_clearly() {
+    let out = run(aiwfe().args(["doctor", "--snapshot", "/nonexistent/cluster.yaml"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`/nonexistent/cluster.yaml` does not exist"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: 12\n").unwrap();
+    let (out, v) = doctor_json(&["--snapshot", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let f = finding(&v, "kube.snapshot_invalid");
+    assert!(f["evidence"].as_str().unwrap().contains("Pod `p`"), "{f}");
+}
+
+#[test]
+fn rbac_for_doctor_is_read_only() {
+    let out = run(aiwfe().args(["rbac", "--for", "doctor"]));
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("kind: ClusterRole"));
+    for verb in ["create", "update", "patch", "delete", "watch"] {
+        assert!(!text.contains(verb), "doctor must not get `{verb}`");
+    }
+}
