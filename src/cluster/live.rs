@@ -58,6 +58,9 @@ pub async fn client(t: &LiveTarget, timeout: Duration) -> Result<(Client, String
     config.connect_timeout = Some(timeout.min(Duration::from_secs(10)));
     config.read_timeout = Some(timeout);
     config.write_timeout = Some(timeout);
+    // kube retries 429/503/504 with backoff on its own, which can eat the whole deadline
+    // on one throttled resource; a throttled read becomes a finding instead.
+    config.default_retry = false;
     let ns = config.default_namespace.clone();
     let client = Client::try_from(config).map_err(|e| e.to_string())?;
     Ok((client, ns))
@@ -126,6 +129,7 @@ pub async fn load(t: &LiveTarget, namespace: Option<&str>, rec: &Recorder) -> Re
     }
     state.logs = logs;
     state.secrets = secrets;
+    state.normalize();
     Ok(state)
 }
 

@@ -97,6 +97,29 @@ pub struct ClusterState {
 }
 
 impl ClusterState {
+    /// Sorts every list by namespace and name, so a report does not depend on the order
+    /// objects came in (file order vs the API server's).
+    pub fn normalize(&mut self) {
+        fn key(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (String, String) {
+            (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+        }
+        self.pods.sort_by_key(|o| key(&o.metadata));
+        self.events.sort_by_key(|o| key(&o.metadata));
+        self.nodes.sort_by_key(|o| key(&o.metadata));
+        self.deployments.sort_by_key(|o| key(&o.metadata));
+        self.replica_sets.sort_by_key(|o| key(&o.metadata));
+        self.hpas.sort_by_key(|o| key(&o.metadata));
+        self.secrets.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        if let Some(m) = &mut self.pod_metrics {
+            m.sort_by_key(|o| key(&o.metadata));
+        }
+        if let Some(m) = &mut self.node_metrics {
+            m.sort_by_key(|o| key(&o.metadata));
+        }
+        self.logs
+            .sort_by(|a, b| (&a.namespace, &a.pod, &a.container).cmp(&(&b.namespace, &b.pod, &b.container)));
+    }
+
     /// Keeps only objects in `namespace` (nodes and node metrics are cluster-wide and stay).
     pub fn retain_namespace(&mut self, namespace: &str) {
         let ns = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| m.namespace.as_deref() == Some(namespace);
@@ -227,6 +250,7 @@ pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
             state.add_object(doc).map_err(|e| format!("`{}`: {e}", file.display()))?;
         }
     }
+    state.normalize();
     Ok(state)
 }
 

@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod kube;
+mod kube_live;
 mod output;
 mod postgres;
 mod redis;

@@ -129,7 +129,8 @@ pub fn redis_server_password(spec: &PodSpec, ns: &str, state: &ClusterState) -> 
 
 /// What kind of secret an env var holds in plain text, if it does.
 pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
-    if redact::scrub_urls(value) != value {
+    // A URL with a password (or one a snapshot already masked as `***`).
+    if redact::scrub_urls(value) != value || (value.contains("://") && value.contains(":***@")) {
         return Some("URL with a password");
     }
     let n = env_name.to_ascii_uppercase();
@@ -141,12 +142,13 @@ pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
     (secretish && !reference && value.len() >= 4).then_some("secret value")
 }
 
-fn redacted_value(env_name: &str, value: &str) -> String {
-    let scrubbed = redact::scrub_urls(value);
-    if scrubbed != value {
-        scrubbed
+fn redacted_value(_env_name: &str, value: &str) -> String {
+    if value.contains("://") {
+        redact::scrub_urls(value)
+    } else if value.starts_with("*** (sha256:") {
+        // Already masked by `aiwfe snapshot`.
+        value.to_string()
     } else {
-        let _ = env_name;
         format!("*** (sha256:{})", redact::fingerprint(value))
     }
 }
