@@ -162,7 +162,12 @@ async fn authenticate(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mu
                     true
                 }
                 Err(e) => {
-                    obs.push(server_finding(&e, t, secrets).label("password_sha256", redact::fingerprint(pw.expose())));
+                    let recovered = if dropped(&e) { unprompted_reply(t).await } else { None };
+                    let f = match recovered {
+                        Some(line) => classify_reply(&redact::scrub(&line, secrets), t),
+                        None => server_finding(&e, t, secrets),
+                    };
+                    obs.push(f.label("password_sha256", redact::fingerprint(pw.expose())));
                     false
                 }
             }
@@ -177,11 +182,20 @@ async fn authenticate(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mu
                 true
             }
             Err(e) => {
-                obs.push(server_finding(&e, t, secrets));
+                let recovered = if dropped(&e) { unprompted_reply(t).await } else { None };
+                obs.push(match recovered {
+                    Some(line) => classify_reply(&line, t),
+                    None => server_finding(&e, t, secrets),
+                });
                 false
             }
         },
     }
+}
+
+/// The connection went away under our first command (the server may have said why first).
+fn dropped(e: &RedisError) -> bool {
+    e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal()
 }
 
 async fn latency(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
@@ -315,6 +329,26 @@ fn server_text(e: &RedisError, secrets: &[String]) -> String {
         _ => e.to_string(),
     };
     redact::scrub(&text, secrets)
+}
+
+/// What a Redis server says unprompted to a new connection: nothing, normally; an error line
+/// such as `-ERR max number of clients reached` when it refuses the client and closes. Used
+/// to recover that line when our first command raced the close (broken pipe, reset).
+async fn unprompted_reply(t: &RedisTarget) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    if t.tls {
+        return None;
+    }
+    let wait = std::time::Duration::from_millis(500);
+    let mut s = tokio::time::timeout(wait, tokio::net::TcpStream::connect((t.host.as_str(), t.port)))
+        .await
+        .ok()?
+        .ok()?;
+    let mut buf = [0u8; 512];
+    let n = tokio::time::timeout(wait, s.read(&mut buf)).await.ok()?.ok()?;
+    let text = String::from_utf8_lossy(&buf[..n]);
+    let line = text.lines().next()?.strip_prefix('-')?;
+    Some(line.trim().to_string())
 }
 
 fn server_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Finding {
