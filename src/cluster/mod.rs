@@ -97,24 +97,44 @@ pub struct ClusterState {
 }
 
 impl ClusterState {
+    /// Appends everything in `other`.
+    pub fn merge(&mut self, other: ClusterState) {
+        self.pods.extend(other.pods);
+        self.events.extend(other.events);
+        self.nodes.extend(other.nodes);
+        self.deployments.extend(other.deployments);
+        self.replica_sets.extend(other.replica_sets);
+        self.hpas.extend(other.hpas);
+        self.secrets.extend(other.secrets);
+        if let Some(m) = other.pod_metrics {
+            self.pod_metrics.get_or_insert_with(Vec::new).extend(m);
+        }
+        if let Some(m) = other.node_metrics {
+            self.node_metrics.get_or_insert_with(Vec::new).extend(m);
+        }
+        self.logs.extend(other.logs);
+        self.problems.extend(other.problems);
+    }
+
     /// Sorts every list by namespace and name, so a report does not depend on the order
     /// objects came in (file order vs the API server's).
     pub fn normalize(&mut self) {
-        fn key(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (String, String) {
-            (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+        fn by(a: &ObjectMeta, b: &ObjectMeta) -> std::cmp::Ordering {
+            (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
         }
-        self.pods.sort_by_key(|o| key(&o.metadata));
-        self.events.sort_by_key(|o| key(&o.metadata));
-        self.nodes.sort_by_key(|o| key(&o.metadata));
-        self.deployments.sort_by_key(|o| key(&o.metadata));
-        self.replica_sets.sort_by_key(|o| key(&o.metadata));
-        self.hpas.sort_by_key(|o| key(&o.metadata));
+        self.pods.sort_by(|a, b| by(&a.metadata, &b.metadata));
+        self.events.sort_by(|a, b| by(&a.metadata, &b.metadata));
+        self.nodes.sort_by(|a, b| by(&a.metadata, &b.metadata));
+        self.deployments.sort_by(|a, b| by(&a.metadata, &b.metadata));
+        self.replica_sets.sort_by(|a, b| by(&a.metadata, &b.metadata));
+        self.hpas.sort_by(|a, b| by(&a.metadata, &b.metadata));
         self.secrets.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         if let Some(m) = &mut self.pod_metrics {
-            m.sort_by_key(|o| key(&o.metadata));
+            m.sort_by(|a, b| by(&a.metadata, &b.metadata));
         }
         if let Some(m) = &mut self.node_metrics {
-            m.sort_by_key(|o| key(&o.metadata));
+            m.sort_by(|a, b| by(&a.metadata, &b.metadata));
         }
         self.logs
             .sort_by(|a, b| (&a.namespace, &a.pod, &a.container).cmp(&(&b.namespace, &b.pod, &b.container)));
@@ -246,11 +266,97 @@ pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
     for file in files {
         let text =
             std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))?;
+        if add_json_list(&mut state, &text).map_err(|e| format!("`{}`: {e}", file.display()))? {
+            continue;
+        }
         for doc in parse_documents(&text).map_err(|e| format!("`{}`: {e}", file.display()))? {
             state.add_object(doc).map_err(|e| format!("`{}`: {e}", file.display()))?;
         }
     }
     state.normalize();
+    Ok(state)
+}
+
+/// Fast path for a JSON `List` (what `kubectl get -o json` and big snapshots are): each item
+/// goes straight to its type without an intermediate tree. `Ok(false)`: not such a list.
+fn add_json_list(state: &mut ClusterState, text: &str) -> Result<bool, String> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct RawList<'a> {
+        kind: String,
+        #[serde(borrow)]
+        items: Vec<&'a RawValue>,
+    }
+    if !text.trim_start().starts_with('{') {
+        return Ok(false);
+    }
+    let Ok(list) = serde_json::from_str::<RawList>(text) else {
+        return Ok(false);
+    };
+    if !list.kind.ends_with("List") {
+        return Ok(false);
+    }
+    // Typed deserialisation dominates at scale: split it over the machine's cores.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let chunk = list.items.len().div_ceil(threads).max(1);
+    let list_kind = list.kind.as_str();
+    let parts: Vec<Result<ClusterState, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = list
+            .items
+            .chunks(chunk)
+            .map(|items| scope.spawn(move || add_raw_items(items, list_kind)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a parser thread panicked".into())))
+            .collect()
+    });
+    for part in parts {
+        state.merge(part?);
+    }
+    Ok(true)
+}
+
+fn add_raw_items(items: &[&serde_json::value::RawValue], list_kind: &str) -> Result<ClusterState, String> {
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(default)]
+        kind: String,
+        #[serde(default, rename = "apiVersion")]
+        api_version: String,
+    }
+    let mut state = ClusterState::default();
+    for raw in items {
+        let head: Head = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        let json = raw.get();
+        let bad = |e: serde_json::Error| format!("{} in list: {e}", head.kind);
+        match head.kind.as_str() {
+            "Pod" => state.pods.push(serde_json::from_str(json).map_err(bad)?),
+            "Event" => state.events.push(serde_json::from_str(json).map_err(bad)?),
+            "Node" => state.nodes.push(serde_json::from_str(json).map_err(bad)?),
+            "Deployment" => state.deployments.push(serde_json::from_str(json).map_err(bad)?),
+            "ReplicaSet" => state.replica_sets.push(serde_json::from_str(json).map_err(bad)?),
+            "HorizontalPodAutoscaler" if head.api_version == "autoscaling/v2" => state.hpas.push(serde_json::from_str(json).map_err(bad)?),
+            "PodMetrics" => state
+                .pod_metrics
+                .get_or_insert_with(Vec::new)
+                .push(serde_json::from_str(json).map_err(bad)?),
+            "NodeMetrics" => state
+                .node_metrics
+                .get_or_insert_with(Vec::new)
+                .push(serde_json::from_str(json).map_err(bad)?),
+            // Rare or special kinds (and items without a kind in typed lists) take the general path.
+            _ => {
+                let mut v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+                if head.kind.is_empty()
+                    && let (Some(k), Some(map)) = (list_kind.strip_suffix("List").filter(|k| !k.is_empty()), v.as_object_mut())
+                {
+                    map.insert("kind".into(), Value::String(k.to_string()));
+                }
+                state.add_object(v)?;
+            }
+        }
+    }
     Ok(state)
 }
 

@@ -523,6 +523,8 @@ fn handle(req: &Request, state: &Arc<Mutex<State>>) -> (u16, &'static str, Vec<u
             } else {
                 format!("{group}/{version}")
             };
+            // Serialise outside the lock, so concurrent lists proceed in parallel.
+            drop(st);
             ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version, "metadata": meta, "items": page}))
         }
         ("GET", Some(n), None) => match st.objects.get(&key).and_then(|m| m.get(&ns_key)).and_then(|m| m.get(n)) {
