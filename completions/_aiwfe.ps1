@@ -46,7 +46,8 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         'aiwfe;doctor' {
             [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0')
             [CompletionResult]::new('--postgres', '--postgres', [CompletionResultType]::ParameterName, 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe')
-            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these probes (comma-separated: redis,postgres)')
+            [CompletionResult]::new('--ws', '--ws', [CompletionResultType]::ParameterName, 'WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these probes (comma-separated: redis,postgres,ws)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these probes (comma-separated)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
@@ -81,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('ws', 'ws', [CompletionResultType]::ParameterValue, 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -120,9 +122,50 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'aiwfe;probe;ws' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token (visible in the process list: prefer --token-env or --token-file)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Read the token from this environment variable')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from this file')
+            [CompletionResult]::new('--token-in', '--token-in', [CompletionResultType]::ParameterName, 'Where the token goes [default: header]')
+            [CompletionResult]::new('--subprotocol', '--subprotocol', [CompletionResultType]::ParameterName, 'Subprotocol to offer in Sec-WebSocket-Protocol (repeatable)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. ''Origin: https://app.example.com'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. ''Origin: https://app.example.com'' (repeatable)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Total connections to open [default: 1]')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Total connections to open [default: 1]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'How many connections are open at once [default: 1]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many connections are open at once [default: 1]')
+            [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Text message to send once the connection is open (e.g. an in-band auth message)')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait for a message containing TEXT; the time from --send to it is the first round-trip')
+            [CompletionResult]::new('--ping', '--ping', [CompletionResultType]::ParameterName, 'Ping/pong round trips per connection, for the RTT figures')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA(s) in this PEM file for wss:// instead of the system''s')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Run the same workload against this endpoint too and show both with per-phase ratios')
+            [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Keep each connection open this long after the handshake, e.g. 30s (load generation)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'While holding, messages per second each connection sends [default: 0]')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size in bytes of each message sent while holding [default: 64]')
+            [CompletionResult]::new('--warn-after', '--warn-after', [CompletionResultType]::ParameterName, 'Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this [default: 1s]')
+            [CompletionResult]::new('--error-after', '--error-after', [CompletionResultType]::ParameterName, 'Error when the handshake p95 is at least this [default: 30s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server certificate (testing only)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server certificate (testing only)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'aiwfe;probe;help' {
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('ws', 'ws', [CompletionResultType]::ParameterValue, 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -130,6 +173,9 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             break
         }
         'aiwfe;probe;help;postgres' {
+            break
+        }
+        'aiwfe;probe;help;ws' {
             break
         }
         'aiwfe;probe;help;help' {
@@ -166,12 +212,16 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         'aiwfe;help;probe' {
             [CompletionResult]::new('redis', 'redis', [CompletionResultType]::ParameterValue, 'Connect, authenticate, measure PING latency and client load')
             [CompletionResult]::new('postgres', 'postgres', [CompletionResultType]::ParameterValue, 'Connect, authenticate, summarise pg_stat_activity and connection headroom')
+            [CompletionResult]::new('ws', 'ws', [CompletionResultType]::ParameterValue, 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping')
             break
         }
         'aiwfe;help;probe;redis' {
             break
         }
         'aiwfe;help;probe;postgres' {
+            break
+        }
+        'aiwfe;help;probe;ws' {
             break
         }
         'aiwfe;help;completions' {

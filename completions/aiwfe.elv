@@ -42,7 +42,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;doctor'= {
             cand --redis 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0'
             cand --postgres 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe'
-            cand --only 'Run only these probes (comma-separated: redis,postgres)'
+            cand --ws 'WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)'
+            cand --only 'Run only these probes (comma-separated: redis,postgres,ws)'
             cand --skip 'Skip these probes (comma-separated)'
             cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
             cand -o 'Output format on stdout'
@@ -76,6 +77,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand redis 'Connect, authenticate, measure PING latency and client load'
             cand postgres 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
+            cand ws 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;probe;redis'= {
@@ -112,14 +114,56 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'aiwfe;probe;ws'= {
+            cand --token 'Bearer token (visible in the process list: prefer --token-env or --token-file)'
+            cand --token-env 'Read the token from this environment variable'
+            cand --token-file 'Read the token from this file'
+            cand --token-in 'Where the token goes [default: header]'
+            cand --subprotocol 'Subprotocol to offer in Sec-WebSocket-Protocol (repeatable)'
+            cand -H 'Extra request header, e.g. ''Origin: https://app.example.com'' (repeatable)'
+            cand --header 'Extra request header, e.g. ''Origin: https://app.example.com'' (repeatable)'
+            cand -n 'Total connections to open [default: 1]'
+            cand --connections 'Total connections to open [default: 1]'
+            cand -c 'How many connections are open at once [default: 1]'
+            cand --concurrency 'How many connections are open at once [default: 1]'
+            cand --send 'Text message to send once the connection is open (e.g. an in-band auth message)'
+            cand --expect 'Wait for a message containing TEXT; the time from --send to it is the first round-trip'
+            cand --ping 'Ping/pong round trips per connection, for the RTT figures'
+            cand --cacert 'Trust the CA(s) in this PEM file for wss:// instead of the system''s'
+            cand --compare 'Run the same workload against this endpoint too and show both with per-phase ratios'
+            cand --hold 'Keep each connection open this long after the handshake, e.g. 30s (load generation)'
+            cand --rate 'While holding, messages per second each connection sends [default: 0]'
+            cand --size 'Size in bytes of each message sent while holding [default: 64]'
+            cand --warn-after 'Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this [default: 1s]'
+            cand --error-after 'Error when the handshake p95 is at least this [default: 30s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand -k 'Do not verify the server certificate (testing only)'
+            cand --insecure 'Do not verify the server certificate (testing only)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'aiwfe;probe;help'= {
             cand redis 'Connect, authenticate, measure PING latency and client load'
             cand postgres 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
+            cand ws 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;probe;help;redis'= {
         }
         &'aiwfe;probe;help;postgres'= {
+        }
+        &'aiwfe;probe;help;ws'= {
         }
         &'aiwfe;probe;help;help'= {
         }
@@ -151,10 +195,13 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;help;probe'= {
             cand redis 'Connect, authenticate, measure PING latency and client load'
             cand postgres 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
+            cand ws 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
         }
         &'aiwfe;help;probe;redis'= {
         }
         &'aiwfe;help;probe;postgres'= {
+        }
+        &'aiwfe;help;probe;ws'= {
         }
         &'aiwfe;help;completions'= {
         }

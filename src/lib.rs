@@ -7,7 +7,8 @@
 //! - `error`: the errors that stop a run (exit code 2), each with a hint.
 //! - `redact`: keeps secrets out of every output (masking, fingerprints).
 //! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
-//!   (`probe::redis`, `probe::postgres`).
+//!   (`probe::redis`, `probe::postgres`, `probe::websocket` with one connection's phases in
+//!   `probe::websocket_conn`).
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
 //!   junit, sarif, markdown).
 
@@ -51,12 +52,13 @@ fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| redact::LogWriter)
         .with_target(false)
         .try_init();
 }
 
 fn execute(cfg: Config) -> Result<u8, Error> {
+    redact::set_log_secrets(cfg.secrets().into_iter().filter(|s| s.len() >= 3).collect());
     match &cfg.action {
         Action::Completions { shell, dir } => completions(*shell, dir.as_deref()),
         Action::Probes(kinds) => {
@@ -68,6 +70,10 @@ fn execute(cfg: Config) -> Result<u8, Error> {
                         ProbeKind::Postgres => Box::new(probe::postgres::PostgresProbe {
                             target: cfg.postgres.clone(),
                         }),
+                        ProbeKind::Ws => match &cfg.ws {
+                            Some(t) => Box::new(probe::websocket::WsProbe { target: t.clone() }),
+                            None => unreachable!("config drops the ws probe when no URL is given"),
+                        },
                     }
                 })
                 .collect();

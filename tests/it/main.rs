@@ -10,3 +10,4 @@ mod cli;
 mod output;
 mod postgres;
 mod redis;
+mod ws;
