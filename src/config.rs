@@ -1091,6 +1091,65 @@ mod tests {
     }
 
     #[test]
+    fn ws_section_builds_a_target_with_token_and_thresholds() {
+        let c = parse_file_config(
+            "ws:\n  url: wss://gw.example/ws?room=1\n  token_env: AIWFE_TOKEN\n  token_in: cookie\n  headers: ['Authorization: Basic abc123456']\n  warn_after: 2s\n",
+        )
+        .unwrap();
+        let t = ws_target(
+            None,
+            None,
+            c.ws.unwrap(),
+            Duration::from_secs(10),
+            &env(&[("AIWFE_TOKEN", "tok-123456789")]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (t.endpoint.host.as_str(), t.endpoint.port, t.endpoint.tls),
+            ("gw.example", 443, true)
+        );
+        assert_eq!(t.token_in, TokenIn::Cookie);
+        assert_eq!(t.token.as_ref().unwrap().expose(), "tok-123456789");
+        assert_eq!((t.warn_after, t.error_after), (Duration::from_secs(2), Duration::from_secs(30)));
+        assert_eq!(t.secrets(), vec!["tok-123456789".to_string(), "Basic abc123456".to_string()]);
+        assert!(!format!("{t:?}").contains("tok-123456789"));
+
+        // No URL anywhere: no target. A bad place for the token: exit 2.
+        assert!(
+            ws_target(None, None, WsFile::default(), Duration::from_secs(1), &env(&[]))
+                .unwrap()
+                .is_none()
+        );
+        let wf = WsFile {
+            url: Some("ws://gw/ws".into()),
+            token_in: Some("body".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ws_target(None, None, wf, Duration::from_secs(1), &env(&[]))
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_token_in_the_url_is_used_and_masked() {
+        let t = ws_target(
+            None,
+            Some("ws://gw:8080/ws?access_token=abc.def.ghi&room=2".into()),
+            WsFile::default(),
+            Duration::from_secs(1),
+            &env(&[]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(t.token.unwrap().expose(), "abc.def.ghi");
+        assert_eq!(t.endpoint.display, "ws://gw:8080/ws?access_token=***&room=2");
+    }
+
+    #[test]
     fn full_config_file_parses() {
         let c = parse_file_config(
             "redis:\n  url: redis://redis:6379/0\n  password_env: REDIS_PASSWORD\n  pings: 50\npostgres:\n  url: postgres://app@db/aiwfe\n  idle_in_transaction_warn_s: 30\ntimeout: 5s\nfail_on: warning\nignore: [redis.no_password]\n",

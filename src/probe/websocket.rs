@@ -38,7 +38,8 @@ impl Probe for WsProbe {
     fn budget(&self, timeout: Duration) -> Duration {
         let t = &self.target;
         let rounds = t.connections.div_ceil(t.concurrency.max(1));
-        let per = timeout + t.hold.unwrap_or_default() + Duration::from_secs(2);
+        // Set-up, hold, a send stuck at the end of the hold, and the close.
+        let per = timeout * 2 + t.hold.unwrap_or_default() + Duration::from_secs(2);
         let endpoints = if t.compare.is_some() { 2 } else { 1 };
         (per * rounds + Duration::from_secs(1)) * endpoints
     }
@@ -280,7 +281,7 @@ impl Stats {
         obs.measure("concurrency", self.concurrency as f64, "count");
         obs.measure("succeeded", self.succeeded as f64, "count");
         obs.measure("failed", self.failed() as f64, "count");
-        if let Some(r) = self.rate() {
+        if let Some(r) = self.rate().filter(|_| self.connections > 1) {
             obs.measure("handshakes_per_s", r, "1/s");
         }
         let mut put = |key: &str, s: &PhaseStats| {

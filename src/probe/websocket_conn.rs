@@ -79,7 +79,7 @@ impl Phase {
             Phase::Upgrade => "waiting for the 101 to the upgrade request (HTTP upgrade)",
             Phase::FirstMessage => "waiting for a message matching --expect (first round-trip)",
             Phase::Ping => "waiting for a pong (ping/pong)",
-            Phase::Hold => "holding the connection",
+            Phase::Hold => "sending while holding the connection (the server stopped reading)",
             Phase::Close => "closing",
         }
     }
@@ -626,9 +626,11 @@ async fn hold(ws: &mut Ws, dur: Duration, w: &Workload, o: &mut Outcome) -> Resu
             }
         };
         if send_now {
-            ws.send(Message::Binary(w.payload.clone()))
-                .await
-                .map_err(|e| lost(Phase::Hold, e))?;
+            // A server that stops reading fills the socket: that wait has a deadline too.
+            match tokio::time::timeout(w.timeout, ws.send(Message::Binary(w.payload.clone()))).await {
+                Ok(r) => r.map_err(|e| lost(Phase::Hold, e))?,
+                Err(_) => return Err(Failure::Timeout { phase: Phase::Hold }),
+            }
             o.sent += 1;
         }
     }

@@ -330,6 +330,7 @@ pub(crate) fn key_figures(check: &Check) -> String {
                 "" | "count" => String::new(),
                 "%" => "%".to_string(),
                 "x" => "x".to_string(),
+                "1/s" => "/s".to_string(),
                 u => format!(" {u}"),
             };
             parts.push(format!("{}={}{}", short_name(key), m.value, unit));

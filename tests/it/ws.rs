@@ -43,6 +43,14 @@ fn delay_before_101_is_in_the_upgrade_phase_only() {
     let f = finding(&v, "ws.slow_phase");
     assert_eq!(f["severity"], "warning");
     assert!(f["summary"].as_str().unwrap().starts_with("HTTP upgrade p99 1."), "{f}");
+
+    // Thresholds from flags: above --warn-after nothing to say; past --error-after an error.
+    let (out, v) = probe(&[&s.url(), "--warn-after", "5s"]);
+    assert_eq!(out.status.code(), Some(0));
+    finding(&v, "ws.handshake");
+    let (out, v) = probe(&[&s.url(), "--error-after", "1s"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(finding(&v, "ws.slow_phase")["severity"], "error");
 }
 
 #[test]
@@ -175,6 +183,75 @@ fn token_from_file_and_flag_reach_the_server() {
         "{seen:?}"
     );
     assert!(seen.iter().all(|r| !r.to_ascii_lowercase().contains("authorization")), "{seen:?}");
+}
+
+#[test]
+fn extra_headers_and_subprotocols_are_sent_and_sensitive_header_values_masked() {
+    let s = WsServer::start(WsBehaviour::default());
+    let secret = "Hdr-Secret-Value-42";
+    let out = run(aiwfe().args([
+        "probe",
+        "ws",
+        &s.url(),
+        "-H",
+        "Origin: https://app.example.com",
+        "--header",
+        &format!("X-Api-Key: {secret}"),
+        "--subprotocol",
+        "chat.v1",
+        "-o",
+        "json",
+        "-vvv",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v = json(&out);
+    let head = &s.requests()[0].to_ascii_lowercase();
+    assert!(head.contains("\r\norigin: https://app.example.com\r\n"), "{head}");
+    assert!(
+        head.contains(&format!("\r\nx-api-key: {}\r\n", secret.to_ascii_lowercase())),
+        "{head}"
+    );
+    assert!(head.contains("\r\nsec-websocket-protocol: chat.v1\r\n"), "{head}");
+    let sub = v["checks"][0]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "subprotocol")
+        .cloned();
+    assert_eq!(sub.unwrap()["value"], "chat.v1");
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains(secret));
+
+    let out = run(aiwfe().args(["probe", "ws", &s.url(), "-H", "no colon here"]));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_low_open_file_limit_runs_fewer_at_once_and_says_so() {
+    let s = WsServer::start(WsBehaviour::default());
+    let bin = env!("CARGO_BIN_EXE_aiwfe");
+    let script = format!(
+        "ulimit -Sn 100 && ulimit -Hn 200 && exec {bin} probe ws {} -n 300 -c 300 -o json",
+        s.url()
+    );
+    let out = run(std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(std::env::temp_dir())
+        .env_remove("AIWFE_CONFIG")
+        .env_remove("AIWFE_WS_TOKEN"));
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let v = json(&out);
+    let f = finding(&v, "ws.fd_limit");
+    assert_eq!(f["severity"], "warning");
+    assert!(
+        f["summary"]
+            .as_str()
+            .unwrap()
+            .contains("(200 soft, 200 hard) allows 136 connections at once, not 300"),
+        "{f}"
+    );
+    assert_eq!(ms(&v, "fd_limit"), 200.0, "the soft limit was raised to the hard one");
+    assert_eq!(ms(&v, "concurrency"), 136.0);
+    assert_eq!(ms(&v, "succeeded"), 300.0);
 }
 
 #[test]
@@ -401,6 +478,11 @@ fn doctor_runs_ws_only_when_a_url_is_configured() {
     let out = run(aiwfe().args(["doctor", "--only", "ws", "--ws", &s.url(), "-o", "json"]));
     assert_eq!(out.status.code(), Some(1));
     finding(&json(&out), "ws.upgrade_rejected");
+
+    // --skip ws leaves it out even with a URL.
+    let out = run(aiwfe().args(["doctor", "--skip", "redis,postgres,ws", "--ws", &s.url(), "-o", "json"]));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(json(&out)["checks"].as_array().unwrap().is_empty());
 
     // No URL anywhere: doctor leaves the ws probe out; asking for it alone is exit 2.
     let r = free_port();
