@@ -508,3 +508,18 @@ fn doctor_runs_ws_only_when_a_url_is_configured() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no WebSocket URL"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_refused_upgrade_reads_right_as_a_table() {
+    let s = WsServer::start(WsBehaviour {
+        require_token: Some((TokenAt::Header, TOKEN.into())),
+        ..Default::default()
+    });
+    let out = run(aiwfe()
+        .args(["probe", "ws", &s.url(), "--token-env", "WS_TOKEN", "--token-in", "query"])
+        .env("WS_TOKEN", TOKEN));
+    assert_eq!(out.status.code(), Some(1));
+    let table = stdout(&out).replace(&s.port.to_string(), "PORT");
+    assert!(!table.contains(TOKEN));
+    insta::assert_snapshot!("ws_upgrade_rejected_table", table);
+}
