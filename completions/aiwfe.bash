@@ -61,6 +61,9 @@ _aiwfe() {
             aiwfe__subcmd__help__subcmd__probe,redis)
                 cmd="aiwfe__subcmd__help__subcmd__probe__subcmd__redis"
                 ;;
+            aiwfe__subcmd__help__subcmd__probe,ws)
+                cmd="aiwfe__subcmd__help__subcmd__probe__subcmd__ws"
+                ;;
             aiwfe__subcmd__probe,help)
                 cmd="aiwfe__subcmd__probe__subcmd__help"
                 ;;
@@ -72,6 +75,9 @@ _aiwfe() {
                 ;;
             aiwfe__subcmd__probe,redis)
                 cmd="aiwfe__subcmd__probe__subcmd__redis"
+                ;;
+            aiwfe__subcmd__probe,ws)
+                cmd="aiwfe__subcmd__probe__subcmd__ws"
                 ;;
             aiwfe__subcmd__probe__subcmd__help,help)
                 cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__help"
@@ -85,6 +91,9 @@ _aiwfe() {
             aiwfe__subcmd__probe__subcmd__help,redis)
                 cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__redis"
                 ;;
+            aiwfe__subcmd__probe__subcmd__help,ws)
+                cmd="aiwfe__subcmd__probe__subcmd__help__subcmd__ws"
+                ;;
             *)
                 ;;
         esac
@@ -92,7 +101,7 @@ _aiwfe() {
 
     case "${cmd}" in
         aiwfe)
-            opts="-o -q -v -n -A -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help --version doctor probe completions snapshot rbac help"
+            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions snapshot rbac help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -126,22 +135,6 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -150,7 +143,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__completions)
-            opts="-o -q -v -n -A -h --dir --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help bash zsh fish powershell elvish"
+            opts="-o -q -v -h --dir --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,22 +181,6 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -212,7 +189,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__doctor)
-            opts="-o -q -v -n -A -h --redis --postgres --only --skip --snapshot --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            opts="-n -A -o -q -v -h --redis --postgres --ws --only --skip --snapshot --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +203,10 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ws)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --only)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -235,6 +216,22 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -263,22 +260,6 @@ _aiwfe() {
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -346,7 +327,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help__subcmd__probe)
-            opts="redis postgres kube"
+            opts="redis postgres kube ws"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +382,20 @@ _aiwfe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiwfe__subcmd__help__subcmd__probe__subcmd__ws)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiwfe__subcmd__help__subcmd__rbac)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -430,7 +425,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe)
-            opts="-o -q -v -n -A -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help redis postgres kube help"
+            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help redis postgres kube ws help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,22 +459,6 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -488,7 +467,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__help)
-            opts="redis postgres kube help"
+            opts="redis postgres kube ws help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,14 +536,44 @@ _aiwfe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiwfe__subcmd__probe__subcmd__help__subcmd__ws)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiwfe__subcmd__probe__subcmd__kube)
-            opts="-o -q -v -n -A -h --snapshot --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            opts="-n -A -o -q -v -h --snapshot --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -593,22 +602,6 @@ _aiwfe() {
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -620,7 +613,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__postgres)
-            opts="-o -q -v -n -A -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,22 +647,6 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -678,7 +655,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__redis)
-            opts="-o -q -v -n -A -h --pings --cacert --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            opts="-o -q -v -h --pings --cacert --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,19 +697,129 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kubeconfig)
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__probe__subcmd__ws)
+            opts="-H -n -c -k -o -q -v -h --token --token-env --token-file --token-in --subprotocol --header --connections --concurrency --send --expect --ping --cacert --insecure --compare --hold --rate --size --warn-after --error-after --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --context)
+                --token-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --namespace)
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-in)
+                    COMPREPLY=($(compgen -W "header query cookie subprotocol" -- "${cur}"))
+                    return 0
+                    ;;
+                --subprotocol)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --send)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ping)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -744,7 +831,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__rbac)
-            opts="-o -q -v -n -A -h --for --service-account-namespace --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
+            opts="-o -q -v -h --for --service-account-namespace --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,6 +873,24 @@ _aiwfe() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__snapshot)
+            opts="-n -A -o -q -v -h --to --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -799,24 +904,6 @@ _aiwfe() {
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        aiwfe__subcmd__snapshot)
-            opts="-o -q -v -n -A -h --to --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --kubeconfig --context --namespace --all-namespaces --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -845,22 +932,6 @@ _aiwfe() {
                     return 0
                     ;;
                 --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kubeconfig)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --context)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aiwfe_global_optspecs
-    string join \n config= o/output= report= fail-on= ignore= timeout= no-color q/quiet v/verbose kubeconfig= context= n/namespace= A/all-namespaces h/help V/version
+    string join \n config= o/output= report= fail-on= ignore= timeout= no-color q/quiet v/verbose h/help V/version
 end
 
 function __fish_aiwfe_needs_command
@@ -38,13 +38,9 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_needs_command" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_needs_command" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_needs_command" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_needs_command" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s V -l version -d 'Print version'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
@@ -55,9 +51,13 @@ complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rbac" -d 'Print the lea
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l redis -d 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l postgres -d 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l only -d 'Run only these probes (comma-separated: redis,postgres,kube)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l ws -d 'WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l only -d 'Run only these probes (comma-separated: redis,postgres,ws,kube)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l skip -d 'Skip these probes (comma-separated)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l snapshot -d 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
@@ -72,40 +72,34 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
 yaml\t''
 junit\t''
 sarif\t''
 markdown\t''"
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
 warning\t''
 error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s A -l all-namespaces -d 'Every namespace'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "ws" -d 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l pings -d 'Number of PINGs for the latency figures' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l cacert -d 'Trust the CA(s) in this PEM file for rediss:// instead of the system\'s' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
@@ -122,13 +116,9 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
@@ -144,15 +134,14 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l snapshot -d 'Read Kubernetes objects from a file or folder instead of a cluster' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
@@ -167,17 +156,55 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token -d 'Bearer token (visible in the process list: prefer --token-env or --token-file)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token-env -d 'Read the token from this environment variable' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token-file -d 'Read the token from this file' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token-in -d 'Where the token goes [default: header]' -r -f -a "header\t'`Authorization: Bearer TOKEN`'
+query\t'`?access_token=TOKEN`'
+cookie\t'`Cookie: access_token=TOKEN`'
+subprotocol\t'`Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l subprotocol -d 'Subprotocol to offer in Sec-WebSocket-Protocol (repeatable)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s H -l header -d 'Extra request header, e.g. \'Origin: https://app.example.com\' (repeatable)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s n -l connections -d 'Total connections to open [default: 1]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s c -l concurrency -d 'How many connections are open at once [default: 1]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l send -d 'Text message to send once the connection is open (e.g. an in-band auth message)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l expect -d 'Wait for a message containing TEXT; the time from --send to it is the first round-trip' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l ping -d 'Ping/pong round trips per connection, for the RTT figures' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l cacert -d 'Trust the CA(s) in this PEM file for wss:// instead of the system\'s' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l compare -d 'Run the same workload against this endpoint too and show both with per-phase ratios' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l hold -d 'Keep each connection open this long after the handshake, e.g. 30s (load generation)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l rate -d 'While holding, messages per second each connection sends [default: 0]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l size -d 'Size in bytes of each message sent while holding [default: 64]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l warn-after -d 'Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this [default: 1s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l error-after -d 'Error when the handshake p95 is at least this [default: 30s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s k -l insecure -d 'Do not verify the server certificate (testing only)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "ws" -d 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
@@ -194,15 +221,14 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l to -d 'Write to FILE instead of stdout' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
@@ -217,13 +243,10 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l for -d 'The mode to grant' -r -f -a "doctor\t''"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l service-account-namespace -d 'Namespace of the ServiceAccount bound to the role' -r
@@ -241,13 +264,9 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l context -d 'Kubeconfig context to use' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "probe" -d 'Run one probe'
@@ -258,3 +277,4 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "ws" -d 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'

@@ -55,21 +55,25 @@ pub struct GlobalArgs {
     /// Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
 
+/// Which Kubernetes cluster and namespace (kubectl's flags).
+#[derive(Debug, Args, Default, Clone)]
+pub struct KubeArgs {
     /// Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
 
     /// Kubeconfig context to use
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
 
     /// Kubernetes namespace [default: the context's]
-    #[arg(short = 'n', long, global = true, value_name = "NS", conflicts_with = "all_namespaces")]
+    #[arg(short = 'n', long, value_name = "NS", conflicts_with = "all_namespaces")]
     pub namespace: Option<String>,
 
     /// Every namespace
-    #[arg(short = 'A', long, global = true)]
+    #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 }
 
@@ -112,6 +116,8 @@ pub struct SnapshotArgs {
     /// Write to FILE instead of stdout
     #[arg(long = "to", value_name = "FILE")]
     pub to: Option<PathBuf>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -137,7 +143,10 @@ pub struct DoctorArgs {
     /// PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe
     #[arg(long, value_name = "URL", env = "AIWFE_POSTGRES_URL", hide_env_values = true)]
     pub postgres: Option<String>,
-    /// Run only these probes (comma-separated: redis,postgres,kube)
+    /// WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)
+    #[arg(long, value_name = "URL", env = "AIWFE_WS_URL")]
+    pub ws: Option<String>,
+    /// Run only these probes (comma-separated: redis,postgres,ws,kube)
     #[arg(long, value_delimiter = ',', value_name = "PROBES")]
     pub only: Vec<String>,
     /// Skip these probes (comma-separated)
@@ -146,6 +155,8 @@ pub struct DoctorArgs {
     /// Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster
     #[arg(long, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +167,8 @@ pub enum ProbeCommand {
     Postgres(PostgresProbeArgs),
     /// Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)
     Kube(KubeProbeArgs),
+    /// Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping
+    Ws(Box<WsProbeArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +176,8 @@ pub struct KubeProbeArgs {
     /// Read Kubernetes objects from a file or folder instead of a cluster
     #[arg(long, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +198,83 @@ pub struct PostgresProbeArgs {
     /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require] [default: from config, else PG* variables, else localhost]
     #[arg(value_name = "URL", env = "AIWFE_POSTGRES_URL", hide_env_values = true)]
     pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WsProbeArgs {
+    /// ws://HOST[:PORT]/PATH or wss://... [default: `ws.url` from config]
+    #[arg(value_name = "URL", env = "AIWFE_WS_URL")]
+    pub url: Option<String>,
+    /// Bearer token (visible in the process list: prefer --token-env or --token-file)
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["token_env", "token_file"])]
+    pub token: Option<String>,
+    /// Read the token from this environment variable
+    #[arg(long, value_name = "VAR", conflicts_with = "token_file")]
+    pub token_env: Option<String>,
+    /// Read the token from this file
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Where the token goes [default: header]
+    #[arg(long, value_enum, value_name = "WHERE")]
+    pub token_in: Option<TokenIn>,
+    /// Subprotocol to offer in Sec-WebSocket-Protocol (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub subprotocol: Vec<String>,
+    /// Extra request header, e.g. 'Origin: https://app.example.com' (repeatable)
+    #[arg(long, short = 'H', value_name = "K: V")]
+    pub header: Vec<String>,
+    /// Total connections to open [default: 1]
+    #[arg(short = 'n', long = "connections", value_name = "N")]
+    pub connections: Option<u32>,
+    /// How many connections are open at once [default: 1]
+    #[arg(short = 'c', long = "concurrency", value_name = "N")]
+    pub concurrency: Option<u32>,
+    /// Text message to send once the connection is open (e.g. an in-band auth message)
+    #[arg(long, value_name = "TEXT")]
+    pub send: Option<String>,
+    /// Wait for a message containing TEXT; the time from --send to it is the first round-trip
+    #[arg(long, value_name = "TEXT")]
+    pub expect: Option<String>,
+    /// Ping/pong round trips per connection, for the RTT figures
+    #[arg(long, value_name = "N")]
+    pub ping: Option<u32>,
+    /// Trust the CA(s) in this PEM file for wss:// instead of the system's
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify the server certificate (testing only)
+    #[arg(long, short = 'k')]
+    pub insecure: bool,
+    /// Run the same workload against this endpoint too and show both with per-phase ratios
+    #[arg(long, value_name = "URL")]
+    pub compare: Option<String>,
+    /// Keep each connection open this long after the handshake, e.g. 30s (load generation)
+    #[arg(long, value_name = "DURATION")]
+    pub hold: Option<String>,
+    /// While holding, messages per second each connection sends [default: 0]
+    #[arg(long, value_name = "PER_SECOND", requires = "hold")]
+    pub rate: Option<f64>,
+    /// Size in bytes of each message sent while holding [default: 64]
+    #[arg(long, value_name = "BYTES", requires = "hold")]
+    pub size: Option<usize>,
+    /// Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this [default: 1s]
+    #[arg(long, value_name = "DURATION")]
+    pub warn_after: Option<String>,
+    /// Error when the handshake p95 is at least this [default: 30s]
+    #[arg(long, value_name = "DURATION")]
+    pub error_after: Option<String>,
+}
+
+/// Where a WebSocket client puts its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenIn {
+    /// `Authorization: Bearer TOKEN`
+    Header,
+    /// `?access_token=TOKEN`
+    Query,
+    /// `Cookie: access_token=TOKEN`
+    Cookie,
+    /// `Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)
+    Subprotocol,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,7 @@ pub struct FileConfig {
     pub postgres: Option<PostgresFile>,
     #[serde(default)]
     pub kube: Option<KubeFile>,
+    pub ws: Option<WsFile>,
     /// Probe deadline, e.g. `10s`.
     #[serde(default)]
     pub timeout: Option<String>,
@@ -101,6 +102,113 @@ pub struct KubeTarget {
     pub thresholds: crate::probe::kube::KubeThresholds,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WsFile {
+    pub url: Option<String>,
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+    /// `header`, `query`, `cookie` or `subprotocol`.
+    pub token_in: Option<String>,
+    #[serde(default)]
+    pub subprotocols: Vec<String>,
+    /// Extra request headers, `"Name: value"`.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    pub send: Option<String>,
+    pub expect: Option<String>,
+    pub ping: Option<u32>,
+    pub connections: Option<u32>,
+    pub concurrency: Option<u32>,
+    pub cacert: Option<PathBuf>,
+    pub insecure: Option<bool>,
+    pub compare: Option<String>,
+    /// Handshake p95 at or above this is a warning, e.g. `1s`.
+    pub warn_after: Option<String>,
+    /// Handshake p95 at or above this is an error, e.g. `30s`.
+    pub error_after: Option<String>,
+}
+
+/// Where the WebSocket probe puts its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenIn {
+    Header,
+    Query,
+    Cookie,
+    Subprotocol,
+}
+
+impl TokenIn {
+    /// How reports name the place, e.g. "the Authorization header".
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenIn::Header => "the Authorization header",
+            TokenIn::Query => "the access_token query parameter",
+            TokenIn::Cookie => "the access_token cookie",
+            TokenIn::Subprotocol => "Sec-WebSocket-Protocol",
+        }
+    }
+}
+
+/// One WebSocket URL, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct WsEndpoint {
+    pub url: url::Url,
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    /// The URL as shown in reports: secrets masked.
+    pub display: String,
+}
+
+/// A WebSocket endpoint with the workload to run against it.
+#[derive(Debug, Clone)]
+pub struct WsTarget {
+    pub endpoint: WsEndpoint,
+    /// `--compare URL`: the same workload against this endpoint too.
+    pub compare: Option<WsEndpoint>,
+    pub token: Option<Secret>,
+    pub token_in: TokenIn,
+    pub subprotocols: Vec<String>,
+    /// Extra request headers; values of sensitive ones are also in `secrets()`.
+    pub headers: Vec<(String, String)>,
+    pub send: Option<String>,
+    pub expect: Option<String>,
+    pub pings: u32,
+    pub cacert: Option<Vec<u8>>,
+    pub insecure: bool,
+    pub connections: u32,
+    pub concurrency: u32,
+    pub hold: Option<Duration>,
+    /// Messages per second per connection while holding.
+    pub rate: f64,
+    pub size: usize,
+    /// Per-connection deadline (the run's `--timeout`).
+    pub timeout: Duration,
+    pub warn_after: Duration,
+    pub error_after: Duration,
+}
+
+impl WsTarget {
+    /// Secrets this target sends: the token and the values of sensitive headers.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut s: Vec<String> = self.token.iter().map(|t| t.expose().to_string()).collect();
+        s.extend(self.headers.iter().filter(|(k, _)| is_sensitive_header(k)).map(|(_, v)| v.clone()));
+        s
+    }
+}
+
+/// Header names whose values are credentials.
+pub fn is_sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization"
+        || n == "cookie"
+        || n == "proxy-authorization"
+        || n.contains("token")
+        || n.contains("secret")
+        || n.contains("api-key")
+}
+
 /// A Redis endpoint, parsed and checked.
 #[derive(Debug, Clone)]
 pub struct RedisTarget {
@@ -140,17 +248,19 @@ pub struct PostgresTarget {
 pub enum ProbeKind {
     Redis,
     Postgres,
+    Ws,
     Kube,
 }
 
 impl ProbeKind {
-    pub const ALL: [ProbeKind; 3] = [ProbeKind::Redis, ProbeKind::Postgres, ProbeKind::Kube];
+    pub const ALL: [ProbeKind; 4] = [ProbeKind::Redis, ProbeKind::Postgres, ProbeKind::Ws, ProbeKind::Kube];
 
     pub fn name(self) -> &'static str {
         match self {
             ProbeKind::Redis => "redis",
             ProbeKind::Postgres => "postgres",
             ProbeKind::Kube => "kube",
+            ProbeKind::Ws => "ws",
         }
     }
 
@@ -160,7 +270,7 @@ impl ProbeKind {
             .find(|k| k.name() == s.trim())
             .ok_or_else(|| Error::Invalid {
                 field: flag.to_string(),
-                reason: format!("unknown probe `{s}`; known probes: redis, postgres, kube"),
+                reason: format!("unknown probe `{s}`; known probes: redis, postgres, ws, kube"),
             })
     }
 }
@@ -197,16 +307,22 @@ pub struct Config {
     pub redis: RedisTarget,
     pub postgres: PostgresTarget,
     pub kube: KubeTarget,
+    /// The WebSocket endpoint, when one is configured (doctor runs no ws probe without it).
+    pub ws: Option<WsTarget>,
 }
 
 impl Config {
     /// Every secret this run knows, for scrubbing text that came from elsewhere.
     pub fn secrets(&self) -> Vec<String> {
-        [&self.redis.password, &self.postgres.password]
+        let mut s: Vec<String> = [&self.redis.password, &self.postgres.password]
             .into_iter()
             .flatten()
             .map(|s| s.expose().to_string())
-            .collect()
+            .collect();
+        if let Some(ws) = &self.ws {
+            s.extend(ws.secrets());
+        }
+        s
     }
 }
 
@@ -236,15 +352,21 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
 
     let mut redis_cacert = None;
     let mut snapshot = None;
+    let mut k = cli::KubeArgs::default();
     let kube_file = file.kube.as_ref();
+    let mut ws_args: Option<cli::WsProbeArgs> = None;
+    let mut ws_doctor_url = None;
+    let mut ws_required = false;
     let (action, redis_flag, pg_flag, pings) = match cli.command {
         Command::Doctor(d) => {
             snapshot = d.snapshot.clone();
-            let named = |k: ProbeKind| match k {
+            k = d.kube.clone();
+            let named = |kind: ProbeKind| match kind {
                 ProbeKind::Redis => d.redis.is_some() || file.redis.is_some(),
                 ProbeKind::Postgres => d.postgres.is_some() || file.postgres.is_some(),
+                ProbeKind::Ws => d.ws.is_some() || file.ws.as_ref().is_some_and(|w| w.url.is_some()),
                 ProbeKind::Kube => {
-                    d.snapshot.is_some() || g.kubeconfig.is_some() || g.context.is_some() || kube_file.is_some() || kube_discoverable(env)
+                    d.snapshot.is_some() || k.kubeconfig.is_some() || k.context.is_some() || kube_file.is_some() || kube_discoverable(env)
                 }
             };
             let mut kinds: Vec<ProbeKind> = if !d.only.is_empty() {
@@ -255,9 +377,16 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
                 // Nothing named anywhere: look at the local defaults.
                 vec![ProbeKind::Redis, ProbeKind::Postgres]
             };
+            ws_required = !d.only.is_empty() && kinds.contains(&ProbeKind::Ws);
             let skip: Vec<ProbeKind> = d.skip.iter().map(|s| ProbeKind::parse(s, "--skip")).collect::<Result<_>>()?;
             kinds.retain(|k| !skip.contains(k));
+            ws_doctor_url = d.ws;
             (Action::Probes(kinds), d.redis, d.postgres, None)
+        }
+        Command::Probe(ProbeCommand::Ws(w)) => {
+            ws_required = true;
+            ws_args = Some(*w);
+            (Action::Probes(vec![ProbeKind::Ws]), None, None, None)
         }
         Command::Probe(ProbeCommand::Redis(r)) => {
             if r.cacert.is_some() {
@@ -266,8 +395,9 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             (Action::Probes(vec![ProbeKind::Redis]), r.url, None, r.pings)
         }
         Command::Probe(ProbeCommand::Postgres(p)) => (Action::Probes(vec![ProbeKind::Postgres]), None, p.url, None),
-        Command::Probe(ProbeCommand::Kube(k)) => {
-            snapshot = k.snapshot;
+        Command::Probe(ProbeCommand::Kube(p)) => {
+            snapshot = p.snapshot;
+            k = p.kube;
             (Action::Probes(vec![ProbeKind::Kube]), None, None, None)
         }
         Command::Completions(c) => (
@@ -279,7 +409,10 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             None,
             None,
         ),
-        Command::Snapshot(s) => (Action::Snapshot { to: s.to }, None, None, None),
+        Command::Snapshot(s) => {
+            k = s.kube;
+            (Action::Snapshot { to: s.to }, None, None, None)
+        }
         Command::Rbac(r) => (
             Action::Rbac {
                 mode: r.mode,
@@ -292,10 +425,10 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
     };
     let kube = kube_target(
         snapshot,
-        g.kubeconfig.clone(),
-        g.context.clone(),
-        g.namespace.clone(),
-        g.all_namespaces,
+        k.kubeconfig.clone(),
+        k.context.clone(),
+        k.namespace.clone(),
+        k.all_namespaces,
         kube_file,
     )?;
 
@@ -342,6 +475,20 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
     }
     let redis = redis_target(redis_flag, redis_file, pings, env)?;
     let postgres = postgres_target(pg_flag, file.postgres.unwrap_or_default(), env)?;
+    let ws = ws_target(ws_args, ws_doctor_url, file.ws.unwrap_or_default(), timeout, env)?;
+    let mut action = action;
+    if let Action::Probes(kinds) = &mut action
+        && ws.is_none()
+    {
+        if ws_required {
+            return Err(Error::Invalid {
+                field: "ws url".into(),
+                reason: "no WebSocket URL given; pass one (`aiwfe probe ws wss://HOST/PATH`, `aiwfe doctor --ws URL`) or set `ws.url` in aiwfe.yaml".into(),
+            });
+        }
+        // Nothing to check: doctor leaves the WebSocket probe out rather than guess a URL.
+        kinds.retain(|k| *k != ProbeKind::Ws);
+    }
 
     Ok(Config {
         action,
@@ -356,6 +503,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         redis,
         postgres,
         kube,
+        ws,
     })
 }
 
@@ -541,6 +689,241 @@ fn positive(field: &str, v: Option<f64>, default: f64) -> Result<f64> {
         });
     }
     Ok(v)
+}
+
+fn ws_duration(field: &str, v: Option<&str>, default: Duration) -> Result<Duration> {
+    match v {
+        Some(s) => parse_duration(s).map_err(|reason| Error::Invalid {
+            field: field.into(),
+            reason,
+        }),
+        None => Ok(default),
+    }
+}
+
+/// Parses a `ws://` or `wss://` URL.
+pub fn ws_endpoint(raw: &str, field: &str) -> Result<WsEndpoint> {
+    let invalid = |reason: String| Error::Invalid {
+        field: field.into(),
+        reason,
+    };
+    let url = url::Url::parse(raw).map_err(|e| invalid(format!("`{}` is not a URL: {e}", redact::url(raw))))?;
+    let tls = match url.scheme() {
+        "ws" => false,
+        "wss" => true,
+        other => return Err(invalid(format!("scheme `{other}` is not supported; use ws:// or wss://"))),
+    };
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid(format!("`{}` has no host", redact::url(raw))))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = url.port_or_known_default().unwrap_or(if tls { 443 } else { 80 });
+    Ok(WsEndpoint {
+        display: redact::url(url.as_str()),
+        url,
+        host,
+        port,
+        tls,
+    })
+}
+
+/// Builds the WebSocket target from `aiwfe probe ws` flags, `doctor --ws`, and the `ws:`
+/// section of aiwfe.yaml; `None` when no URL is given anywhere.
+pub fn ws_target(
+    args: Option<cli::WsProbeArgs>,
+    doctor_url: Option<String>,
+    wf: WsFile,
+    timeout: Duration,
+    env: &dyn Env,
+) -> Result<Option<WsTarget>> {
+    let a = args.unwrap_or_else(|| cli::WsProbeArgs {
+        url: doctor_url,
+        token: None,
+        token_env: None,
+        token_file: None,
+        token_in: None,
+        subprotocol: Vec::new(),
+        header: Vec::new(),
+        connections: None,
+        concurrency: None,
+        send: None,
+        expect: None,
+        ping: None,
+        cacert: None,
+        insecure: false,
+        compare: None,
+        hold: None,
+        rate: None,
+        size: None,
+        warn_after: None,
+        error_after: None,
+    });
+    let Some(raw) = a.url.clone().or(wf.url.clone()) else {
+        return Ok(None);
+    };
+    let endpoint = ws_endpoint(&raw, "ws url")?;
+    let compare = match a.compare.as_ref().or(wf.compare.as_ref()) {
+        Some(c) => Some(ws_endpoint(c, "--compare")?),
+        None => None,
+    };
+    let token = if let Some(t) = a.token.clone() {
+        Some(Secret::new(t))
+    } else if let Some(var) = a.token_env.as_ref() {
+        Some(env.var(var).map(Secret::new).ok_or_else(|| Error::MissingEnv {
+            field: "--token-env".into(),
+            var: var.clone(),
+        })?)
+    } else if let Some(path) = a.token_file.as_ref() {
+        Some(read_token_file("--token-file", path)?)
+    } else if let Some(var) = wf.token_env.as_ref() {
+        Some(env.var(var).map(Secret::new).ok_or_else(|| Error::MissingEnv {
+            field: "ws.token_env".into(),
+            var: var.clone(),
+        })?)
+    } else if let Some(path) = wf.token_file.as_ref() {
+        Some(read_token_file("ws.token_file", path)?)
+    } else {
+        // A token already in the URL is used as it is, and masked like any other.
+        let in_url = endpoint
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| Secret::new(v.into_owned()));
+        in_url.or_else(|| env.var("AIWFE_WS_TOKEN").map(Secret::new))
+    };
+    if token
+        .as_ref()
+        .is_some_and(|t| t.expose().is_empty() || t.expose().chars().any(|c| c.is_control() || c == ' '))
+    {
+        return Err(Error::Invalid {
+            field: "ws token".into(),
+            reason: "the token is empty or contains spaces or control characters".into(),
+        });
+    }
+    let token_in = match (a.token_in, wf.token_in.as_deref()) {
+        (Some(t), _) => match t {
+            cli::TokenIn::Header => TokenIn::Header,
+            cli::TokenIn::Query => TokenIn::Query,
+            cli::TokenIn::Cookie => TokenIn::Cookie,
+            cli::TokenIn::Subprotocol => TokenIn::Subprotocol,
+        },
+        (None, Some("header")) | (None, None) => TokenIn::Header,
+        (None, Some("query")) => TokenIn::Query,
+        (None, Some("cookie")) => TokenIn::Cookie,
+        (None, Some("subprotocol")) => TokenIn::Subprotocol,
+        (None, Some(other)) => {
+            return Err(Error::Invalid {
+                field: "ws.token_in".into(),
+                reason: format!("`{other}` is not one of header, query, cookie, subprotocol"),
+            });
+        }
+    };
+    let mut headers = Vec::new();
+    for h in wf.headers.iter().chain(a.header.iter()) {
+        let (k, v) = h.split_once(':').ok_or_else(|| Error::Invalid {
+            field: "--header".into(),
+            reason: format!("`{}` is not `Name: value`", h.split(':').next().unwrap_or_default()),
+        })?;
+        let k = k.trim();
+        if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b)) {
+            return Err(Error::Invalid {
+                field: "--header".into(),
+                reason: format!("`{k}` is not a header name"),
+            });
+        }
+        headers.push((k.to_string(), v.trim().to_string()));
+    }
+    let mut subprotocols = wf.subprotocols.clone();
+    subprotocols.extend(a.subprotocol.iter().cloned());
+    let count = |field: &str, v: Option<u32>, default: u32, max: u32| -> Result<u32> {
+        let v = v.unwrap_or(default);
+        if v == 0 || v > max {
+            return Err(Error::Invalid {
+                field: field.into(),
+                reason: format!("{v} is not between 1 and {max}"),
+            });
+        }
+        Ok(v)
+    };
+    let connections = count("--connections", a.connections.or(wf.connections), 1, 10_000_000)?;
+    let concurrency = count("--concurrency", a.concurrency.or(wf.concurrency), 1, 1_000_000)?.min(connections);
+    let pings = a.ping.or(wf.ping).unwrap_or(0);
+    if pings > 100_000 {
+        return Err(Error::Invalid {
+            field: "--ping".into(),
+            reason: format!("{pings} is more than 100000"),
+        });
+    }
+    let hold = match a.hold.as_deref() {
+        Some(s) => Some(ws_duration("--hold", Some(s), Duration::ZERO)?),
+        None => None,
+    };
+    let rate = a.rate.unwrap_or(0.0);
+    if !rate.is_finite() || !(0.0..=10_000.0).contains(&rate) {
+        return Err(Error::Invalid {
+            field: "--rate".into(),
+            reason: format!("{rate} is not between 0 and 10000 messages per second"),
+        });
+    }
+    let size = a.size.unwrap_or(64);
+    if size > 16 << 20 {
+        return Err(Error::Invalid {
+            field: "--size".into(),
+            reason: format!("{size} bytes is more than 16 MiB"),
+        });
+    }
+    let cacert_path = a.cacert.clone().or(wf.cacert.clone());
+    let cacert = match cacert_path {
+        Some(path) => Some(std::fs::read(&path).map_err(|e| Error::SecretFile {
+            what: "ws cacert".into(),
+            path: path.clone(),
+            reason: e.to_string().to_lowercase(),
+        })?),
+        None => None,
+    };
+    let warn_after = ws_duration(
+        "ws warn_after",
+        a.warn_after.as_deref().or(wf.warn_after.as_deref()),
+        Duration::from_secs(1),
+    )?;
+    let error_after = ws_duration(
+        "ws error_after",
+        a.error_after.as_deref().or(wf.error_after.as_deref()),
+        Duration::from_secs(30),
+    )?;
+    Ok(Some(WsTarget {
+        endpoint,
+        compare,
+        token,
+        token_in,
+        subprotocols,
+        headers,
+        send: a.send.or(wf.send),
+        expect: a.expect.or(wf.expect),
+        pings,
+        cacert,
+        insecure: a.insecure || wf.insecure.unwrap_or(false),
+        connections,
+        concurrency,
+        hold,
+        rate,
+        size,
+        timeout,
+        warn_after,
+        error_after,
+    }))
+}
+
+fn read_token_file(field: &str, path: &Path) -> Result<Secret> {
+    let s = std::fs::read_to_string(path).map_err(|e| Error::SecretFile {
+        what: field.into(),
+        path: path.to_path_buf(),
+        reason: e.to_string().to_lowercase(),
+    })?;
+    Ok(Secret::new(s.trim()))
 }
 
 /// Parses a Redis URL; a password in `rf` (env var or file) replaces one in the URL.
@@ -851,6 +1234,65 @@ mod tests {
         assert!(e.contains('3'), "no line number in: {e}");
         let e = parse_file_config("postgres:\n  connections_warn_pct: lots\n").unwrap_err();
         assert!(e.contains('2'), "no line number in: {e}");
+    }
+
+    #[test]
+    fn ws_section_builds_a_target_with_token_and_thresholds() {
+        let c = parse_file_config(
+            "ws:\n  url: wss://gw.example/ws?room=1\n  token_env: AIWFE_TOKEN\n  token_in: cookie\n  headers: ['Authorization: Basic abc123456']\n  warn_after: 2s\n",
+        )
+        .unwrap();
+        let t = ws_target(
+            None,
+            None,
+            c.ws.unwrap(),
+            Duration::from_secs(10),
+            &env(&[("AIWFE_TOKEN", "tok-123456789")]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (t.endpoint.host.as_str(), t.endpoint.port, t.endpoint.tls),
+            ("gw.example", 443, true)
+        );
+        assert_eq!(t.token_in, TokenIn::Cookie);
+        assert_eq!(t.token.as_ref().unwrap().expose(), "tok-123456789");
+        assert_eq!((t.warn_after, t.error_after), (Duration::from_secs(2), Duration::from_secs(30)));
+        assert_eq!(t.secrets(), vec!["tok-123456789".to_string(), "Basic abc123456".to_string()]);
+        assert!(!format!("{t:?}").contains("tok-123456789"));
+
+        // No URL anywhere: no target. A bad place for the token: exit 2.
+        assert!(
+            ws_target(None, None, WsFile::default(), Duration::from_secs(1), &env(&[]))
+                .unwrap()
+                .is_none()
+        );
+        let wf = WsFile {
+            url: Some("ws://gw/ws".into()),
+            token_in: Some("body".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ws_target(None, None, wf, Duration::from_secs(1), &env(&[]))
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_token_in_the_url_is_used_and_masked() {
+        let t = ws_target(
+            None,
+            Some("ws://gw:8080/ws?access_token=abc.def.ghi&room=2".into()),
+            WsFile::default(),
+            Duration::from_secs(1),
+            &env(&[]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(t.token.unwrap().expose(), "abc.def.ghi");
+        assert_eq!(t.endpoint.display, "ws://gw:8080/ws?access_token=***&room=2");
     }
 
     #[test]

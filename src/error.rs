@@ -51,6 +51,9 @@ impl Error {
             Error::Invalid { field, .. } if field.contains("postgres") => {
                 Some("a PostgreSQL URL looks like postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require]".into())
             }
+            Error::Invalid { field, .. } if field.starts_with("ws") || field == "--compare" => {
+                Some("a WebSocket URL looks like ws://HOST[:PORT]/PATH or wss://... for TLS".into())
+            }
             Error::Invalid { .. } => None,
             Error::SecretFile { .. } => Some("check that the file exists and is readable".into()),
             Error::MissingEnv { var, .. } => Some(format!("export `{var}` or remove the setting")),

@@ -9,7 +9,8 @@
 //! - `cluster`: the Kubernetes state as plain data, from a snapshot or the live API (the
 //!   one place that builds a kube client); `snapshot` writes it back out without secrets.
 //! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
-//!   (`probe::redis`, `probe::postgres`, `probe::kube`).
+//!   (`probe::redis`, `probe::postgres`, `probe::kube`, `probe::websocket` with one
+//!   connection's phases in `probe::websocket_conn`).
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `rbac`: the least-privilege RBAC objects each mode needs.
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
@@ -58,12 +59,13 @@ fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| redact::LogWriter)
         .with_target(false)
         .try_init();
 }
 
 fn execute(cfg: Config) -> Result<u8, Error> {
+    redact::set_log_secrets(cfg.secrets().into_iter().filter(|s| s.len() >= 3).collect());
     match &cfg.action {
         Action::Completions { shell, dir } => completions(*shell, dir.as_deref()),
         Action::Rbac {
@@ -89,6 +91,10 @@ fn execute(cfg: Config) -> Result<u8, Error> {
                             namespace: cfg.kube.namespace.clone(),
                             thresholds: cfg.kube.thresholds.clone(),
                         }),
+                        ProbeKind::Ws => match &cfg.ws {
+                            Some(t) => Box::new(probe::websocket::WsProbe { target: t.clone() }),
+                            None => unreachable!("config drops the ws probe when no URL is given"),
+                        },
                     }
                 })
                 .collect();

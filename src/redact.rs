@@ -74,6 +74,33 @@ pub fn scrub_urls(text: &str) -> String {
     out
 }
 
+static LOG_SECRETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Registers the run's secrets for `LogWriter` (once; later calls are ignored).
+pub fn set_log_secrets(secrets: Vec<String>) {
+    let _ = LOG_SECRETS.set(secrets);
+}
+
+/// stderr for log lines, with every registered secret scrubbed: libraries log what they
+/// send (tungstenite traces whole upgrade requests, tokens included).
+pub struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let clean = match LOG_SECRETS.get() {
+            Some(s) => scrub(&text, s),
+            None => text.into_owned(),
+        };
+        std::io::stderr().write_all(clean.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Replaces every occurrence of each secret in `text` by `***`. Used as a last line of
 /// defence on text that came from elsewhere (server messages, error strings).
 pub fn scrub(text: &str, secrets: &[String]) -> String {

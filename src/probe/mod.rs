@@ -7,6 +7,8 @@
 pub mod kube;
 pub mod postgres;
 pub mod redis;
+pub mod websocket;
+pub mod websocket_conn;
 
 use crate::report::{Finding, Observation, Severity};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -28,6 +30,11 @@ pub trait Probe: Send + Sync {
     /// What to suggest when the probe runs out of time.
     fn timeout_hint(&self) -> String {
         format!("check that {} is up and reachable from here, or raise --timeout", self.name())
+    }
+    /// How long the whole probe may take, given the run's `--timeout` (a load run of many
+    /// connections, each with its own deadline, needs more than one).
+    fn budget(&self, timeout: Duration) -> Duration {
+        timeout
     }
 }
 
@@ -144,9 +151,11 @@ fn human(d: Duration) -> String {
 /// the order the probes were given. Spinners show progress when `progress` is set.
 pub async fn run_all(probes: Vec<Box<dyn Probe>>, timeout: Duration, progress: bool) -> Vec<Observation> {
     let multi = progress.then(MultiProgress::new);
-    let deadline = Instant::now() + timeout;
+    let start = Instant::now();
     let mut handles = Vec::new();
     for probe in probes {
+        let limit = probe.budget(timeout);
+        let deadline = start + limit;
         let bar = multi.as_ref().map(|m| {
             let bar = m.add(ProgressBar::new_spinner());
             bar.set_style(
@@ -163,7 +172,7 @@ pub async fn run_all(probes: Vec<Box<dyn Probe>>, timeout: Duration, progress: b
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
-            rec.into_observations(probe.name(), timed_out.then(|| (timeout, probe.timeout_hint())))
+            rec.into_observations(probe.name(), timed_out.then(|| (limit, probe.timeout_hint())))
         }));
     }
     let mut all = Vec::new();

@@ -347,6 +347,12 @@ pub(crate) fn key_figures(check: &Check) -> String {
         "clients_utilisation_pct",
         "connections_total",
         "connections_utilisation_pct",
+        "total_p50_ms",
+        "total_p99_ms",
+        "handshakes_per_s",
+        "failed",
+        "total_p50_ratio",
+        "total_p99_ratio",
         "version",
     ];
     let mut parts = Vec::new();
@@ -355,6 +361,8 @@ pub(crate) fn key_figures(check: &Check) -> String {
             let unit = match m.unit.as_str() {
                 "" | "count" => String::new(),
                 "%" => "%".to_string(),
+                "x" => "x".to_string(),
+                "1/s" => "/s".to_string(),
                 u => format!(" {u}"),
             };
             parts.push(format!("{}={}{}", short_name(key), m.value, unit));
@@ -370,6 +378,11 @@ fn short_name(key: &str) -> &str {
         "clients_utilisation_pct" => "clients",
         "connections_total" => "conns",
         "connections_utilisation_pct" => "used",
+        "total_p50_ms" => "handshake p50",
+        "total_p99_ms" => "handshake p99",
+        "handshakes_per_s" => "rate",
+        "total_p50_ratio" => "p50 ratio",
+        "total_p99_ratio" => "p99 ratio",
         other => other,
     }
 }

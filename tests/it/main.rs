@@ -12,3 +12,4 @@ mod kube_live;
 mod output;
 mod postgres;
 mod redis;
+mod ws;

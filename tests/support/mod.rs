@@ -1,10 +1,11 @@
-//! Real servers for the integration tests: `redis-server` and a private PostgreSQL cluster
-//! on free loopback ports, each stopped when its handle drops. Plus helpers to run the real
+//! Real servers for the integration tests: `redis-server`, a private PostgreSQL cluster and
+//! WebSocket servers (`ws`) on free loopback ports, each stopped when its handle drops. Plus helpers to run the real
 //! `aiwfe` binary and read its JSON report.
 
 #![allow(dead_code)]
 
 pub mod kubeapi;
+pub mod ws;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -396,6 +397,8 @@ pub fn aiwfe() -> Command {
         "AIWFE_CONFIG",
         "AIWFE_REDIS_URL",
         "AIWFE_POSTGRES_URL",
+        "AIWFE_WS_URL",
+        "AIWFE_WS_TOKEN",
         "REDISCLI_AUTH",
         "PGHOST",
         "PGPORT",
