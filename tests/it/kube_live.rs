@@ -317,3 +317,25 @@ fn throttled_resource_is_reported_without_stalling_the_run() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(8));
 }
+
+#[test]
+fn namespace_comes_from_the_context_unless_given() {
+    let api = incident_api();
+    api.load(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "other-pod", "namespace": "elsewhere"}, "spec": {"containers": [{"name": "c", "image": "x"}]}, "status": {"phase": "Running"}}));
+    // The kubeconfig's context names `aiwfe`.
+    let out = run(aiwfe().args(["probe", "kube", "-o", "json", "--kubeconfig"]).arg(&api.kubeconfig));
+    let v = json(&out);
+    assert_eq!(measurement(&v, "kube.read", "pods"), 16.0, "{}", stderr(&out));
+    assert!(api.requests().iter().any(|r| r.starts_with("GET /api/v1/namespaces/aiwfe/pods")));
+
+    let out = run(aiwfe()
+        .args(["probe", "kube", "-A", "-o", "json", "--kubeconfig"])
+        .arg(&api.kubeconfig));
+    assert_eq!(measurement(&json(&out), "kube.read", "pods"), 17.0);
+    let out = run(aiwfe()
+        .args(["probe", "kube", "-n", "elsewhere", "-o", "json", "--kubeconfig"])
+        .arg(&api.kubeconfig));
+    let v = json(&out);
+    assert_eq!(measurement(&v, "kube.read", "pods"), 1.0);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

@@ -494,11 +494,10 @@ fn handle(req: &Request, state: &Arc<Mutex<State>>) -> (u16, &'static str, Vec<u
 
     match (req.method.as_str(), &name, sub) {
         ("GET", None, _) => {
-            let mut items: Vec<Value> = match st.objects.get(&key) {
-                Some(by_ns) if kind.namespaced && ns.is_some() => {
-                    by_ns.get(&ns_key).map(|m| m.values().cloned().collect()).unwrap_or_default()
-                }
-                Some(by_ns) => by_ns.values().flat_map(|m| m.values().cloned()).collect(),
+            // References first; only the page is cloned.
+            let mut items: Vec<&Value> = match st.objects.get(&key) {
+                Some(by_ns) if kind.namespaced && ns.is_some() => by_ns.get(&ns_key).map(|m| m.values().collect()).unwrap_or_default(),
+                Some(by_ns) => by_ns.values().flat_map(|m| m.values()).collect(),
                 None => Vec::new(),
             };
             if let Some(sel) = req.query.get("fieldSelector") {
@@ -512,11 +511,12 @@ fn handle(req: &Request, state: &Arc<Mutex<State>>) -> (u16, &'static str, Vec<u
                 .filter(|l| *l > 0)
                 .unwrap_or(usize::MAX);
             let end = start.saturating_add(limit).min(items.len());
-            let page: Vec<Value> = items[start.min(items.len())..end].to_vec();
+            let page: Vec<Value> = items[start.min(items.len())..end].iter().map(|v| (*v).clone()).collect();
+            let total = items.len();
             let mut meta = json!({"resourceVersion": st.rv.to_string()});
-            if end < items.len() {
+            if end < total {
                 meta["continue"] = json!(end.to_string());
-                meta["remainingItemCount"] = json!(items.len() - end);
+                meta["remainingItemCount"] = json!(total - end);
             }
             let api_version = if group.is_empty() {
                 version.to_string()
