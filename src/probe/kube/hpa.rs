@@ -160,3 +160,61 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
     }
     obs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(name: &str, cpu_request: bool, conditions: serde_json::Value) -> serde_json::Value {
+        let resources = if cpu_request {
+            json!({"requests": {"cpu": "100m"}})
+        } else {
+            json!({})
+        };
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "aiwfe"},
+               "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
+                        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": "x", "resources": resources}]}}},
+               "status": {"availableReplicas": 0, "conditions": conditions}})
+    }
+
+    fn hpa(target: &str, current: i32, max: i32, conditions: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": target, "namespace": "aiwfe"},
+               "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target}, "minReplicas": 1, "maxReplicas": max,
+                        "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 75}}}]},
+               "status": {"currentReplicas": current, "desiredReplicas": current, "conditions": conditions}})
+    }
+
+    fn run(objects: Vec<serde_json::Value>) -> Vec<String> {
+        let mut s = ClusterState::default();
+        for o in objects {
+            s.add_object(o).unwrap();
+        }
+        analyze(&s, "t").findings.iter().map(|f| f.code.clone()).collect()
+    }
+
+    #[test]
+    fn hpa_problems_in_the_words_of_the_controller() {
+        let unable = json!([{"type": "AbleToScale", "status": "True", "reason": "SucceededGetScale", "message": "the HPA controller was able to get the target's current scale"},
+                            {"type": "ScalingActive", "status": "False", "reason": "FailedGetResourceMetric",
+                             "message": "the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container c of Pod web-5f6b8c7d9a-d4f7k"}]);
+        let codes = run(vec![deployment("web", false, json!([])), hpa("web", 2, 10, unable)]);
+        assert_eq!(codes, ["kube.hpa_unable", "kube.hpa_no_cpu_request"]);
+
+        let codes = run(vec![deployment("api", true, json!([])), hpa("api", 10, 10, json!([]))]);
+        assert_eq!(codes, ["kube.hpa_at_max"]);
+
+        let codes = run(vec![deployment("lonely", true, json!([]))]);
+        assert_eq!(codes, ["kube.no_hpa"]);
+    }
+
+    #[test]
+    fn stuck_rollouts() {
+        let conditions = json!([
+            {"type": "Available", "status": "False", "reason": "MinimumReplicasUnavailable", "message": "Deployment does not have minimum availability."},
+            {"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded", "message": "ReplicaSet \"web-7d9f\" has timed out progressing."}
+        ]);
+        let codes = run(vec![deployment("web", true, conditions), hpa("web", 2, 10, json!([]))]);
+        assert_eq!(codes, ["kube.progress_deadline", "kube.deployment_unavailable"]);
+    }
+}

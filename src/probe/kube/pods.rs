@@ -326,3 +326,107 @@ fn finding(trouble: Trouble, w: &Workload, container: &str, g: &Group) -> Findin
     }
     f.subject(w.subject())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn state(pods: Vec<serde_json::Value>) -> ClusterState {
+        let mut s = ClusterState::default();
+        for p in pods {
+            s.add_object(p).unwrap();
+        }
+        s
+    }
+
+    fn pod(name: &str, status: serde_json::Value, container: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "aiwfe"},
+               "spec": {"containers": [container]}, "status": status})
+    }
+
+    fn codes(o: &Observation) -> Vec<&str> {
+        o.findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn image_pull_and_config_errors_quote_the_kubelet() {
+        let s = state(vec![
+            pod(
+                "web-1",
+                json!({"phase": "Pending", "containerStatuses": [{"name": "web", "image": "ghcr.io/aiwfe/web:9.9", "imageID": "", "ready": false, "restartCount": 0,
+                    "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"ghcr.io/aiwfe/web:9.9\""}}}]}),
+                json!({"name": "web", "image": "ghcr.io/aiwfe/web:9.9"}),
+            ),
+            pod(
+                "api-1",
+                json!({"phase": "Pending", "containerStatuses": [{"name": "api", "image": "api:1", "imageID": "", "ready": false, "restartCount": 0,
+                    "state": {"waiting": {"reason": "CreateContainerConfigError", "message": "couldn't find key password in Secret aiwfe/redis-auth"}}}]}),
+                json!({"name": "api", "image": "api:1"}),
+            ),
+        ]);
+        let o = analyze(&s, "t");
+        assert_eq!(codes(&o), ["kube.image_pull", "kube.config_error"]);
+        assert_eq!(
+            o.findings[0].evidence.as_deref(),
+            Some("Back-off pulling image \"ghcr.io/aiwfe/web:9.9\"")
+        );
+        assert_eq!(
+            o.findings[1].evidence.as_deref(),
+            Some("couldn't find key password in Secret aiwfe/redis-auth")
+        );
+    }
+
+    #[test]
+    fn oom_killed_names_the_memory_limit() {
+        let s = state(vec![pod(
+            "worker-1",
+            json!({"phase": "Running", "containerStatuses": [{"name": "worker", "image": "w:1", "imageID": "", "ready": true, "restartCount": 3,
+                "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": "2025-08-13T14:00:00Z", "finishedAt": "2025-08-13T14:05:00Z"}},
+                "state": {"running": {"startedAt": "2025-08-13T14:05:02Z"}}}]}),
+            json!({"name": "worker", "image": "w:1", "resources": {"limits": {"memory": "256Mi"}}}),
+        )]);
+        let o = analyze(&s, "t");
+        assert_eq!(codes(&o), ["kube.oomkilled"]);
+        assert!(o.findings[0].summary.contains("memory limit 256Mi"), "{}", o.findings[0].summary);
+    }
+
+    #[test]
+    fn crash_loop_prefers_the_previous_log_over_the_termination_message() {
+        let mut s = state(vec![pod(
+            "r-1",
+            json!({"phase": "Running", "containerStatuses": [{"name": "app", "image": "a:1", "imageID": "", "ready": false, "restartCount": 12,
+                "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "message": "exiting"}},
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}),
+            json!({"name": "app", "image": "a:1", "env": [{"name": "REDIS_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "redis-auth", "key": "password"}}}]}),
+        )]);
+        s.logs.push(crate::cluster::ContainerLog {
+            namespace: "aiwfe".into(),
+            pod: "r-1".into(),
+            container: "app".into(),
+            previous: true,
+            log: "boot\n[ioredis] Unhandled error event: ReplyError: WRONGPASS invalid username-password pair or user is disabled.\n"
+                .into(),
+        });
+        let o = analyze(&s, "t");
+        let f = &o.findings[0];
+        assert_eq!(f.code, "kube.crashloop");
+        assert_eq!(f.labels["signature"], "redis-auth");
+        assert_eq!(f.labels["evidence_from"], "previous container's log");
+        assert_eq!(f.labels["redis_secret"], "aiwfe/redis-auth:password");
+        assert!(f.evidence.as_deref().unwrap().contains("WRONGPASS"));
+        assert_eq!(f.subject.as_deref(), Some("aiwfe/pod/r-1"));
+    }
+
+    #[test]
+    fn healthy_pods_give_one_ok_finding() {
+        let s = state(vec![pod(
+            "ok-1",
+            json!({"phase": "Running", "containerStatuses": [{"name": "c", "image": "c", "imageID": "", "ready": true, "restartCount": 0, "state": {"running": {}}}]}),
+            json!({"name": "c", "image": "c"}),
+        )]);
+        let o = analyze(&s, "t");
+        assert_eq!(codes(&o), ["kube.pods"]);
+        assert_eq!(o.findings[0].severity, Severity::Ok);
+    }
+}

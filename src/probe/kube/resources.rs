@@ -242,3 +242,55 @@ fn pct(a: f64, b: f64) -> f64 {
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(name: &str, resources: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "aiwfe"},
+               "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "x", "resources": resources}]}, "status": {"phase": "Running"}})
+    }
+
+    fn state(objs: Vec<serde_json::Value>) -> ClusterState {
+        let mut s = ClusterState::default();
+        for o in objs {
+            s.add_object(o).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn without_metrics_usage_is_unknown_not_an_error() {
+        let s = state(vec![pod("a", json!({"requests": {"cpu": "1", "memory": "1Gi"}}))]);
+        let o = analyze(&s, &KubeThresholds::default(), "t");
+        let f: Vec<(&str, Severity)> = o.findings.iter().map(|f| (f.code.as_str(), f.severity)).collect();
+        assert_eq!(f, [("kube.metrics_unavailable", Severity::Info)]);
+    }
+
+    #[test]
+    fn missing_requests_and_over_provisioning() {
+        let mut s = state(vec![
+            pod("a", json!({})),
+            pod(
+                "b",
+                json!({"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}),
+            ),
+        ]);
+        s.pod_metrics = Some(vec![
+            serde_json::from_value(json!({"metadata": {"name": "a", "namespace": "aiwfe"}, "containers": [{"name": "c", "usage": {"cpu": "12m", "memory": "40Mi"}}]})).unwrap(),
+            serde_json::from_value(json!({"metadata": {"name": "b", "namespace": "aiwfe"}, "containers": [{"name": "c", "usage": {"cpu": "25000000n", "memory": "100Mi"}}]})).unwrap(),
+        ]);
+        let o = analyze(&s, &KubeThresholds::default(), "t");
+        let codes: Vec<&str> = o.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["kube.low_efficiency", "kube.no_requests", "kube.overprovisioned"]);
+        let over = o.findings.iter().find(|f| f.code == "kube.overprovisioned").unwrap();
+        // 25m of 500m used: recommend twice the use and 1.5× the memory.
+        assert_eq!(
+            over.fix.as_deref(),
+            Some("kubectl set resources pod/b -n aiwfe -c c --requests=cpu=50m,memory=150Mi")
+        );
+        assert_eq!(o.measurement("cpu_efficiency_pct"), Some(&crate::report::Value::Num(5.0)));
+    }
+}
