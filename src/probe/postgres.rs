@@ -32,6 +32,10 @@ impl Probe for PostgresProbe {
     fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
         Box::pin(run(&self.target, rec))
     }
+
+    fn timeout_hint(&self) -> String {
+        "check that PostgreSQL is up and reachable from here, or raise --timeout".into()
+    }
 }
 
 async fn run(t: &PostgresTarget, rec: &Recorder) {
