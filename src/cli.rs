@@ -141,7 +141,13 @@ pub struct ProxyArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub leeway: String,
     /// Where to look for the token, in order (comma-separated)
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHERE", default_value = "header,query,cookie,subprotocol")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHERE",
+        default_value = "header,query,cookie,subprotocol"
+    )]
     pub token_from: Vec<TokenIn>,
     /// Most verified tokens kept in the cache
     #[arg(long, value_name = "N", default_value_t = 100_000)]

@@ -734,7 +734,11 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
         drain: parse_duration(&p.drain).map_err(|r| invalid("--drain", r))?,
     };
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
-    let key_flag = if p.jwt_secret_file.is_some() { "--jwt-secret-file" } else { "--jwt-public-key" };
+    let key_flag = if p.jwt_secret_file.is_some() {
+        "--jwt-secret-file"
+    } else {
+        "--jwt-public-key"
+    };
     crate::proxy::auth::Verifier::new(&cfg.auth).map_err(|r| invalid(key_flag, r))?;
     Ok(cfg)
 }

@@ -401,27 +401,36 @@ mod tests {
         assert_eq!(v.verify(&format!("{good}=")), Err(Reject::Malformed));
         assert_eq!(v.verify(&good.replacen('.', "+.", 1)), Err(Reject::Malformed));
         assert_eq!(v.verify("a.b"), Err(Reject::Malformed));
-        let big = format!(r#"{{"exp":{later},"iss":"issuer","aud":"aud","pad":"{}"}}"#, "x".repeat(MAX_TOKEN_BYTES));
+        let big = format!(
+            r#"{{"exp":{later},"iss":"issuer","aud":"aud","pad":"{}"}}"#,
+            "x".repeat(MAX_TOKEN_BYTES)
+        );
         assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &big, key)), Err(Reject::TooLarge));
     }
 
     #[test]
     fn a_secret_cannot_be_used_with_rsa_and_unknown_algorithms_are_refused() {
-        assert!(Verifier::new(&AuthConfig {
-            algorithm: Some("RS256".into()),
-            ..secret_cfg(b"k")
-        })
-        .is_err());
-        assert!(Verifier::new(&AuthConfig {
-            algorithm: Some("none".into()),
-            ..secret_cfg(b"k")
-        })
-        .is_err());
-        assert!(Verifier::new(&AuthConfig {
-            key: KeyMaterial::PublicKeyPem(b"not a pem".to_vec()),
-            ..secret_cfg(b"k")
-        })
-        .is_err());
+        assert!(
+            Verifier::new(&AuthConfig {
+                algorithm: Some("RS256".into()),
+                ..secret_cfg(b"k")
+            })
+            .is_err()
+        );
+        assert!(
+            Verifier::new(&AuthConfig {
+                algorithm: Some("none".into()),
+                ..secret_cfg(b"k")
+            })
+            .is_err()
+        );
+        assert!(
+            Verifier::new(&AuthConfig {
+                key: KeyMaterial::PublicKeyPem(b"not a pem".to_vec()),
+                ..secret_cfg(b"k")
+            })
+            .is_err()
+        );
     }
 
     #[test]
@@ -448,9 +457,13 @@ mod tests {
         };
         use moka::Expiry as _;
         let now = std::time::Instant::now();
-        let in_10s = e.expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 10 }, now).unwrap();
+        let in_10s = e
+            .expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 10 }, now)
+            .unwrap();
         assert!(in_10s <= Duration::from_secs(15) && in_10s >= Duration::from_secs(13), "{in_10s:?}");
-        let far = e.expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 100_000 }, now).unwrap();
+        let far = e
+            .expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 100_000 }, now)
+            .unwrap();
         assert_eq!(far, Duration::from_secs(300));
         let bad = e.expire_after_create(&[0; 32], &Verdict::Refused(Reject::Signature), now).unwrap();
         assert_eq!(bad, NEGATIVE_TTL);

@@ -45,7 +45,11 @@ impl Metrics {
         let cache_misses = Counter::default();
         let auth_failures = Family::<Labels, Counter>::default();
         let upstream_failures = Counter::default();
-        registry.register("ws_active_connections", "Proxied WebSocket connections open now", active_connections.clone());
+        registry.register(
+            "ws_active_connections",
+            "Proxied WebSocket connections open now",
+            active_connections.clone(),
+        );
         registry.register_with_unit(
             "ws_connection_duration",
             "How long proxied connections stayed open",
@@ -66,7 +70,11 @@ impl Metrics {
         );
         registry.register("ws_messages_processed", "Messages relayed, by direction", messages.clone());
         registry.register("auth_cache_hits", "Token checks answered from the cache", cache_hits.clone());
-        registry.register("auth_cache_misses", "Token checks that needed a signature check", cache_misses.clone());
+        registry.register(
+            "auth_cache_misses",
+            "Token checks that needed a signature check",
+            cache_misses.clone(),
+        );
         registry.register("auth_failures", "Upgrades refused with 401, by reason", auth_failures.clone());
         registry.register(
             "upstream_failures",
@@ -109,7 +117,10 @@ mod tests {
         let text = m.render();
         assert!(text.contains("\nws_active_connections 1\n"), "{text}");
         assert!(text.contains("auth_failures_total{reason=\"expired\"} 1"), "{text}");
-        assert!(text.contains("ws_messages_processed_total{direction=\"client_to_upstream\"} 1"), "{text}");
+        assert!(
+            text.contains("ws_messages_processed_total{direction=\"client_to_upstream\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("ws_handshake_duration_seconds_count{phase=\"auth\"} 1"), "{text}");
         assert!(text.contains("auth_cache_hits_total 0"), "{text}");
         assert!(!text.contains("ws_active_connections_total"), "{text}");

@@ -209,7 +209,11 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
     {
         up_req.headers_mut().insert("sec-websocket-protocol", v);
     }
-    if let Some(c) = req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token::strip_cookie)
+    if let Some(c) = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(token::strip_cookie)
         && let Ok(v) = HeaderValue::from_str(&c)
     {
         up_req.headers_mut().insert(header::COOKIE, v);
@@ -270,11 +274,19 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
     tokio::spawn(async move {
         let _alive = alive;
         let Ok(upgraded) = on_upgrade.await else { return };
-        let client = tokio_tungstenite::WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(relay::ws_config())).await;
+        let client =
+            tokio_tungstenite::WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(relay::ws_config())).await;
         let m = &state.metrics;
         m.active_connections.inc();
         let opened = Instant::now();
-        let end = relay::relay(client, upstream, expiry_instant(exp, state.auth.leeway()), state.shutdown.clone(), m).await;
+        let end = relay::relay(
+            client,
+            upstream,
+            expiry_instant(exp, state.auth.leeway()),
+            state.shutdown.clone(),
+            m,
+        )
+        .await;
         m.active_connections.dec();
         m.connection_duration.observe(opened.elapsed().as_secs_f64());
         tracing::debug!("connection ended: {end:?}");

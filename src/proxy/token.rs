@@ -75,7 +75,12 @@ pub fn strip_query(query: &str) -> Option<String> {
         .split('&')
         .filter(|p| {
             let k = p.split('=').next().unwrap_or_default();
-            !p.is_empty() && url::form_urlencoded::parse(k.as_bytes()).next().map(|(k, _)| k.into_owned()).unwrap_or_default() != TOKEN_NAME
+            !p.is_empty()
+                && url::form_urlencoded::parse(k.as_bytes())
+                    .next()
+                    .map(|(k, _)| k.into_owned())
+                    .unwrap_or_default()
+                    != TOKEN_NAME
         })
         .collect();
     (!kept.is_empty()).then(|| kept.join("&"))
