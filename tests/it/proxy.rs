@@ -532,3 +532,27 @@ fn proxy_flags_are_validated_with_exit_2() {
     assert!(stderr(&out).contains("not a PEM"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(" k "), "never print the key");
 }
+
+#[test]
+fn deploy_manifests_probe_the_proxy_endpoints_and_scale_on_cpu() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/proxy");
+    let read = |f: &str| -> serde_json::Value { serde_saphyr::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap() };
+    let d = read("deployment.yaml");
+    let c = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/readyz");
+    assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(c["args"][0], "proxy");
+    let hpa = read("hpa.yaml");
+    assert_eq!(hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 75);
+    assert_eq!(read("pdb.yaml")["kind"], "PodDisruptionBudget");
+    assert_eq!(read("service.yaml")["spec"]["ports"][0]["port"], 8080);
+    // The flags in the Deployment are ones `aiwfe proxy` accepts.
+    let args: Vec<String> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let out = run(aiwfe().args(&args).arg("--help"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
