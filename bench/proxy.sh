@@ -4,11 +4,14 @@
 # echo server (examples/ws_echo.rs), with `aiwfe probe ws --hold --rate --size 1024` as
 # the load generator; the echo server reached directly is the reference.
 # Throughput = messages echoed back to the generator ÷ hold time.
-# Usage: bench/proxy.sh [HOLD_SECONDS] [RATE_PER_CONNECTION_AT_100]   (defaults 10 and 1000)
+# Then the RSS of a fresh proxy holding IDLE idle connections (two sockets each; a process
+# here may hold at most 20,000 open files), against the same proxy holding none.
+# Usage: bench/proxy.sh [HOLD_SECONDS] [RATE_PER_CONNECTION_AT_100] [IDLE]   (defaults 10, 1000, 9000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOLD=${1:-10}
 RATE100=${2:-1000}
+IDLE=${3:-9000}
 
 if ! command -v nginx >/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then echo "install nginx (apt-get install nginx) and run again" >&2; exit 2; fi
@@ -105,3 +108,23 @@ done
 echo
 echo "aiwfe proxy VmHWM: $(awk '/VmHWM/{print $2}' /proc/$PROXY_PID/status) kB"
 curl -s "http://127.0.0.1:$PPORT/metrics" 2>/dev/null | grep -E '^(auth_cache_(hits|misses)_total|auth_failures_total)' || true
+
+# ---------------------------------------------------------------- RSS per idle connection
+MPORT=$(free_port)
+$BIN proxy --listen "127.0.0.1:$MPORT" --upstream "ws://$ECHO" --jwt-secret-file "$work/secret" 2>>"$work/proxy.log" &
+pids+=($!)
+MPID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$MPORT") 2>/dev/null && break; sleep 0.1; done
+base=$(awk '/VmRSS/{print $2}' /proc/$MPID/status)
+$BIN probe ws "ws://127.0.0.1:$MPORT/" -n "$IDLE" -c "$IDLE" --hold 30s --token-env TOKEN --timeout 60s -o json >"$work/idle.json" &
+GPID=$!
+pids+=($GPID)
+for _ in $(seq 120); do
+    [ "$(ls /proc/$MPID/fd | wc -l)" -ge $((2 * IDLE)) ] && break
+    sleep 0.5
+done
+sleep 2
+fds=$(ls /proc/$MPID/fd | wc -l)
+rss=$(awk '/VmRSS/{print $2}' /proc/$MPID/status)
+wait "$GPID" || true
+python3 -c "print(f'aiwfe proxy holding $IDLE idle connections ($fds fds): VmRSS {$rss/1024:.1f} MiB, {$base/1024:.1f} MiB holding none; {($rss-$base)/$IDLE:.1f} KiB per connection')"
