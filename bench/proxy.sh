@@ -4,6 +4,8 @@
 # echo server (examples/ws_echo.rs), with `aiwfe probe ws --hold --rate --size 1024` as
 # the load generator; the echo server reached directly is the reference.
 # Throughput = messages echoed back to the generator ÷ hold time.
+# Then handshake latency added by the proxy (cached token): `aiwfe probe ws --compare`,
+# 5,000 handshakes 100 at a time through the proxy and directly.
 # Then the RSS of a fresh proxy holding IDLE idle connections (two sockets each; a process
 # here may hold at most 20,000 open files), against the same proxy holding none.
 # Usage: bench/proxy.sh [HOLD_SECONDS] [RATE_PER_CONNECTION_AT_100] [IDLE]   (defaults 10, 1000, 9000)
@@ -108,6 +110,18 @@ done
 echo
 echo "aiwfe proxy VmHWM: $(awk '/VmHWM/{print $2}' /proc/$PROXY_PID/status) kB"
 curl -s "http://127.0.0.1:$PPORT/metrics" 2>/dev/null | grep -E '^(auth_cache_(hits|misses)_total|auth_failures_total)' || true
+
+# ---------------------------------------------------------------- handshake latency added
+$BIN probe ws "ws://127.0.0.1:$PPORT/" --compare "ws://$ECHO/" -n 5000 -c 100 --token-env TOKEN --timeout 30s -o json >"$work/hs.json" || true
+python3 - "$work/hs.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+m = [{x["name"]: x["value"] for x in c["measurements"]} for c in v["checks"]]
+p, d = m[0], m[1]
+print(f"\nhandshakes, 5,000 at -c 100: through the proxy p50 {p['total_p50_ms']:.1f} ms, p99 {p['total_p99_ms']:.1f} ms; "
+      f"direct p50 {d['total_p50_ms']:.1f} ms, p99 {d['total_p99_ms']:.1f} ms; "
+      f"added p99 {p['total_p99_ms'] - d['total_p99_ms']:.1f} ms (ratio {p['total_p99_ms'] / d['total_p99_ms']:.2f})")
+PY
 
 # ---------------------------------------------------------------- RSS per idle connection
 MPORT=$(free_port)
