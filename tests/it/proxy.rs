@@ -238,7 +238,7 @@ async fn valid_token_in_each_place_reaches_upstream_without_the_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn python_websockets_upstream_works_through_the_proxy() {
+async fn python_websockets_client_and_server_work_through_the_proxy() {
     let up = PyWsServer::start();
     let proxy = Proxy::start(up.port, &[]);
     let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
@@ -246,6 +246,22 @@ async fn python_websockets_upstream_works_through_the_proxy() {
     echo(&mut ws, "hello python").await;
     let big = "x".repeat(100_000);
     echo(&mut ws, &big).await;
+
+    // Python's `websockets` as the client too, with the token in the subprotocol as a browser would.
+    let script = r#"
+import asyncio, sys
+from websockets.asyncio.client import connect
+
+async def main(url, token):
+    async with connect(url, subprotocols=["bearer", token]) as ws:
+        await ws.send("hello from python")
+        print(ws.subprotocol, await ws.recv())
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"#;
+    let out = run(std::process::Command::new("python3").args(["-c", script, &proxy.url("/"), &token]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "bearer hello from python");
 }
 
 #[test]
@@ -471,6 +487,7 @@ async fn upstream_death_closes_the_client_with_1011() {
     drop(up);
     let (code, _) = close_code(&mut ws, Duration::from_secs(10)).await;
     assert_eq!(code, CloseCode::Error);
+    assert!(proxy.get("/readyz").starts_with("HTTP/1.1 503"), "not ready without an upstream");
     // Reading on answers the close frame; then the proxy lets the connection go.
     while let Some(Ok(_)) = ws.next().await {}
     wait_until("the connection to be released", Duration::from_secs(5), || {
