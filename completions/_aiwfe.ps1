@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them with --dir')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC objects a mode needs')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -280,12 +281,42 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'aiwfe;proxy' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--upstream', '--upstream', [CompletionResultType]::ParameterName, 'Upstream WebSocket server, ws://HOST:PORT (the request''s path and query are kept)')
+            [CompletionResult]::new('--jwt-secret-file', '--jwt-secret-file', [CompletionResultType]::ParameterName, 'Verify HS256/384/512 tokens with the secret in FILE')
+            [CompletionResult]::new('--jwt-public-key', '--jwt-public-key', [CompletionResultType]::ParameterName, 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Require this `iss` claim')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Require this `aud` claim')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0')
+            [CompletionResult]::new('--token-from', '--token-from', [CompletionResultType]::ParameterName, 'Where to look for the token, in order (comma-separated)')
+            [CompletionResult]::new('--cache-size', '--cache-size', [CompletionResultType]::ParameterName, 'Most verified tokens kept in the cache')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Longest a verified token stays cached (never past its `exp`)')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'On SIGTERM/SIGINT, how long to wait for connections to close')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'aiwfe;help' {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run every probe in parallel and report what is wrong and how to fix it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Run one probe')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or write all of them with --dir')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC objects a mode needs')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -318,6 +349,9 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             break
         }
         'aiwfe;help;rbac' {
+            break
+        }
+        'aiwfe;help;proxy' {
             break
         }
         'aiwfe;help;help' {

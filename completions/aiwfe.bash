@@ -28,6 +28,9 @@ _aiwfe() {
             aiwfe,probe)
                 cmd="aiwfe__subcmd__probe"
                 ;;
+            aiwfe,proxy)
+                cmd="aiwfe__subcmd__proxy"
+                ;;
             aiwfe,rbac)
                 cmd="aiwfe__subcmd__rbac"
                 ;;
@@ -45,6 +48,9 @@ _aiwfe() {
                 ;;
             aiwfe__subcmd__help,probe)
                 cmd="aiwfe__subcmd__help__subcmd__probe"
+                ;;
+            aiwfe__subcmd__help,proxy)
+                cmd="aiwfe__subcmd__help__subcmd__proxy"
                 ;;
             aiwfe__subcmd__help,rbac)
                 cmd="aiwfe__subcmd__help__subcmd__rbac"
@@ -101,7 +107,7 @@ _aiwfe() {
 
     case "${cmd}" in
         aiwfe)
-            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions snapshot rbac help"
+            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions snapshot rbac proxy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +277,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help)
-            opts="doctor probe completions snapshot rbac help"
+            opts="doctor probe completions snapshot rbac proxy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +391,20 @@ _aiwfe() {
         aiwfe__subcmd__help__subcmd__probe__subcmd__ws)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__help__subcmd__proxy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -792,6 +812,96 @@ _aiwfe() {
                     return 0
                     ;;
                 --error-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__proxy)
+            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-from)
+                    COMPREPLY=($(compgen -W "header query cookie subprotocol" -- "${cur}"))
+                    return 0
+                    ;;
+                --cache-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

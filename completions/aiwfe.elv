@@ -39,6 +39,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand completions 'Print a shell completion script, or write all of them with --dir'
             cand snapshot 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
             cand rbac 'Print the least-privilege RBAC objects a mode needs'
+            cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;doctor'= {
@@ -261,12 +262,41 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'aiwfe;proxy'= {
+            cand --listen 'Address to listen on'
+            cand --upstream 'Upstream WebSocket server, ws://HOST:PORT (the request''s path and query are kept)'
+            cand --jwt-secret-file 'Verify HS256/384/512 tokens with the secret in FILE'
+            cand --jwt-public-key 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE'
+            cand --algorithm 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]'
+            cand --issuer 'Require this `iss` claim'
+            cand --audience 'Require this `aud` claim'
+            cand --leeway 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0'
+            cand --token-from 'Where to look for the token, in order (comma-separated)'
+            cand --cache-size 'Most verified tokens kept in the cache'
+            cand --cache-ttl 'Longest a verified token stays cached (never past its `exp`)'
+            cand --drain 'On SIGTERM/SIGINT, how long to wait for connections to close'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'aiwfe;help'= {
             cand doctor 'Run every probe in parallel and report what is wrong and how to fix it'
             cand probe 'Run one probe'
             cand completions 'Print a shell completion script, or write all of them with --dir'
             cand snapshot 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
             cand rbac 'Print the least-privilege RBAC objects a mode needs'
+            cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;help;doctor'= {
@@ -290,6 +320,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;help;snapshot'= {
         }
         &'aiwfe;help;rbac'= {
+        }
+        &'aiwfe;help;proxy'= {
         }
         &'aiwfe;help;help'= {
         }

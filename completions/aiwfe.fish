@@ -48,6 +48,7 @@ complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "probe" -d 'Run one prob
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l redis -d 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l postgres -d 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe' -r
@@ -268,12 +269,46 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l no-color -d 'No col
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "probe" -d 'Run one probe'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT (the request\'s path and query are kept)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-secret-file -d 'Verify HS256/384/512 tokens with the secret in FILE' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-public-key -d 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l algorithm -d 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l issuer -d 'Require this `iss` claim' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l audience -d 'Require this `aud` claim' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l leeway -d 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l token-from -d 'Where to look for the token, in order (comma-separated)' -r -f -a "header\t'`Authorization: Bearer TOKEN`'
+query\t'`?access_token=TOKEN`'
+cookie\t'`Cookie: access_token=TOKEN`'
+subprotocol\t'`Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-size -d 'Most verified tokens kept in the cache' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-ttl -d 'Longest a verified token stays cached (never past its `exp`)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l drain -d 'On SIGTERM/SIGINT, how long to wait for connections to close' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "probe" -d 'Run one probe'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'

@@ -109,6 +109,55 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Print the least-privilege RBAC objects a mode needs
     Rbac(RbacArgs),
+    /// Run the fast-auth WebSocket reverse proxy: verify each token once, then relay
+    Proxy(Box<ProxyArgs>),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["jwt_secret_file", "jwt_public_key"])))]
+pub struct ProxyArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8080")]
+    pub listen: String,
+    /// Upstream WebSocket server, ws://HOST:PORT (the request's path and query are kept)
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    /// Verify HS256/384/512 tokens with the secret in FILE
+    #[arg(long, value_name = "FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+    /// Verify RS*/PS*/ES* tokens with the PEM public key in FILE
+    #[arg(long, value_name = "FILE.pem")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]
+    #[arg(long, value_name = "ALG")]
+    pub algorithm: Option<String>,
+    /// Require this `iss` claim
+    #[arg(long, value_name = "ISSUER")]
+    pub issuer: Option<String>,
+    /// Require this `aud` claim
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    /// Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub leeway: String,
+    /// Where to look for the token, in order (comma-separated)
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHERE",
+        default_value = "header,query,cookie,subprotocol"
+    )]
+    pub token_from: Vec<TokenIn>,
+    /// Most verified tokens kept in the cache
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub cache_size: u64,
+    /// Longest a verified token stays cached (never past its `exp`)
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub cache_ttl: String,
+    /// On SIGTERM/SIGINT, how long to wait for connections to close
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub drain: String,
 }
 
 #[derive(Debug, Args)]

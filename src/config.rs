@@ -290,6 +290,7 @@ pub enum Action {
         mode: cli::RbacMode,
         service_account_namespace: String,
     },
+    Proxy(Box<crate::proxy::ProxyConfig>),
 }
 
 /// The validated configuration of one run.
@@ -321,6 +322,11 @@ impl Config {
             .collect();
         if let Some(ws) = &self.ws {
             s.extend(ws.secrets());
+        }
+        if let Action::Proxy(p) = &self.action
+            && let crate::proxy::auth::KeyMaterial::Secret(k) = &p.auth.key
+        {
+            s.push(String::from_utf8_lossy(k).into_owned());
         }
         s
     }
@@ -422,6 +428,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             None,
             None,
         ),
+        Command::Proxy(p) => (Action::Proxy(Box::new(proxy_config(*p)?)), None, None, None),
     };
     let kube = kube_target(
         snapshot,
@@ -649,6 +656,91 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
         return Err(format!("`{s}` must be more than 0 and at most 24h"));
     }
     Ok(Duration::from_secs_f64(v * mult))
+}
+
+/// `aiwfe proxy` flags → `ProxyConfig`; key files are read here, parsed by `proxy::auth`.
+fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
+    use crate::proxy::auth::{AuthConfig, KeyMaterial};
+    let invalid = |field: &str, reason: String| Error::Invalid {
+        field: field.into(),
+        reason,
+    };
+    let listen: std::net::SocketAddr = p
+        .listen
+        .parse()
+        .map_err(|_| invalid("--listen", format!("`{}` is not an address; write e.g. 0.0.0.0:8080", p.listen)))?;
+    let up = url::Url::parse(&p.upstream).map_err(|e| invalid("--upstream", format!("`{}`: {e}", redact::url(&p.upstream))))?;
+    if up.scheme() != "ws" {
+        return Err(invalid(
+            "--upstream",
+            format!("`{}`: only ws:// upstreams are supported so far", redact::url(&p.upstream)),
+        ));
+    }
+    let host = up.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    if host.is_empty() {
+        return Err(invalid("--upstream", "the URL has no host".into()));
+    }
+    let key = match (&p.jwt_secret_file, &p.jwt_public_key) {
+        (Some(path), _) => {
+            let raw = std::fs::read(path).map_err(|e| Error::SecretFile {
+                what: "--jwt-secret-file".into(),
+                path: path.clone(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+            let trimmed = raw.strip_suffix(b"\n").unwrap_or(&raw);
+            let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+            KeyMaterial::Secret(trimmed.to_vec())
+        }
+        (None, Some(path)) => KeyMaterial::PublicKeyPem(std::fs::read(path).map_err(|e| Error::SecretFile {
+            what: "--jwt-public-key".into(),
+            path: path.clone(),
+            reason: e.to_string().to_lowercase(),
+        })?),
+        (None, None) => return Err(invalid("--jwt-secret-file", "pass --jwt-secret-file or --jwt-public-key".into())),
+    };
+    let leeway = match p.leeway.trim() {
+        "0" | "0s" | "0ms" => Duration::ZERO,
+        s => parse_duration(s).map_err(|r| invalid("--leeway", r))?,
+    };
+    let mut token_from = Vec::new();
+    for t in p.token_from {
+        let t = match t {
+            cli::TokenIn::Header => TokenIn::Header,
+            cli::TokenIn::Query => TokenIn::Query,
+            cli::TokenIn::Cookie => TokenIn::Cookie,
+            cli::TokenIn::Subprotocol => TokenIn::Subprotocol,
+        };
+        if !token_from.contains(&t) {
+            token_from.push(t);
+        }
+    }
+    if p.cache_size == 0 {
+        return Err(invalid("--cache-size", "must be at least 1".into()));
+    }
+    let cfg = crate::proxy::ProxyConfig {
+        listen,
+        upstream_host: host,
+        upstream_port: up.port_or_known_default().unwrap_or(80),
+        auth: AuthConfig {
+            key,
+            algorithm: p.algorithm,
+            issuer: p.issuer,
+            audience: p.audience,
+            leeway,
+            cache_size: p.cache_size,
+            cache_ttl: parse_duration(&p.cache_ttl).map_err(|r| invalid("--cache-ttl", r))?,
+        },
+        token_from,
+        drain: parse_duration(&p.drain).map_err(|r| invalid("--drain", r))?,
+    };
+    // Refuse a bad key or algorithm now (exit 2), not at the first connection.
+    let key_flag = if p.jwt_secret_file.is_some() {
+        "--jwt-secret-file"
+    } else {
+        "--jwt-public-key"
+    };
+    crate::proxy::auth::Verifier::new(&cfg.auth).map_err(|r| invalid(key_flag, r))?;
+    Ok(cfg)
 }
 
 fn read_secret(field: &str, var: Option<&String>, file: Option<&PathBuf>, env: &dyn Env) -> Result<Option<Secret>> {

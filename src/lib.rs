@@ -11,6 +11,9 @@
 //! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
 //!   (`probe::redis`, `probe::postgres`, `probe::kube`, `probe::websocket` with one
 //!   connection's phases in `probe::websocket_conn`).
+//! - `proxy`: `aiwfe proxy`, the fast-auth WebSocket reverse proxy (`proxy::auth` verifies
+//!   and caches tokens, `proxy::token` finds and strips them, `proxy::relay` moves frames,
+//!   `proxy::metrics` serves Prometheus text).
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `rbac`: the least-privilege RBAC objects each mode needs.
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
@@ -22,6 +25,7 @@ pub mod config;
 pub mod diagnose;
 pub mod error;
 pub mod probe;
+pub mod proxy;
 pub mod rbac;
 pub mod redact;
 pub mod report;
@@ -77,6 +81,7 @@ fn execute(cfg: Config) -> Result<u8, Error> {
             Ok(0)
         }
         Action::Snapshot { to } => snapshot(&cfg, to.as_deref()),
+        Action::Proxy(p) => proxy((**p).clone()),
         Action::Probes(kinds) => {
             let probes: Vec<Box<dyn Probe>> = kinds
                 .iter()
@@ -138,6 +143,41 @@ fn emit(cfg: &Config, report: &report::Report) -> Result<(), Error> {
         let _ = out.write_all(&render(cfg.output)).and_then(|_| out.flush());
     }
     Ok(())
+}
+
+/// `aiwfe proxy`: serves until SIGTERM or SIGINT, then drains and exits 0.
+fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| Error::Invalid {
+            field: "--listen".into(),
+            reason: format!("cannot listen on `{}`: {}", cfg.listen, e.to_string().to_lowercase()),
+        })?;
+        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        eprintln!(
+            "aiwfe proxy: listening on {addr}, upstream ws://{}:{}",
+            cfg.upstream_host, cfg.upstream_port
+        );
+        let shutdown = async {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        };
+        proxy::run(listener, cfg, shutdown).await.map_err(|reason| Error::Invalid {
+            field: "--jwt-public-key".into(),
+            reason,
+        })?;
+        eprintln!("aiwfe proxy: drained, exiting");
+        Ok(0)
+    })
 }
 
 /// `aiwfe snapshot`: reads the live cluster and writes it as one YAML `List`.

@@ -11,5 +11,6 @@ mod kube;
 mod kube_live;
 mod output;
 mod postgres;
+mod proxy;
 mod redis;
 mod ws;

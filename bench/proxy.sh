@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Relay throughput through `aiwfe proxy` (cached token) against Debian's nginx as a plain
+# WebSocket reverse proxy (no auth), side by side in one run, in front of the same local
+# echo server (examples/ws_echo.rs), with `aiwfe probe ws --hold --rate --size 1024` as
+# the load generator; the echo server reached directly is the reference.
+# Throughput = messages echoed back to the generator ÷ hold time.
+# Then handshake latency added by the proxy (cached token): `aiwfe probe ws --compare`,
+# 5,000 handshakes 100 at a time through the proxy and directly.
+# Then the RSS of a fresh proxy holding IDLE idle connections (two sockets each; a process
+# here may hold at most 20,000 open files), against the same proxy holding none.
+# Usage: bench/proxy.sh [HOLD_SECONDS] [RATE_PER_CONNECTION_AT_100] [IDLE]   (defaults 10, 1000, 9000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOLD=${1:-10}
+RATE100=${2:-1000}
+IDLE=${3:-9000}
+
+if ! command -v nginx >/dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then echo "install nginx (apt-get install nginx) and run again" >&2; exit 2; fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null
+    service nginx stop >/dev/null 2>&1 || true
+fi
+cargo build --release --locked -q --bin aiwfe --example ws_echo
+BIN=target/release/aiwfe
+ulimit -n "$(ulimit -Hn)"
+
+work=$(mktemp -d /tmp/aiwfe-proxybench.XXXXXX)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+target/release/examples/ws_echo 127.0.0.1:0 >"$work/addr" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/addr" ] && break; sleep 0.1; done
+ECHO=$(cat "$work/addr")
+
+# aiwfe proxy with an HS256 secret and a token valid for an hour.
+printf 'bench-secret-0123456789abcdef0123' >"$work/secret"
+TOKEN=$(python3 - "$work/secret" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+b = lambda x: base64.urlsafe_b64encode(x).rstrip(b"=").decode()
+key = open(sys.argv[1], "rb").read()
+msg = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b(json.dumps({"sub": "bench", "exp": int(time.time()) + 3600}).encode())
+print(msg + "." + b(hmac.new(key, msg.encode(), hashlib.sha256).digest()))
+PY
+)
+export TOKEN
+PPORT=$(free_port)
+$BIN proxy --listen "127.0.0.1:$PPORT" --upstream "ws://$ECHO" --jwt-secret-file "$work/secret" 2>"$work/proxy.log" &
+pids+=($!)
+PROXY_PID=$!
+
+NPORT=$(free_port)
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+daemon off;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+    upstream echo { server $ECHO; }
+    server {
+        listen 127.0.0.1:$NPORT;
+        location / {
+            proxy_pass http://echo;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_read_timeout 1h;
+        }
+    }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+for port in "$PPORT" "$NPORT"; do
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+done
+echo "echo server $ECHO; aiwfe proxy :$PPORT; nginx :$NPORT; $(nproc) cores; hold ${HOLD}s, 1 KiB messages"
+
+field() { python3 -c "import json,sys; v=json.load(open(sys.argv[1])); m={x['name']:x['value'] for x in v['checks'][0]['measurements']}; print(m.get(sys.argv[2], 0))" "$@"; }
+# run NAME URL N RATE -> prints "msgs/s p50_handshake_ms"
+load() {
+    local url=$1 n=$2 rate=$3 out="$work/run.json"
+    $BIN probe ws "$url" -n "$n" -c "$n" --hold "${HOLD}s" --rate "$rate" --size 1024 \
+        --token-env TOKEN --timeout 60s -o json >"$out" 2>/dev/null || true
+    local recv ok
+    recv=$(field "$out" messages_received)
+    ok=$(field "$out" succeeded)
+    python3 -c "print(f'{float(\"$recv\")/$HOLD:.0f}', '$ok', '$(field "$out" total_p50_ms)')"
+}
+
+printf '\n%-12s %-14s %12s %8s %14s\n' connections target "msgs/s" held "handshake p50"
+for n in 100 1000; do
+    rate=$(python3 -c "print($RATE100*100/$n)")
+    read -r d dok dh < <(load "ws://$ECHO/" "$n" "$rate")
+    read -r a aok ah < <(load "ws://127.0.0.1:$PPORT/" "$n" "$rate")
+    read -r g gok gh < <(load "ws://127.0.0.1:$NPORT/" "$n" "$rate")
+    printf '%-12s %-14s %12s %8s %14s\n' "$n" direct "$d" "$dok" "$dh ms" "$n" "aiwfe proxy" "$a" "$aok" "$ah ms" "$n" nginx "$g" "$gok" "$gh ms"
+    python3 -c "print(f'{$n:<12} aiwfe proxy / nginx throughput ratio: {$a/max($g,1):.2f}   (proxy / direct {$a/max($d,1):.2f}, nginx / direct {$g/max($d,1):.2f})')"
+done
+echo
+echo "aiwfe proxy VmHWM: $(awk '/VmHWM/{print $2}' /proc/$PROXY_PID/status) kB"
+curl -s "http://127.0.0.1:$PPORT/metrics" 2>/dev/null | grep -E '^(auth_cache_(hits|misses)_total|auth_failures_total)' || true
+
+# ---------------------------------------------------------------- handshake latency added
+$BIN probe ws "ws://127.0.0.1:$PPORT/" --compare "ws://$ECHO/" -n 5000 -c 100 --token-env TOKEN --timeout 30s -o json >"$work/hs.json" || true
+python3 - "$work/hs.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+m = [{x["name"]: x["value"] for x in c["measurements"]} for c in v["checks"]]
+p, d = m[0], m[1]
+print(f"\nhandshakes, 5,000 at -c 100: through the proxy p50 {p['total_p50_ms']:.1f} ms, p99 {p['total_p99_ms']:.1f} ms; "
+      f"direct p50 {d['total_p50_ms']:.1f} ms, p99 {d['total_p99_ms']:.1f} ms; "
+      f"added p99 {p['total_p99_ms'] - d['total_p99_ms']:.1f} ms (ratio {p['total_p99_ms'] / d['total_p99_ms']:.2f})")
+PY
+
+# ---------------------------------------------------------------- RSS per idle connection
+MPORT=$(free_port)
+$BIN proxy --listen "127.0.0.1:$MPORT" --upstream "ws://$ECHO" --jwt-secret-file "$work/secret" 2>>"$work/proxy.log" &
+pids+=($!)
+MPID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$MPORT") 2>/dev/null && break; sleep 0.1; done
+base=$(awk '/VmRSS/{print $2}' /proc/$MPID/status)
+$BIN probe ws "ws://127.0.0.1:$MPORT/" -n "$IDLE" -c "$IDLE" --hold 30s --token-env TOKEN --timeout 60s -o json >"$work/idle.json" &
+GPID=$!
+pids+=($GPID)
+for _ in $(seq 120); do
+    [ "$(ls /proc/$MPID/fd | wc -l)" -ge $((2 * IDLE)) ] && break
+    sleep 0.5
+done
+sleep 2
+fds=$(ls /proc/$MPID/fd | wc -l)
+rss=$(awk '/VmRSS/{print $2}' /proc/$MPID/status)
+wait "$GPID" || true
+python3 -c "print(f'aiwfe proxy holding $IDLE idle connections ($fds fds): VmRSS {$rss/1024:.1f} MiB, {$base/1024:.1f} MiB holding none; {($rss-$base)/$IDLE:.1f} KiB per connection')"

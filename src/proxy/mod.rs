@@ -1,0 +1,302 @@
+//! `aiwfe proxy`: the fast-auth WebSocket reverse proxy. One port serves `/healthz`,
+//! `/readyz`, `/metrics` and WebSocket upgrades on every other path; an upgrade passes only
+//! with a valid token (checked once, then cached) and goes to the same path upstream
+//! without the token.
+//!
+//! `auth` verifies and caches, `token` finds and strips the token, `relay` moves frames
+//! once both sides are open, `metrics` names what is counted.
+
+pub mod auth;
+pub mod metrics;
+pub mod relay;
+pub mod token;
+
+use crate::config::TokenIn;
+use auth::{Auth, AuthConfig, Lookup, Reject};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::http::{HeaderValue, Request, Response, StatusCode, header};
+use hyper_util::rt::TokioIo;
+use metrics::Metrics;
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role;
+
+/// How long the upstream dial and handshake may take.
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The validated settings of `aiwfe proxy`.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    pub listen: std::net::SocketAddr,
+    /// `host:port` of the upstream WebSocket server (ws://).
+    pub upstream_host: String,
+    pub upstream_port: u16,
+    pub auth: AuthConfig,
+    /// Where tokens are looked for, in this order.
+    pub token_from: Vec<TokenIn>,
+    /// How long shutdown waits for connections to close.
+    pub drain: Duration,
+}
+
+struct State {
+    cfg: ProxyConfig,
+    auth: Auth,
+    metrics: Metrics,
+    shutdown: watch::Receiver<bool>,
+    /// Held by every connection task; shutdown waits until all are dropped.
+    alive: mpsc::Sender<()>,
+}
+
+type Body = Full<Bytes>;
+
+/// Serves until `shutdown` completes, then stops accepting, closes every proxied
+/// connection with 1001, and waits up to `cfg.drain` for them to finish.
+pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<Output = ()>) -> Result<(), String> {
+    let auth = Auth::new(&cfg.auth)?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
+    let drain = cfg.drain;
+    let state = Arc::new(State {
+        cfg,
+        auth,
+        metrics: Metrics::new(),
+        shutdown: stop_rx,
+        alive: alive_tx,
+    });
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            r = listener.accept() => {
+                let Ok((tcp, _)) = r else {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let _ = tcp.set_nodelay(true);
+                tokio::spawn(serve_connection(state.clone(), tcp));
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(state);
+    let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
+    Ok(())
+}
+
+async fn serve_connection(state: Arc<State>, tcp: TcpStream) {
+    let _alive = state.alive.clone();
+    let mut stop = state.shutdown.clone();
+    let s = state.clone();
+    let service = hyper::service::service_fn(move |req| handle(s.clone(), req));
+    let conn = hyper::server::conn::http1::Builder::new()
+        .max_buf_size(16 * 1024)
+        .serve_connection(TokioIo::new(tcp), service)
+        .with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stopped(&mut stop) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(state.cfg.drain, conn).await;
+        }
+    }
+}
+
+/// Completes once shutdown has begun.
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+fn text(status: StatusCode, body: &str) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let is_upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    Ok(match (req.uri().path(), is_upgrade) {
+        ("/healthz", false) => text(StatusCode::OK, "ok\n"),
+        ("/readyz", false) => ready(&state).await,
+        ("/metrics", false) => {
+            let mut r = text(StatusCode::OK, &state.metrics.render());
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+            );
+            r
+        }
+        (_, true) => upgrade(state, req).await,
+        _ => text(StatusCode::UPGRADE_REQUIRED, "this path proxies WebSocket connections\n"),
+    })
+}
+
+/// Ready when the upstream accepts a TCP connection (keys are loaded before listening).
+async fn ready(state: &State) -> Response<Body> {
+    let addr = (state.cfg.upstream_host.as_str(), state.cfg.upstream_port);
+    match tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await {
+        Ok(Ok(_)) => text(StatusCode::OK, "ready\n"),
+        _ => text(StatusCode::SERVICE_UNAVAILABLE, "upstream not reachable\n"),
+    }
+}
+
+fn unauthorized(state: &State, reason: Reject) -> Response<Body> {
+    state.metrics.auth_failures.get_or_create(&vec![("reason", reason.label())]).inc();
+    let mut r = text(StatusCode::UNAUTHORIZED, &format!("token refused: {}\n", reason.label()));
+    let challenge = match reason {
+        Reject::Missing => "Bearer".to_string(),
+        r => format!("Bearer error=\"invalid_token\", error_description=\"{}\"", r.label()),
+    };
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+/// Authenticates, dials the upstream, answers `101` and hands both sides to the relay.
+async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body> {
+    let started = Instant::now();
+    let Some(key) = req.headers().get("sec-websocket-key").cloned() else {
+        return text(StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key\n");
+    };
+    let found = token::find(req.headers(), req.uri().query(), &state.cfg.token_from);
+    let Some((tok, from)) = found else {
+        return unauthorized(&state, Reject::Missing);
+    };
+    let (verdict, lookup) = state.auth.check(&tok);
+    let _ = match lookup {
+        Lookup::Hit => state.metrics.cache_hits.inc(),
+        Lookup::Miss => state.metrics.cache_misses.inc(),
+    };
+    state
+        .metrics
+        .handshake_duration
+        .get_or_create(&vec![("phase", "auth")])
+        .observe(started.elapsed().as_secs_f64());
+    let exp = match verdict {
+        Ok(exp) => exp,
+        Err(r) => return unauthorized(&state, r),
+    };
+
+    // The upstream request: same path and query without the token, no credentials.
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().and_then(token::strip_query);
+    let url = match &query {
+        Some(q) => format!("ws://{}:{}{path}?{q}", state.cfg.upstream_host, state.cfg.upstream_port),
+        None => format!("ws://{}:{}{path}", state.cfg.upstream_host, state.cfg.upstream_port),
+    };
+    let Ok(mut up_req) = url.into_client_request() else {
+        return text(StatusCode::BAD_REQUEST, "cannot forward this path\n");
+    };
+    let offered = token::protocols_without_token(req.headers());
+    if !offered.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&offered.join(", "))
+    {
+        up_req.headers_mut().insert("sec-websocket-protocol", v);
+    }
+    if let Some(c) = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(token::strip_cookie)
+        && let Ok(v) = HeaderValue::from_str(&c)
+    {
+        up_req.headers_mut().insert(header::COOKIE, v);
+    }
+    if let Some(o) = req.headers().get(header::ORIGIN) {
+        up_req.headers_mut().insert(header::ORIGIN, o.clone());
+    }
+
+    let dial_started = Instant::now();
+    let addr = (state.cfg.upstream_host.clone(), state.cfg.upstream_port);
+    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, async {
+        let tcp = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+        let _ = tcp.set_nodelay(true);
+        tokio_tungstenite::client_async_with_config(up_req, tcp, Some(relay::ws_config()))
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    state
+        .metrics
+        .handshake_duration
+        .get_or_create(&vec![("phase", "upstream")])
+        .observe(dial_started.elapsed().as_secs_f64());
+    let (upstream, up_resp) = match dialed {
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => {
+            state.metrics.upstream_failures.inc();
+            tracing::warn!("upstream handshake failed: {e}");
+            return text(StatusCode::BAD_GATEWAY, "upstream refused or unreachable\n");
+        }
+        Err(_) => {
+            state.metrics.upstream_failures.inc();
+            return text(StatusCode::GATEWAY_TIMEOUT, "upstream did not answer in time\n");
+        }
+    };
+
+    let mut resp = Response::new(Full::new(Bytes::new()));
+    *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = resp.headers_mut();
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(v) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
+        h.insert("sec-websocket-accept", v);
+    }
+    // The upstream's choice among the app's protocols; else `bearer` if the token came that way.
+    match up_resp.headers().get("sec-websocket-protocol") {
+        Some(p) => {
+            h.insert("sec-websocket-protocol", p.clone());
+        }
+        None if from == TokenIn::Subprotocol => {
+            h.insert("sec-websocket-protocol", HeaderValue::from_static(token::BEARER_PROTOCOL));
+        }
+        None => {}
+    }
+
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    let alive = state.alive.clone();
+    tokio::spawn(async move {
+        let _alive = alive;
+        let Ok(upgraded) = on_upgrade.await else { return };
+        let client =
+            tokio_tungstenite::WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(relay::ws_config())).await;
+        let m = &state.metrics;
+        m.active_connections.inc();
+        let opened = Instant::now();
+        let end = relay::relay(
+            client,
+            upstream,
+            expiry_instant(exp, state.auth.leeway()),
+            state.shutdown.clone(),
+            m,
+        )
+        .await;
+        m.active_connections.dec();
+        m.connection_duration.observe(opened.elapsed().as_secs_f64());
+        tracing::debug!("connection ended: {end:?}");
+    });
+    resp
+}
+
+/// The monotonic instant at which `exp` + `leeway` (Unix seconds) passes.
+fn expiry_instant(exp: u64, leeway: Duration) -> tokio::time::Instant {
+    let at = UNIX_EPOCH + Duration::from_secs(exp) + leeway;
+    let left = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+    tokio::time::Instant::now() + left
+}

@@ -1,0 +1,575 @@
+//! `aiwfe proxy` as a user runs it: the real binary on a free port in front of a real
+//! WebSocket echo server, with real clients (tokio-tungstenite, raw HTTP, `aiwfe probe ws`).
+
+use crate::support::ws::*;
+use crate::support::*;
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+const SECRET: &[u8] = b"proxy-test-secret-0123456789abcdef";
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+fn b64(s: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+}
+
+/// Signs `header.claims` as given (so tests can put anything in the header).
+fn sign(header: &str, claims: &str, key: &jsonwebtoken::EncodingKey, alg: jsonwebtoken::Algorithm) -> String {
+    let msg = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+    let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), key, alg).unwrap();
+    format!("{msg}.{sig}")
+}
+
+fn hs256(claims: &str) -> String {
+    sign(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET),
+        jsonwebtoken::Algorithm::HS256,
+    )
+}
+
+/// A running `aiwfe proxy`, killed on drop.
+struct Proxy {
+    port: u16,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Proxy {
+    /// Starts the proxy in front of `upstream_port` with the test secret and `extra` flags.
+    fn start(upstream_port: u16, extra: &[&str]) -> Proxy {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, SECRET).unwrap();
+        let mut args = vec!["--jwt-secret-file".to_string(), secret.to_str().unwrap().to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Proxy::start_with(upstream_port, &args, dir)
+    }
+
+    fn start_with(upstream_port: u16, args: &[String], dir: tempfile::TempDir) -> Proxy {
+        let port = free_port();
+        let child = aiwfe()
+            .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--upstream", &format!("ws://127.0.0.1:{upstream_port}")])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let p = Proxy { port, child, _dir: dir };
+        wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
+            http(p.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+        });
+        p
+    }
+
+    fn get(&self, path: &str) -> String {
+        http(self.port, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).unwrap()
+    }
+
+    /// An upgrade request with the given extra header lines; returns the response head.
+    fn upgrade(&self, target: &str, headers: &str) -> String {
+        let req = format!(
+            "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{headers}\r\n"
+        );
+        http(self.port, &req).unwrap()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("ws://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP exchange on a fresh connection; the whole response (or what came within 10 s).
+fn http(port: u16, req: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    s.write_all(req.as_bytes()).ok()?;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+        // An upgrade answer is only a head: stop at its end.
+        if !req.contains("Connection: close") && out.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The value of one metric line, e.g. `auth_cache_hits_total`.
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("no `{name}` in /metrics:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+type Client = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+/// Opens a WebSocket through the proxy with `headers` added to the request.
+async fn connect(url: &str, headers: &[(&'static str, String)]) -> (Client, tokio_tungstenite::tungstenite::handshake::client::Response) {
+    let mut req = url.into_client_request().unwrap();
+    for (k, v) in headers {
+        req.headers_mut().insert(*k, v.parse().unwrap());
+    }
+    let u = url::Url::parse(url).unwrap();
+    let tcp = tokio::net::TcpStream::connect((u.host_str().unwrap(), u.port().unwrap()))
+        .await
+        .unwrap();
+    tokio_tungstenite::client_async(req, tcp).await.unwrap()
+}
+
+async fn echo(ws: &mut Client, text: &str) {
+    ws.send(Message::text(text)).await.unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(10), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(reply, Message::text(text));
+}
+
+/// Reads until a close frame arrives; returns its code and when it came.
+async fn close_code(ws: &mut Client, limit: Duration) -> (CloseCode, Instant) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Close(Some(f))))) => return (f.code, Instant::now()),
+            Ok(Some(Ok(Message::Close(None)))) => panic!("close frame without a code"),
+            Ok(Some(Ok(_))) => continue,
+            Ok(other) => panic!("connection ended without a close frame: {other:?}"),
+            Err(_) => panic!("no close frame within {limit:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn valid_token_in_each_place_reaches_upstream_without_the_token() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"sub":"u1","exp":{}}}"#, now() + 3600));
+
+    let (mut ws, _) = connect(&proxy.url("/ws?room=7"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, "via header").await;
+    let (mut ws, _) = connect(&proxy.url(&format!("/ws?room=7&access_token={token}")), &[]).await;
+    echo(&mut ws, "via query").await;
+    let (mut ws, _) = connect(&proxy.url("/ws?room=7"), &[("cookie", format!("theme=dark; access_token={token}"))]).await;
+    echo(&mut ws, "via cookie").await;
+    let (mut ws, resp) = connect(&proxy.url("/ws?room=7"), &[("sec-websocket-protocol", format!("bearer, {token}"))]).await;
+    assert_eq!(
+        resp.headers()["sec-websocket-protocol"],
+        "bearer",
+        "the proxy echoes `bearer`, never the token"
+    );
+    echo(&mut ws, "via subprotocol").await;
+
+    let seen = up.requests();
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    for head in &seen {
+        assert!(head.starts_with("GET /ws?room=7 HTTP/1.1\r\n"), "path and query kept: {head}");
+        assert!(!head.contains(&token), "the upstream saw the token: {head}");
+        assert!(!head.to_ascii_lowercase().contains("authorization"), "{head}");
+    }
+    assert!(
+        seen[2].to_ascii_lowercase().contains("cookie: theme=dark\r\n"),
+        "other cookies kept: {}",
+        seen[2]
+    );
+
+    // One signature check, then the cache; four messages each way.
+    let m = proxy.get("/metrics");
+    assert_eq!(metric(&m, "auth_cache_misses_total"), 1.0, "{m}");
+    assert_eq!(metric(&m, "auth_cache_hits_total"), 3.0, "{m}");
+    assert_eq!(
+        metric(&m, "ws_messages_processed_total{direction=\"client_to_upstream\"}"),
+        4.0,
+        "{m}"
+    );
+    assert_eq!(
+        metric(&m, "ws_messages_processed_total{direction=\"upstream_to_client\"}"),
+        4.0,
+        "{m}"
+    );
+    assert_eq!(metric(&m, "ws_active_connections"), 4.0, "{m}");
+    assert!(proxy.get("/readyz").starts_with("HTTP/1.1 200"));
+    drop(ws);
+
+    // `aiwfe probe ws`, the project's own client, through the proxy with the token in the subprotocol.
+    let out = run(aiwfe()
+        .args([
+            "probe",
+            "ws",
+            &proxy.url("/ws"),
+            "--token-env",
+            "WS_TOKEN",
+            "--token-in",
+            "subprotocol",
+        ])
+        .args(["--send", "ping-through-proxy", "--expect", "ping-through-proxy", "-o", "json"])
+        .env("WS_TOKEN", &token));
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout(&out), stderr(&out));
+    assert!(!up.requests().iter().any(|h| h.contains(&token)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_websockets_client_and_server_work_through_the_proxy() {
+    let up = PyWsServer::start();
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut ws, _) = connect(&proxy.url("/"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, "hello python").await;
+    let big = "x".repeat(100_000);
+    echo(&mut ws, &big).await;
+
+    // Python's `websockets` as the client too, with the token in the subprotocol as a browser would.
+    let script = r#"
+import asyncio, sys
+from websockets.asyncio.client import connect
+
+async def main(url, token):
+    async with connect(url, subprotocols=["bearer", token]) as ws:
+        await ws.send("hello from python")
+        print(ws.subprotocol, await ws.recv())
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"#;
+    let out = run(std::process::Command::new("python3").args(["-c", script, &proxy.url("/"), &token]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "bearer hello from python");
+}
+
+#[test]
+fn rfc7515_a1_vector_passes_the_signature_check_and_is_refused_only_as_expired() {
+    const A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const A1_KEY: &str = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+    let upstream = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("a1.key");
+    std::fs::write(&key, base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(A1_KEY).unwrap()).unwrap();
+    let proxy = Proxy::start_with(
+        upstream.local_addr().unwrap().port(),
+        &["--jwt-secret-file".into(), key.to_str().unwrap().into()],
+        dir,
+    );
+    // Its exp is in 2011: the signature verifies, the token is refused as expired.
+    let r = proxy.upgrade("/ws", &format!("Authorization: Bearer {A1_TOKEN}\r\n"));
+    assert!(r.starts_with("HTTP/1.1 401"), "{r}");
+    assert!(r.contains("error_description=\"expired\""), "{r}");
+    let mut forged = A1_TOKEN.to_string();
+    forged.pop();
+    forged.push('Y');
+    let r = proxy.upgrade("/ws", &format!("Authorization: Bearer {forged}\r\n"));
+    assert!(r.contains("error_description=\"signature\""), "{r}");
+}
+
+fn openssl(args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl is not installed: run `scripts/test`");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn attack_corpus_is_refused_with_401_before_any_upstream_dial() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    for name in ["rsa", "attacker"] {
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            &path(&format!("{name}.key")),
+        ]);
+    }
+    openssl(&["pkey", "-in", &path("rsa.key"), "-pubout", "-out", &path("rsa.pub.pem")]);
+    let rsa = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("rsa.key")).unwrap()).unwrap();
+    let attacker = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("attacker.key")).unwrap()).unwrap();
+    let public_pem = std::fs::read(path("rsa.pub.pem")).unwrap();
+
+    // The upstream and a would-be key server only listen: any dial shows up in their backlog.
+    let upstream = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    upstream.set_nonblocking(true).unwrap();
+    let jku = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    jku.set_nonblocking(true).unwrap();
+    let jku_url = format!("http://127.0.0.1:{}/jwks.json", jku.local_addr().unwrap().port());
+    let args: Vec<String> = [
+        "--jwt-public-key",
+        &path("rsa.pub.pem"),
+        "--issuer",
+        "aiwfe-auth",
+        "--audience",
+        "gateway",
+        "--leeway",
+        "0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let proxy = Proxy::start_with(upstream.local_addr().unwrap().port(), &args, tempfile::tempdir().unwrap());
+
+    let rs = |header: &str, claims: &str| sign(header, claims, &rsa, jsonwebtoken::Algorithm::RS256);
+    let t = now();
+    let good = format!(r#"{{"sub":"u","iss":"aiwfe-auth","aud":"gateway","exp":{}}}"#, t + 600);
+    let corpus: Vec<(&str, String, &str)> = vec![
+        (
+            "alg none",
+            format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(good.as_bytes())),
+            "algorithm",
+        ),
+        (
+            "alg noNE",
+            format!("{}.{}.", b64(br#"{"alg":"noNE"}"#), b64(good.as_bytes())),
+            "algorithm",
+        ),
+        (
+            "RS256 public key used as HS256 secret",
+            sign(
+                r#"{"alg":"HS256"}"#,
+                &good,
+                &jsonwebtoken::EncodingKey::from_secret(&public_pem),
+                jsonwebtoken::Algorithm::HS256,
+            ),
+            "algorithm",
+        ),
+        (
+            "expired",
+            rs(
+                r#"{"alg":"RS256"}"#,
+                &format!(r#"{{"iss":"aiwfe-auth","aud":"gateway","exp":{}}}"#, t - 60),
+            ),
+            "expired",
+        ),
+        (
+            "not yet valid",
+            rs(
+                r#"{"alg":"RS256"}"#,
+                &format!(r#"{{"iss":"aiwfe-auth","aud":"gateway","exp":{},"nbf":{}}}"#, t + 600, t + 300),
+            ),
+            "not_yet_valid",
+        ),
+        ("wrong iss", rs(r#"{"alg":"RS256"}"#, &good.replace("aiwfe-auth", "evil")), "issuer"),
+        ("wrong aud", rs(r#"{"alg":"RS256"}"#, &good.replace("gateway", "other")), "audience"),
+        (
+            "no exp",
+            rs(r#"{"alg":"RS256"}"#, r#"{"iss":"aiwfe-auth","aud":"gateway"}"#),
+            "missing_claim",
+        ),
+        ("crit header", rs(r#"{"alg":"RS256","crit":["exp"],"exp":1}"#, &good), "crit"),
+        (
+            "oversized",
+            rs(
+                r#"{"alg":"RS256"}"#,
+                &good.replace(r#""sub":"u""#, &format!(r#""sub":"{}""#, "u".repeat(9000))),
+            ),
+            "too_large",
+        ),
+        (
+            "bad base64",
+            format!("{}.{}!.c2ln", b64(br#"{"alg":"RS256"}"#), b64(good.as_bytes())),
+            "malformed",
+        ),
+        (
+            "jku to a local key server",
+            sign(
+                &format!(r#"{{"alg":"RS256","jku":"{jku_url}"}}"#),
+                &good,
+                &attacker,
+                jsonwebtoken::Algorithm::RS256,
+            ),
+            "signature",
+        ),
+        (
+            "x5u to a local key server",
+            sign(
+                &format!(r#"{{"alg":"RS256","x5u":"{jku_url}"}}"#),
+                &good,
+                &attacker,
+                jsonwebtoken::Algorithm::RS256,
+            ),
+            "signature",
+        ),
+    ];
+    for (what, token, reason) in &corpus {
+        let r = proxy.upgrade("/ws", &format!("Authorization: Bearer {token}\r\n"));
+        assert!(r.starts_with("HTTP/1.1 401"), "{what}: {r}");
+        assert!(r.to_ascii_lowercase().contains("www-authenticate: bearer"), "{what}: {r}");
+        assert!(
+            r.contains(&format!("error_description=\"{reason}\"")),
+            "{what}: expected {reason}: {r}"
+        );
+    }
+    let r = proxy.upgrade("/ws", "");
+    assert!(
+        r.starts_with("HTTP/1.1 401") && r.to_ascii_lowercase().contains("www-authenticate: bearer"),
+        "no token: {r}"
+    );
+    // The same bad token again is answered from the negative cache, still 401.
+    let r = proxy.upgrade("/ws", &format!("Authorization: Bearer {}\r\n", corpus[2].1));
+    assert!(r.starts_with("HTTP/1.1 401"), "{r}");
+
+    assert!(upstream.accept().is_err(), "the proxy dialled the upstream for a refused token");
+    assert!(jku.accept().is_err(), "the proxy fetched a jku/x5u URL");
+    let m = proxy.get("/metrics");
+    assert_eq!(metric(&m, "auth_failures_total{reason=\"algorithm\"}"), 4.0, "{m}");
+    assert_eq!(metric(&m, "auth_failures_total{reason=\"missing\"}"), 1.0, "{m}");
+    assert_eq!(metric(&m, "auth_failures_total{reason=\"signature\"}"), 2.0, "{m}");
+    assert!(proxy.get("/readyz").starts_with("HTTP/1.1 200"), "the upstream listens");
+    assert!(upstream.accept().is_ok(), "/readyz dials the upstream");
+
+    // The control: a good token does make the proxy dial the upstream.
+    let good = rs(r#"{"alg":"RS256","typ":"JWT"}"#, &good);
+    let port = proxy.port;
+    std::thread::spawn(move || {
+        let _ = http(
+            port,
+            &format!(
+                "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer {good}\r\n\r\n"
+            ),
+        );
+    });
+    wait_until("the upstream dial for a good token", Duration::from_secs(5), || {
+        upstream.accept().is_ok()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_token_closes_the_connection_with_1008() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &["--leeway", "0"]);
+    let exp = now() + 2;
+    let token = hs256(&format!(r#"{{"exp":{exp}}}"#));
+    let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, "still valid").await;
+    let (code, _) = close_code(&mut ws, Duration::from_secs(8)).await;
+    let closed_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+    assert_eq!(code, CloseCode::Policy);
+    assert!(closed_at >= exp as f64, "closed before exp: {closed_at} < {exp}");
+    assert!(closed_at < exp as f64 + 3.0, "closed late: {closed_at} vs exp {exp}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upstream_death_closes_the_client_with_1011() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, "before").await;
+    drop(up);
+    let (code, _) = close_code(&mut ws, Duration::from_secs(10)).await;
+    assert_eq!(code, CloseCode::Error);
+    assert!(proxy.get("/readyz").starts_with("HTTP/1.1 503"), "not ready without an upstream");
+    // Reading on answers the close frame; then the proxy lets the connection go.
+    while let Some(Ok(_)) = ws.next().await {}
+    wait_until("the connection to be released", Duration::from_secs(5), || {
+        metric(&proxy.get("/metrics"), "ws_active_connections") == 0.0
+    });
+    let m = proxy.get("/metrics");
+    assert_eq!(metric(&m, "upstream_failures_total"), 1.0, "{m}");
+    assert!(metric(&m, "ws_connection_duration_seconds_count") >= 1.0, "{m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_clients_with_1001_drains_and_exits_0() {
+    let up = WsServer::start(WsBehaviour::default());
+    let mut proxy = Proxy::start(up.port, &["--drain", "5s"]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut a, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    let (mut b, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut a, "a").await;
+    echo(&mut b, "b").await;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &proxy.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(close_code(&mut a, Duration::from_secs(10)).await.0, CloseCode::Away);
+    assert_eq!(close_code(&mut b, Duration::from_secs(10)).await.0, CloseCode::Away);
+    drop((a, b));
+    let start = Instant::now();
+    let code = loop {
+        if let Some(s) = proxy.child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the proxy did not exit after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(code, Some(0));
+    assert!(
+        TcpStream::connect(("127.0.0.1", proxy.port)).is_err(),
+        "still accepting after shutdown"
+    );
+}
+
+#[test]
+fn proxy_flags_are_validated_with_exit_2() {
+    let out = run(aiwfe().args(["proxy", "--upstream", "ws://127.0.0.1:1"]));
+    assert_eq!(out.status.code(), Some(2), "a key is required");
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("s");
+    std::fs::write(&secret, "k").unwrap();
+    let s = secret.to_str().unwrap();
+    let out = run(aiwfe().args(["proxy", "--upstream", "http://x:1", "--jwt-secret-file", s]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--upstream"), "{}", stderr(&out));
+    let out = run(aiwfe().args(["proxy", "--upstream", "ws://x:1", "--jwt-secret-file", s, "--algorithm", "RS256"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a secret is used with HS256"), "{}", stderr(&out));
+    let out = run(aiwfe().args(["proxy", "--upstream", "ws://x:1", "--jwt-public-key", s]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a PEM"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(" k "), "never print the key");
+}
+
+#[test]
+fn deploy_manifests_probe_the_proxy_endpoints_and_scale_on_cpu() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/proxy");
+    let read = |f: &str| -> serde_json::Value { serde_saphyr::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap() };
+    let d = read("deployment.yaml");
+    let c = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/readyz");
+    assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(c["args"][0], "proxy");
+    let hpa = read("hpa.yaml");
+    assert_eq!(hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 75);
+    assert_eq!(read("pdb.yaml")["kind"], "PodDisruptionBudget");
+    assert_eq!(read("service.yaml")["spec"]["ports"][0]["port"], 8080);
+    // The flags in the Deployment are ones `aiwfe proxy` accepts.
+    let args: Vec<String> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let out = run(aiwfe().args(&args).arg("--help"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
