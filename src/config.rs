@@ -1044,7 +1044,7 @@ pub fn redis_target(flag: Option<String>, mut rf: RedisFile, pings: Option<u32>,
         "" => 0,
         d => d.parse::<i64>().map_err(|_| invalid(format!("database `{d}` is not a number")))?,
     };
-    let decode = |s: &str| percent_decode(s);
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
     let mut username = (!u.username().is_empty()).then(|| decode(u.username()));
     if rf.username.is_some() {
         username = rf.username.clone();
@@ -1110,26 +1110,6 @@ pub fn redis_target(flag: Option<String>, mut rf: RedisFile, pings: Option<u32>,
         clients_warn_pct,
         clients_error_pct,
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let (b'%', Some(b)) = (bytes[i], hex) {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses a PostgreSQL URL or key=value string; without one, uses the libpq variables

@@ -157,65 +157,66 @@ impl ClusterState {
 
     /// Adds one object given as JSON; unknown kinds are ignored, known kinds that do not
     /// parse are errors.
-    pub fn add_object(&mut self, obj: Value) -> Result<(), String> {
+    pub fn add_object(&mut self, mut obj: Value) -> Result<(), String> {
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
-        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?").to_string();
-        let bad = |e: serde_json::Error| format!("{kind} `{name}`: {e}");
-        match kind.as_str() {
-            "List"
-            | "PodList"
-            | "EventList"
-            | "NodeList"
-            | "DeploymentList"
-            | "ReplicaSetList"
-            | "HorizontalPodAutoscalerList"
-            | "SecretList"
-            | "PodMetricsList"
-            | "NodeMetricsList" => {
-                if let Some(Value::Array(items)) = obj.get("items") {
-                    let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty()).map(str::to_string);
-                    for mut item in items.clone() {
-                        if let (Some(k), Some(map)) = (&item_kind, item.as_object_mut()) {
-                            map.entry("kind").or_insert_with(|| Value::String(k.clone()));
-                        }
-                        self.add_object(item)?;
+        if kind.ends_with("List") {
+            if let Some(Value::Array(items)) = obj.as_object_mut().and_then(|m| m.remove("items")) {
+                let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+                for mut item in items {
+                    if let (Some(k), Some(map)) = (item_kind, item.as_object_mut()) {
+                        map.entry("kind").or_insert_with(|| Value::String(k.to_string()));
                     }
+                    self.add_object(item)?;
                 }
             }
-            "Pod" => self.pods.push(serde_json::from_value(obj).map_err(bad)?),
-            "Event" => self.events.push(serde_json::from_value(obj).map_err(bad)?),
-            "Node" => self.nodes.push(serde_json::from_value(obj).map_err(bad)?),
-            "Deployment" => self.deployments.push(serde_json::from_value(obj).map_err(bad)?),
-            "ReplicaSet" => self.replica_sets.push(serde_json::from_value(obj).map_err(bad)?),
+            return Ok(());
+        }
+        if kind == "ContainerLog" {
+            let meta = obj.get("metadata").cloned().unwrap_or_default();
+            self.logs.push(ContainerLog {
+                namespace: meta.get("namespace").and_then(Value::as_str).unwrap_or("default").to_string(),
+                pod: meta.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                container: obj.get("container").and_then(Value::as_str).unwrap_or_default().to_string(),
+                previous: obj.get("previous").and_then(Value::as_bool).unwrap_or(false),
+                log: obj.get("log").and_then(Value::as_str).unwrap_or_default().to_string(),
+            });
+            return Ok(());
+        }
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
+        let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?").to_string();
+        self.add_typed(&kind, &api_version, &name, obj)?;
+        Ok(())
+    }
+
+    /// Adds one object of a typed kind, read from any deserializer (a JSON tree, or raw JSON
+    /// text for big lists). `Ok(false)`: not one of these kinds (unknown kinds are ignored).
+    fn add_typed<'de, D>(&mut self, kind: &str, api_version: &str, name: &str, d: D) -> Result<bool, String>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        let bad = |e: D::Error| format!("{kind} `{name}`: {e}");
+        match kind {
+            "Pod" => self.pods.push(Pod::deserialize(d).map_err(bad)?),
+            "Event" => self.events.push(Event::deserialize(d).map_err(bad)?),
+            "Node" => self.nodes.push(Node::deserialize(d).map_err(bad)?),
+            "Deployment" => self.deployments.push(Deployment::deserialize(d).map_err(bad)?),
+            "ReplicaSet" => self.replica_sets.push(ReplicaSet::deserialize(d).map_err(bad)?),
             // autoscaling/v1 objects have a different shape; only v2 is read.
-            "HorizontalPodAutoscaler" if obj.get("apiVersion").and_then(Value::as_str) == Some("autoscaling/v2") => {
-                self.hpas.push(serde_json::from_value(obj).map_err(bad)?)
+            "HorizontalPodAutoscaler" if api_version == "autoscaling/v2" => {
+                self.hpas.push(HorizontalPodAutoscaler::deserialize(d).map_err(bad)?)
             }
-            "Secret" => {
-                let s: Secret = serde_json::from_value(obj).map_err(bad)?;
-                self.secrets.push(secret_info(&s));
-            }
+            "Secret" => self.secrets.push(secret_info(&Secret::deserialize(d).map_err(bad)?)),
             "PodMetrics" => self
                 .pod_metrics
                 .get_or_insert_with(Vec::new)
-                .push(serde_json::from_value(obj).map_err(bad)?),
+                .push(PodMetrics::deserialize(d).map_err(bad)?),
             "NodeMetrics" => self
                 .node_metrics
                 .get_or_insert_with(Vec::new)
-                .push(serde_json::from_value(obj).map_err(bad)?),
-            "ContainerLog" => {
-                let meta = obj.get("metadata").cloned().unwrap_or_default();
-                self.logs.push(ContainerLog {
-                    namespace: meta.get("namespace").and_then(Value::as_str).unwrap_or("default").to_string(),
-                    pod: meta.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    container: obj.get("container").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    previous: obj.get("previous").and_then(Value::as_bool).unwrap_or(false),
-                    log: obj.get("log").and_then(Value::as_str).unwrap_or_default().to_string(),
-                });
-            }
-            _ => {}
+                .push(NodeMetrics::deserialize(d).map_err(bad)?),
+            _ => return Ok(false),
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -324,38 +325,34 @@ fn add_raw_items(items: &[&serde_json::value::RawValue], list_kind: &str) -> Res
         kind: String,
         #[serde(default, rename = "apiVersion")]
         api_version: String,
+        #[serde(default)]
+        metadata: HeadMeta,
+    }
+    #[derive(Deserialize, Default)]
+    struct HeadMeta {
+        #[serde(default)]
+        name: String,
     }
     let mut state = ClusterState::default();
     for raw in items {
-        let head: Head = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
         let json = raw.get();
-        let bad = |e: serde_json::Error| format!("{} in list: {e}", head.kind);
-        match head.kind.as_str() {
-            "Pod" => state.pods.push(serde_json::from_str(json).map_err(bad)?),
-            "Event" => state.events.push(serde_json::from_str(json).map_err(bad)?),
-            "Node" => state.nodes.push(serde_json::from_str(json).map_err(bad)?),
-            "Deployment" => state.deployments.push(serde_json::from_str(json).map_err(bad)?),
-            "ReplicaSet" => state.replica_sets.push(serde_json::from_str(json).map_err(bad)?),
-            "HorizontalPodAutoscaler" if head.api_version == "autoscaling/v2" => state.hpas.push(serde_json::from_str(json).map_err(bad)?),
-            "PodMetrics" => state
-                .pod_metrics
-                .get_or_insert_with(Vec::new)
-                .push(serde_json::from_str(json).map_err(bad)?),
-            "NodeMetrics" => state
-                .node_metrics
-                .get_or_insert_with(Vec::new)
-                .push(serde_json::from_str(json).map_err(bad)?),
-            // Rare or special kinds (and items without a kind in typed lists) take the general path.
-            _ => {
-                let mut v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-                if head.kind.is_empty()
-                    && let (Some(k), Some(map)) = (list_kind.strip_suffix("List").filter(|k| !k.is_empty()), v.as_object_mut())
-                {
-                    map.insert("kind".into(), Value::String(k.to_string()));
-                }
-                state.add_object(v)?;
-            }
+        let head: Head = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if state.add_typed(
+            &head.kind,
+            &head.api_version,
+            &head.metadata.name,
+            &mut serde_json::Deserializer::from_str(json),
+        )? {
+            continue;
         }
+        // Special kinds (and items without a kind in typed lists) take the general path.
+        let mut v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if head.kind.is_empty()
+            && let (Some(k), Some(map)) = (list_kind.strip_suffix("List").filter(|k| !k.is_empty()), v.as_object_mut())
+        {
+            map.insert("kind".into(), Value::String(k.to_string()));
+        }
+        state.add_object(v)?;
     }
     Ok(state)
 }

@@ -4,7 +4,7 @@
 //! managed fields are dropped, and URLs in logs lose their passwords.
 
 use super::{ClusterState, FINGERPRINTS_ANNOTATION};
-use crate::probe::kube::credentials::plaintext_secret;
+use crate::probe::kube::credentials::{masked_value, plaintext_secret};
 use crate::redact;
 use serde_json::{Value, json};
 
@@ -91,12 +91,7 @@ fn scrub_env(v: &mut Value) {
                     if let Some(Value::String(value)) = e.get_mut("value")
                         && plaintext_secret(&name, value).is_some()
                     {
-                        let masked = redact::scrub_urls(value);
-                        *value = if masked != *value {
-                            masked
-                        } else {
-                            format!("*** (sha256:{})", redact::fingerprint(value))
-                        };
+                        *value = masked_value(value);
                     }
                 }
             }

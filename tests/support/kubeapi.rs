@@ -313,14 +313,7 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
         }
     }
     let (path, qs) = target.split_once('?').unwrap_or((&target, ""));
-    let query = qs
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
+    let query = url::form_urlencoded::parse(qs.as_bytes()).into_owned().collect();
     Some(Request {
         method,
         path: path.to_string(),
@@ -328,26 +321,6 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
         headers,
         body,
     })
-}
-
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let hex = b
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let (b'%', Some(x)) = (b[i], hex) {
-            out.push(x);
-            i += 3;
-            continue;
-        }
-        out.push(if b[i] == b'+' { b' ' } else { b[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn serve(conn: TcpStream, state: Arc<Mutex<State>>) {

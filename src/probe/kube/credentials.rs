@@ -49,7 +49,7 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
                         Severity::Warning,
                         format!("{rest}: env `{}` of container `{}` holds a {kind} in plain text", e.name, c.name),
                     )
-                    .evidence(format!("{}={}", e.name, redacted_value(&e.name, value)))
+                    .evidence(format!("{}={}", e.name, masked_value(value)))
                     .hint(format!(
                         "anyone who can read the {} can read it: move it to a Secret and use `valueFrom.secretKeyRef` (kubectl create secret generic ... -n {ns})",
                         rest.split('/').next().unwrap_or("object")
@@ -142,11 +142,12 @@ pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
     (secretish && !reference && value.len() >= 4).then_some("secret value")
 }
 
-fn redacted_value(_env_name: &str, value: &str) -> String {
+/// An env value with its secret masked: a URL keeps everything but its password, other
+/// values become a fingerprint. Idempotent, so masking a snapshot's values again keeps them.
+pub fn masked_value(value: &str) -> String {
     if value.contains("://") {
         redact::scrub_urls(value)
     } else if value.starts_with("*** (sha256:") {
-        // Already masked by `aiwfe snapshot`.
         value.to_string()
     } else {
         format!("*** (sha256:{})", redact::fingerprint(value))
@@ -156,6 +157,16 @@ fn redacted_value(_env_name: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_is_idempotent_so_a_replayed_snapshot_keeps_the_finding() {
+        for v in ["redis://:hunter2@redis:6379/0", "hunter22"] {
+            let once = masked_value(v);
+            assert!(!once.contains("hunter2"), "{once}");
+            assert_eq!(masked_value(&once), once);
+            assert!(plaintext_secret("REDIS_PASSWORD_URL", &once).is_some() || plaintext_secret("REDIS_PASSWORD", &once).is_some());
+        }
+    }
 
     #[test]
     fn finds_passwords_but_not_references() {

@@ -19,7 +19,6 @@ struct Usage {
     max_mem_used: f64,
     measured: bool,
     no_requests: bool,
-    no_limits: bool,
 }
 
 fn get(map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>, key: &str) -> Option<f64> {
@@ -56,7 +55,6 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
             }
             let u = per.entry((w.clone(), c.name.clone())).or_default();
             u.no_requests |= cpu_req == 0.0 && mem_req == 0.0;
-            u.no_limits |= lim.is_none_or(|l| l.is_empty());
             if let Some(cu) = pm.and_then(|m| m.containers.iter().find(|x| x.name == c.name)) {
                 let cpu = cu.usage.get("cpu").and_then(|q| quantity::parse(q)).unwrap_or(0.0);
                 let mem = cu.usage.get("memory").and_then(|q| quantity::parse(q)).unwrap_or(0.0);
@@ -93,8 +91,7 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
     if alloc_cpu > 0.0 {
         obs.measure("cpu_requested_pct", pct(req_cpu, alloc_cpu), "%");
     }
-    let node_usage = state.node_metrics.as_ref();
-    match node_usage {
+    match state.node_metrics.as_ref() {
         Some(nm) if !nm.is_empty() => {
             let used_cpu: f64 = nm.iter().filter_map(|m| m.usage.get("cpu").and_then(|q| quantity::parse(q))).sum();
             let used_mem: f64 = nm
@@ -210,7 +207,6 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
             );
         }
     }
-    let _ = node_requested;
     obs
 }
 
