@@ -119,7 +119,7 @@ pub struct ProxyArgs {
     /// Address to listen on
     #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8080")]
     pub listen: String,
-    /// Upstream WebSocket server, ws://HOST:PORT (the request's path and query are kept)
+    /// Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request's path and query are kept)
     #[arg(long, value_name = "URL")]
     pub upstream: String,
     /// Verify HS256/384/512 tokens with the secret in FILE
@@ -158,6 +158,21 @@ pub struct ProxyArgs {
     /// On SIGTERM/SIGINT, how long to wait for connections to close
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub drain: String,
+    /// CA certificates (PEM) for a wss:// upstream [default: the system's]
+    #[arg(long, value_name = "FILE.pem")]
+    pub upstream_cacert: Option<PathBuf>,
+    /// Ping a client that has sent nothing for this long; 0: never
+    #[arg(long, value_name = "DURATION", default_value = "20s")]
+    pub ping_interval: String,
+    /// A pinged client that stays silent this long is closed (1011)
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub ping_timeout: String,
+    /// How long to wait for the other side's close frame
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    pub close_timeout: String,
+    /// Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009
+    #[arg(long, value_name = "BYTES", default_value = "1MiB")]
+    pub max_message: String,
 }
 
 #[derive(Debug, Args)]

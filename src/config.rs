@@ -658,6 +658,22 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs_f64(v * mult))
 }
 
+/// A byte count: `65536`, `64KiB`, `1MiB` (at least 125 bytes, at most 1 GiB).
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
+        .iter()
+        .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|n| (n.trim(), *m)))
+        .unwrap_or((t, 1));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size; write e.g. 1MiB, 64KiB or 65536"))?;
+    match n.checked_mul(mult) {
+        Some(v) if (125..=1 << 30).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` must be between 125 bytes and 1GiB")),
+    }
+}
+
 /// `aiwfe proxy` flags → `ProxyConfig`; key files are read here, parsed by `proxy::auth`.
 fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     use crate::proxy::auth::{AuthConfig, KeyMaterial};
@@ -670,10 +686,32 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
         .parse()
         .map_err(|_| invalid("--listen", format!("`{}` is not an address; write e.g. 0.0.0.0:8080", p.listen)))?;
     let up = url::Url::parse(&p.upstream).map_err(|e| invalid("--upstream", format!("`{}`: {e}", redact::url(&p.upstream))))?;
-    if up.scheme() != "ws" {
+    let tls = match up.scheme() {
+        "ws" => None,
+        "wss" => {
+            let pem = match &p.upstream_cacert {
+                Some(path) => Some(std::fs::read(path).map_err(|e| Error::SecretFile {
+                    what: "--upstream-cacert".into(),
+                    path: path.clone(),
+                    reason: e.to_string().to_lowercase(),
+                })?),
+                None => None,
+            };
+            let cfg = crate::probe::websocket_conn::tls_config(pem.as_deref(), false)
+                .map_err(|r| invalid("--upstream-cacert", r.replace("--cacert", "--upstream-cacert")))?;
+            Some(std::sync::Arc::new(cfg))
+        }
+        other => {
+            return Err(invalid(
+                "--upstream",
+                format!("`{other}://` is not a WebSocket URL; write ws://HOST:PORT or wss://HOST:PORT"),
+            ));
+        }
+    };
+    if up.path() != "/" || up.query().is_some() {
         return Err(invalid(
             "--upstream",
-            format!("`{}`: only ws:// upstreams are supported so far", redact::url(&p.upstream)),
+            "give the upstream without a path: each request's own path and query are forwarded".into(),
         ));
     }
     let host = up.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
@@ -719,8 +757,11 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     }
     let cfg = crate::proxy::ProxyConfig {
         listen,
-        upstream_host: host,
-        upstream_port: up.port_or_known_default().unwrap_or(80),
+        upstream: crate::proxy::upstream::Upstream {
+            host,
+            port: up.port_or_known_default().unwrap_or(80),
+            tls,
+        },
         auth: AuthConfig {
             key,
             algorithm: p.algorithm,
@@ -732,6 +773,15 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
         },
         token_from,
         drain: parse_duration(&p.drain).map_err(|r| invalid("--drain", r))?,
+        limits: crate::proxy::relay::Limits {
+            ping_interval: match p.ping_interval.trim() {
+                "0" | "0s" => None,
+                s => Some(parse_duration(s).map_err(|r| invalid("--ping-interval", r))?),
+            },
+            ping_timeout: parse_duration(&p.ping_timeout).map_err(|r| invalid("--ping-timeout", r))?,
+            close_timeout: parse_duration(&p.close_timeout).map_err(|r| invalid("--close-timeout", r))?,
+            max_message: parse_size(&p.max_message).map_err(|r| invalid("--max-message", r))?,
+        },
     };
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
     let key_flag = if p.jwt_secret_file.is_some() {

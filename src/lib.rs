@@ -157,10 +157,7 @@ fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
             reason: format!("cannot listen on `{}`: {}", cfg.listen, e.to_string().to_lowercase()),
         })?;
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        eprintln!(
-            "aiwfe proxy: listening on {addr}, upstream ws://{}:{}",
-            cfg.upstream_host, cfg.upstream_port
-        );
+        eprintln!("aiwfe proxy: listening on {addr}, upstream {}", cfg.upstream.url());
         let shutdown = async {
             let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
                 Ok(s) => s,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod metrics;
 pub mod relay;
 pub mod token;
+pub mod upstream;
 
 use crate::config::TokenIn;
 use auth::{Auth, AuthConfig, Lookup, Reject};
@@ -24,9 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::Role;
 
 /// How long the upstream dial and handshake may take.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(5);
@@ -35,14 +34,15 @@ pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
     pub listen: std::net::SocketAddr,
-    /// `host:port` of the upstream WebSocket server (ws://).
-    pub upstream_host: String,
-    pub upstream_port: u16,
+    /// The upstream WebSocket server.
+    pub upstream: upstream::Upstream,
     pub auth: AuthConfig,
     /// Where tokens are looked for, in this order.
     pub token_from: Vec<TokenIn>,
     /// How long shutdown waits for connections to close.
     pub drain: Duration,
+    /// Keepalive, close and size limits of proxied connections.
+    pub limits: relay::Limits,
 }
 
 struct State {
@@ -74,13 +74,13 @@ pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<
     loop {
         tokio::select! {
             r = listener.accept() => {
-                let Ok((tcp, _)) = r else {
+                let Ok((tcp, peer)) = r else {
                     // Out of file descriptors and the like: back off instead of spinning.
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 };
                 let _ = tcp.set_nodelay(true);
-                tokio::spawn(serve_connection(state.clone(), tcp));
+                tokio::spawn(serve_connection(state.clone(), tcp, peer));
             }
             _ = &mut shutdown => break,
         }
@@ -92,11 +92,11 @@ pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<
     Ok(())
 }
 
-async fn serve_connection(state: Arc<State>, tcp: TcpStream) {
+async fn serve_connection(state: Arc<State>, tcp: TcpStream, peer: std::net::SocketAddr) {
     let _alive = state.alive.clone();
     let mut stop = state.shutdown.clone();
     let s = state.clone();
-    let service = hyper::service::service_fn(move |req| handle(s.clone(), req));
+    let service = hyper::service::service_fn(move |req| handle(s.clone(), req, peer));
     let conn = hyper::server::conn::http1::Builder::new()
         .max_buf_size(16 * 1024)
         .serve_connection(TokioIo::new(tcp), service)
@@ -124,7 +124,7 @@ fn text(status: StatusCode, body: &str) -> Response<Body> {
     r
 }
 
-async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+async fn handle(state: Arc<State>, req: Request<Incoming>, peer: std::net::SocketAddr) -> Result<Response<Body>, Infallible> {
     let is_upgrade = req
         .headers()
         .get(header::UPGRADE)
@@ -141,14 +141,14 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
             );
             r
         }
-        (_, true) => upgrade(state, req).await,
+        (_, true) => upgrade(state, req, peer).await,
         _ => text(StatusCode::UPGRADE_REQUIRED, "this path proxies WebSocket connections\n"),
     })
 }
 
 /// Ready when the upstream accepts a TCP connection (keys are loaded before listening).
 async fn ready(state: &State) -> Response<Body> {
-    let addr = (state.cfg.upstream_host.as_str(), state.cfg.upstream_port);
+    let addr = (state.cfg.upstream.host.as_str(), state.cfg.upstream.port);
     match tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await {
         Ok(Ok(_)) => text(StatusCode::OK, "ready\n"),
         _ => text(StatusCode::SERVICE_UNAVAILABLE, "upstream not reachable\n"),
@@ -169,7 +169,7 @@ fn unauthorized(state: &State, reason: Reject) -> Response<Body> {
 }
 
 /// Authenticates, dials the upstream, answers `101` and hands both sides to the relay.
-async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body> {
+async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::SocketAddr) -> Response<Body> {
     let started = Instant::now();
     let Some(key) = req.headers().get("sec-websocket-key").cloned() else {
         return text(StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key\n");
@@ -194,50 +194,40 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
     };
 
     // The upstream request: same path and query without the token, no credentials.
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().and_then(token::strip_query);
-    let url = match &query {
-        Some(q) => format!("ws://{}:{}{path}?{q}", state.cfg.upstream_host, state.cfg.upstream_port),
-        None => format!("ws://{}:{}{path}", state.cfg.upstream_host, state.cfg.upstream_port),
+    let path = req.uri().path();
+    let target = match req.uri().query().and_then(token::strip_query) {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
     };
-    let Ok(mut up_req) = url.into_client_request() else {
-        return text(StatusCode::BAD_REQUEST, "cannot forward this path\n");
+    let h = req.headers();
+    let mut fwd: Vec<(&str, Vec<u8>)> = Vec::with_capacity(6);
+    let offered = token::protocols_without_token(h);
+    if !offered.is_empty() {
+        fwd.push(("Sec-WebSocket-Protocol", offered.join(", ").into_bytes()));
+    }
+    if let Some(c) = h.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token::strip_cookie) {
+        fwd.push(("Cookie", c.into_bytes()));
+    }
+    for name in ["Origin", "User-Agent"] {
+        if let Some(v) = h.get(name) {
+            fwd.push((name, v.as_bytes().to_vec()));
+        }
+    }
+    let xff = match h.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        Some(prior) => format!("{prior}, {}", peer.ip()),
+        None => peer.ip().to_string(),
     };
-    let offered = token::protocols_without_token(req.headers());
-    if !offered.is_empty()
-        && let Ok(v) = HeaderValue::from_str(&offered.join(", "))
-    {
-        up_req.headers_mut().insert("sec-websocket-protocol", v);
-    }
-    if let Some(c) = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(token::strip_cookie)
-        && let Ok(v) = HeaderValue::from_str(&c)
-    {
-        up_req.headers_mut().insert(header::COOKIE, v);
-    }
-    if let Some(o) = req.headers().get(header::ORIGIN) {
-        up_req.headers_mut().insert(header::ORIGIN, o.clone());
-    }
+    fwd.push(("X-Forwarded-For", xff.into_bytes()));
+    let fwd: Vec<(&str, &[u8])> = fwd.iter().map(|(n, v)| (*n, v.as_slice())).collect();
 
     let dial_started = Instant::now();
-    let addr = (state.cfg.upstream_host.clone(), state.cfg.upstream_port);
-    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, async {
-        let tcp = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-        let _ = tcp.set_nodelay(true);
-        tokio_tungstenite::client_async_with_config(up_req, tcp, Some(relay::ws_config()))
-            .await
-            .map_err(|e| e.to_string())
-    })
-    .await;
+    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd)).await;
     state
         .metrics
         .handshake_duration
         .get_or_create(&vec![("phase", "upstream")])
         .observe(dial_started.elapsed().as_secs_f64());
-    let (upstream, up_resp) = match dialed {
+    let (upstream, opened) = match dialed {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => {
             state.metrics.upstream_failures.inc();
@@ -259,14 +249,14 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
         h.insert("sec-websocket-accept", v);
     }
     // The upstream's choice among the app's protocols; else `bearer` if the token came that way.
-    match up_resp.headers().get("sec-websocket-protocol") {
-        Some(p) => {
-            h.insert("sec-websocket-protocol", p.clone());
+    match opened.protocol.as_deref().map(HeaderValue::from_bytes) {
+        Some(Ok(p)) => {
+            h.insert("sec-websocket-protocol", p);
         }
-        None if from == TokenIn::Subprotocol => {
+        _ if from == TokenIn::Subprotocol => {
             h.insert("sec-websocket-protocol", HeaderValue::from_static(token::BEARER_PROTOCOL));
         }
-        None => {}
+        _ => {}
     }
 
     let on_upgrade = hyper::upgrade::on(&mut req);
@@ -274,21 +264,24 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
     tokio::spawn(async move {
         let _alive = alive;
         let Ok(upgraded) = on_upgrade.await else { return };
-        let client =
-            tokio_tungstenite::WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(relay::ws_config())).await;
+        // The client's socket itself, and any bytes it sent after its request.
+        let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
+            tracing::error!("an upgraded connection is not a TCP stream");
+            return;
+        };
+        let client = parts.io.into_inner();
         let m = &state.metrics;
         m.active_connections.inc();
-        let opened = Instant::now();
-        let end = relay::relay(
-            client,
-            upstream,
-            expiry_instant(exp, state.auth.leeway()),
-            state.shutdown.clone(),
-            m,
-        )
-        .await;
+        let opened_at = Instant::now();
+        let expires = expiry_instant(exp, state.auth.leeway());
+        let limits = &state.cfg.limits;
+        let stop = state.shutdown.clone();
+        let end = match upstream {
+            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, stop, m).await,
+            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, stop, m).await,
+        };
         m.active_connections.dec();
-        m.connection_duration.observe(opened.elapsed().as_secs_f64());
+        m.connection_duration.observe(opened_at.elapsed().as_secs_f64());
         tracing::debug!("connection ended: {end:?}");
     });
     resp

@@ -1,56 +1,515 @@
-//! One proxied connection after the handshake: frames both ways with backpressure, and
-//! the ways it ends (either side closing, upstream failure → 1011, token expiry → 1008,
-//! shutdown → 1001). Nothing outlives the connection: both streams are dropped on return.
+//! One proxied connection after the handshake. Bytes are copied as they arrive, the way a
+//! plain reverse proxy copies them, but the relay follows frame boundaries in both
+//! directions (`Frames`), so that it can:
+//! - refuse what a WebSocket peer must refuse (unmasked client frames, reserved bits and
+//!   opcodes, oversized control frames, messages over the size limit) with the right close code;
+//! - put its own control frames between two frames: pings to find clients that vanished,
+//!   and close frames when the token expires (1008), the upstream fails (1011), the client
+//!   goes away (1001 upstream) or the proxy shuts down (1001 both ways).
+//!
+//! A message is never decoded, unmasked, re-masked or re-encoded: a read of `BUF` bytes is
+//! written out as it is, from a buffer on the stack. Only bytes the destination cannot take
+//! yet are copied to the heap, so an idle connection holds no buffer at all, and a slow
+//! reader stops the relay from reading its source (backpressure) instead of queueing.
+//! Nothing outlives the connection: both streams are dropped on return.
 
 use super::metrics::Metrics;
-use futures_util::{SinkExt, StreamExt};
+use prometheus_client::metrics::counter::Counter;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig, frame::coding::CloseCode};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// How long to wait for the other side's close frame after sending ours.
-pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest read; also the stack buffer each poll reads into.
+pub const BUF: usize = 16 * 1024;
 
-/// Small buffers: tungstenite's 128 KiB defaults are too large for many idle connections.
-pub fn ws_config() -> WebSocketConfig {
-    WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(1024 * 1024 + 64 * 1024)
-        .max_message_size(Some(1024 * 1024))
-        .max_frame_size(Some(1024 * 1024))
+/// The payload of the proxy's keepalive pings.
+const PING_PAYLOAD: &[u8] = b"aiwfe-keepalive";
+
+/// The seed's `WEBSOCKET_CONFIG`, as the relay applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Ping a client silent this long; `None`: never.
+    pub ping_interval: Option<Duration>,
+    /// A pinged client that sends nothing for this long is gone (1011).
+    pub ping_timeout: Duration,
+    /// How long to wait for the other side's close frame after a close.
+    pub close_timeout: Duration,
+    /// Largest message (all fragments together), either way (1009 beyond).
+    pub max_message: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            ping_interval: Some(Duration::from_secs(20)),
+            ping_timeout: Duration::from_secs(10),
+            close_timeout: Duration::from_secs(5),
+            max_message: 1024 * 1024,
+        }
+    }
 }
 
 /// Why a relay ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
     ClientClosed,
+    ClientVanished,
+    ClientViolation(u16),
     UpstreamClosed,
     UpstreamFailed,
+    UpstreamViolation(u16),
+    PingTimeout,
     TokenExpired,
     Shutdown,
 }
 
-fn frame(code: CloseCode, reason: &str) -> Option<CloseFrame> {
-    Some(CloseFrame {
-        code,
-        reason: reason.to_string().into(),
-    })
+pub mod code {
+    pub const NORMAL: u16 = 1000;
+    pub const AWAY: u16 = 1001;
+    pub const PROTOCOL: u16 = 1002;
+    pub const POLICY: u16 = 1008;
+    pub const TOO_BIG: u16 = 1009;
+    pub const ERROR: u16 = 1011;
 }
 
-/// Sends a close frame and waits (bounded) for the peer's answer.
-async fn close<S: AsyncRead + AsyncWrite + Unpin>(ws: &mut WebSocketStream<S>, f: Option<CloseFrame>) {
-    if ws.close(f).await.is_ok() {
-        let _ = tokio::time::timeout(CLOSE_TIMEOUT, async { while let Some(Ok(_)) = ws.next().await {} }).await;
+/// A frame that breaks the protocol or a limit: the close code, and where the offending
+/// frame starts in the chunk when all of its header is in it (the bytes before it can
+/// still be delivered, followed by a close frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Violation {
+    pub code: u16,
+    pub frame_start: Option<usize>,
+}
+
+/// What one chunk contained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Fed {
+    /// Messages whose last frame ended in the chunk.
+    pub messages: u64,
+    /// The first offset in the chunk that is a frame boundary (0 when the chunk starts
+    /// on one).
+    pub first_boundary: Option<usize>,
+    /// A close frame's header was in the chunk.
+    pub close: bool,
+}
+
+/// Follows frame boundaries in one direction of a connection.
+#[derive(Debug, Clone)]
+pub struct Frames {
+    /// Frames this way must be masked (client to server) or must not be.
+    masked: bool,
+    max_message: u64,
+    head: [u8; 14],
+    have: usize,
+    /// Payload bytes of the current frame still to come.
+    left: u64,
+    /// A data message has begun and its last frame has not come yet.
+    fragmented: bool,
+    message_len: u64,
+}
+
+impl Frames {
+    pub fn new(masked: bool, max_message: u64) -> Frames {
+        Frames {
+            masked,
+            max_message,
+            head: [0; 14],
+            have: 0,
+            left: 0,
+            fragmented: false,
+            message_len: 0,
+        }
+    }
+
+    /// Whether everything seen so far ends exactly at a frame boundary.
+    pub fn at_boundary(&self) -> bool {
+        self.have == 0 && self.left == 0
+    }
+
+    /// Follows the frames in the next chunk of the stream.
+    pub fn feed(&mut self, data: &[u8]) -> Result<Fed, Violation> {
+        let mut fed = Fed {
+            first_boundary: self.at_boundary().then_some(0),
+            ..Fed::default()
+        };
+        let mut i = 0;
+        // Where the current header began, if in this chunk.
+        let mut start = (self.have == 0).then_some(0);
+        while i < data.len() {
+            if self.left > 0 {
+                let take = (self.left.min((data.len() - i) as u64)) as usize;
+                self.left -= take as u64;
+                i += take;
+                if self.left == 0 {
+                    fed.first_boundary.get_or_insert(i);
+                    start = Some(i);
+                }
+                continue;
+            }
+            if self.have == 0 {
+                start = Some(i);
+            }
+            self.head[self.have] = data[i];
+            self.have += 1;
+            i += 1;
+            if self.have < header_len(&self.head[..self.have]) {
+                continue;
+            }
+            let (op, fin, len) = self.header().map_err(|code| Violation { code, frame_start: start })?;
+            self.have = 0;
+            self.left = len;
+            if op == 8 {
+                fed.close = true;
+            }
+            if op < 8 && fin {
+                fed.messages += 1;
+            }
+            if len == 0 {
+                fed.first_boundary.get_or_insert(i);
+                start = Some(i);
+            }
+        }
+        Ok(fed)
+    }
+
+    /// Checks the complete header in `head`: `(opcode, fin, payload length)` or a close code.
+    fn header(&mut self) -> Result<(u8, bool, u64), u16> {
+        let (b0, b1) = (self.head[0], self.head[1]);
+        let fin = b0 & 0x80 != 0;
+        let op = b0 & 0x0f;
+        if b0 & 0x70 != 0 || (b1 & 0x80 != 0) != self.masked || !matches!(op, 0 | 1 | 2 | 8 | 9 | 10) {
+            return Err(code::PROTOCOL);
+        }
+        let len = match b1 & 0x7f {
+            126 => u64::from(u16::from_be_bytes([self.head[2], self.head[3]])),
+            127 => {
+                let mut b = [0; 8];
+                b.copy_from_slice(&self.head[2..10]);
+                u64::from_be_bytes(b)
+            }
+            n => u64::from(n),
+        };
+        if op >= 8 {
+            if !fin || len > 125 {
+                return Err(code::PROTOCOL);
+            }
+            return Ok((op, fin, len));
+        }
+        if (op == 0) != self.fragmented {
+            return Err(code::PROTOCOL);
+        }
+        let total = if op == 0 { self.message_len.saturating_add(len) } else { len };
+        if total > self.max_message {
+            return Err(code::TOO_BIG);
+        }
+        self.fragmented = !fin;
+        self.message_len = if fin { 0 } else { total };
+        Ok((op, fin, len))
     }
 }
 
-/// Relays until one side ends, the token expires at `expires`, or `shutdown` fires.
+/// How long a header is, once its first bytes are known.
+fn header_len(h: &[u8]) -> usize {
+    if h.len() < 2 {
+        return 2;
+    }
+    let ext = match h[1] & 0x7f {
+        126 => 2,
+        127 => 8,
+        _ => 0,
+    };
+    2 + ext + if h[1] & 0x80 != 0 { 4 } else { 0 }
+}
+
+/// A control frame (payload ≤ 125 bytes), masked when it goes to a server.
+pub fn control_frame(op: u8, payload: &[u8], masked: bool) -> Vec<u8> {
+    let payload = &payload[..payload.len().min(125)];
+    let mut f = Vec::with_capacity(6 + payload.len());
+    f.push(0x80 | op);
+    if masked {
+        f.push(0x80 | payload.len() as u8);
+        let key = mask_key();
+        f.extend_from_slice(&key);
+        f.extend(payload.iter().enumerate().map(|(i, b)| b ^ key[i % 4]));
+    } else {
+        f.push(payload.len() as u8);
+        f.extend_from_slice(payload);
+    }
+    f
+}
+
+/// A close frame with a code and a short reason.
+pub fn close_frame(code: u16, reason: &str, masked: bool) -> Vec<u8> {
+    let mut p = code.to_be_bytes().to_vec();
+    p.extend_from_slice(&reason.as_bytes()[..reason.len().min(123)]);
+    control_frame(8, &p, masked)
+}
+
+/// A masking key no one outside can predict (RFC 6455 §5.3).
+fn mask_key() -> [u8; 4] {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let h = std::collections::hash_map::RandomState::new().hash_one(SEQ.fetch_add(1, Ordering::Relaxed));
+    (h as u32).to_ne_bytes()
+}
+
+/// What is being done with the frames read from a source.
+#[derive(Debug, PartialEq, Eq)]
+enum Mode {
+    Forward,
+    /// Forward up to the next frame boundary, then send this frame and stop.
+    ThenSend(Vec<u8>),
+    /// Read and drop (after a close frame was sent the other way), noting a close frame.
+    Discard,
+}
+
+/// What happened to one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ev {
+    /// The source ended (`clean`: its close frame had passed).
+    Eof {
+        clean: bool,
+    },
+    /// Reading the source failed.
+    ReadFailed,
+    /// Writing the destination failed.
+    WriteFailed,
+    Violation {
+        code: u16,
+        clean_cut: bool,
+    },
+}
+
+/// One direction: source → destination.
+struct Dir<'m> {
+    frames: Frames,
+    mode: Mode,
+    /// Bytes read but not yet written (empty, with no allocation, most of the time).
+    pending: Vec<u8>,
+    sent: usize,
+    /// Written since the last flush.
+    dirty: bool,
+    /// The source ended or failed: no more reads.
+    ended: bool,
+    /// The destination failed: no more writes.
+    broken: bool,
+    /// A close frame came from the source.
+    close_seen: bool,
+    /// When the source last sent anything.
+    last_read: Instant,
+    messages: &'m Counter,
+    metrics: &'m Metrics,
+}
+
+impl<'m> Dir<'m> {
+    fn new(masked: bool, limits: &Limits, messages: &'m Counter, metrics: &'m Metrics) -> Dir<'m> {
+        Dir {
+            frames: Frames::new(masked, limits.max_message),
+            mode: Mode::Forward,
+            pending: Vec::new(),
+            sent: 0,
+            dirty: false,
+            ended: false,
+            broken: false,
+            close_seen: false,
+            last_read: Instant::now(),
+            messages,
+            metrics,
+        }
+    }
+
+    /// Sends `frame` to the destination at the next frame boundary, then stops forwarding.
+    fn send_then_stop(&mut self, frame: Vec<u8>) {
+        // A gone destination, or a source that ended mid-frame: no close frame can be sent.
+        if self.broken || self.mode != Mode::Forward || (self.ended && !self.frames.at_boundary()) {
+            self.mode = Mode::Discard;
+            return;
+        }
+        if self.frames.at_boundary() {
+            self.pending.extend_from_slice(&frame);
+            self.mode = Mode::Discard;
+        } else {
+            self.mode = Mode::ThenSend(frame);
+        }
+    }
+
+    /// Puts a control frame between two frames if it can now; `false` if mid-frame.
+    fn interject(&mut self, frame: &[u8]) -> bool {
+        if self.broken || self.mode != Mode::Forward || !self.frames.at_boundary() {
+            return false;
+        }
+        self.pending.extend_from_slice(frame);
+        true
+    }
+
+    /// Nothing left to write.
+    fn flushed(&self) -> bool {
+        self.broken || (self.sent >= self.pending.len() && !self.dirty)
+    }
+
+    /// Writes what is pending; `Ready(Err)` when the destination failed.
+    fn poll_write_pending<D: AsyncWrite + Unpin>(&mut self, cx: &mut Context<'_>, dst: &mut D) -> Poll<Result<(), ()>> {
+        while self.sent < self.pending.len() {
+            match Pin::new(&mut *dst).poll_write(cx, &self.pending[self.sent..]) {
+                Poll::Ready(Ok(n)) if n > 0 => {
+                    self.sent += n;
+                    self.dirty = true;
+                }
+                Poll::Ready(_) => return Poll::Ready(Err(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        if !self.pending.is_empty() {
+            self.sent = 0;
+            if self.pending.capacity() > 2 * BUF {
+                self.pending = Vec::new();
+            } else {
+                self.pending.clear();
+            }
+        }
+        if self.dirty {
+            match Pin::new(&mut *dst).poll_flush(cx) {
+                Poll::Ready(Ok(())) => self.dirty = false,
+                Poll::Ready(Err(_)) => return Poll::Ready(Err(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Moves bytes from `src` to `dst` until one of them has to wait or something happens.
+    fn poll<S, D>(&mut self, cx: &mut Context<'_>, src: &mut S, dst: &mut D, stack: &mut [u8]) -> Poll<Ev>
+    where
+        S: AsyncRead + Unpin,
+        D: AsyncWrite + Unpin,
+    {
+        // A bounded number of reads per poll, so one busy direction cannot starve the other.
+        for _ in 0..16 {
+            if !self.broken {
+                match self.poll_write_pending(cx, dst) {
+                    Poll::Ready(Ok(())) => {}
+                    Poll::Ready(Err(())) => {
+                        self.broken = true;
+                        return Poll::Ready(Ev::WriteFailed);
+                    }
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            if self.ended {
+                return Poll::Pending;
+            }
+            let mut rb = ReadBuf::new(stack);
+            match Pin::new(&mut *src).poll_read(cx, &mut rb) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(_)) => {
+                    self.ended = true;
+                    return Poll::Ready(Ev::ReadFailed);
+                }
+                Poll::Ready(Ok(())) => {}
+            }
+            let n = rb.filled().len();
+            if n == 0 {
+                self.ended = true;
+                return Poll::Ready(Ev::Eof { clean: self.close_seen });
+            }
+            let read_at = Instant::now();
+            self.last_read = read_at;
+            let fed = match self.frames.feed(&stack[..n]) {
+                Ok(f) => f,
+                Err(v) => {
+                    let cut = match (&self.mode, v.frame_start) {
+                        (Mode::Forward, Some(at)) => at,
+                        _ => 0,
+                    };
+                    if !self.broken && self.mode == Mode::Forward {
+                        self.pending.extend_from_slice(&stack[..cut]);
+                    }
+                    self.ended = true;
+                    return Poll::Ready(Ev::Violation {
+                        code: v.code,
+                        clean_cut: v.frame_start.is_some(),
+                    });
+                }
+            };
+            self.close_seen |= fed.close;
+            let out = match std::mem::replace(&mut self.mode, Mode::Discard) {
+                Mode::Forward => {
+                    self.mode = Mode::Forward;
+                    n
+                }
+                Mode::ThenSend(frame) => match fed.first_boundary {
+                    Some(b) => {
+                        // Stop at the boundary: what follows it is dropped.
+                        self.pending.extend_from_slice(&stack[..b]);
+                        self.pending.extend_from_slice(&frame);
+                        0
+                    }
+                    None => {
+                        self.mode = Mode::ThenSend(frame);
+                        n
+                    }
+                },
+                Mode::Discard => 0,
+            };
+            if self.broken || out == 0 {
+                continue;
+            }
+            self.messages.inc_by(fed.messages);
+            if !self.pending.is_empty() {
+                self.pending.extend_from_slice(&stack[..out]);
+                continue;
+            }
+            // Straight from the stack; only what the destination cannot take now is kept.
+            let mut off = 0;
+            while off < out {
+                match Pin::new(&mut *dst).poll_write(cx, &stack[off..out]) {
+                    Poll::Ready(Ok(k)) if k > 0 => {
+                        off += k;
+                        self.dirty = true;
+                    }
+                    Poll::Ready(_) => {
+                        self.broken = true;
+                        return Poll::Ready(Ev::WriteFailed);
+                    }
+                    Poll::Pending => break,
+                }
+            }
+            if off < out {
+                self.pending.extend_from_slice(&stack[off..out]);
+            } else if fed.messages > 0 {
+                self.metrics.message_latency.observe(read_at.elapsed().as_secs_f64());
+            }
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Which way an event came.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// From the client (client → upstream direction).
+    Up(Ev),
+    /// From the upstream (upstream → client direction).
+    Down(Ev),
+    Expired,
+    Shutdown,
+    PingTimeout,
+}
+
+/// Relays until one side ends, the token expires at `expires`, a pinged client stays
+/// silent, or `shutdown` fires. `client_early` and `upstream_early` are bytes each side
+/// sent before the relay began (read along with the handshake).
+#[allow(clippy::too_many_arguments)]
 pub async fn relay<C, U>(
-    mut client: WebSocketStream<C>,
-    mut upstream: WebSocketStream<U>,
+    mut client: C,
+    client_early: &[u8],
+    mut upstream: U,
+    upstream_early: &[u8],
+    limits: &Limits,
     expires: tokio::time::Instant,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
     metrics: &Metrics,
@@ -59,64 +518,274 @@ where
     C: AsyncRead + AsyncWrite + Unpin,
     U: AsyncRead + AsyncWrite + Unpin,
 {
-    let up = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
-    let down = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
-    let expiry = tokio::time::sleep_until(expires);
-    tokio::pin!(expiry);
-    loop {
-        tokio::select! {
-            m = client.next() => match m {
-                Some(Ok(msg @ (Message::Text(_) | Message::Binary(_)))) => {
-                    let t = Instant::now();
-                    if upstream.send(msg).await.is_err() {
-                        metrics.upstream_failures.inc();
-                        close(&mut client, frame(CloseCode::Error, "upstream failed")).await;
-                        return End::UpstreamFailed;
-                    }
-                    metrics.message_latency.observe(t.elapsed().as_secs_f64());
-                    up.inc();
-                }
-                Some(Ok(Message::Close(f))) => {
-                    close(&mut upstream, f).await;
-                    return End::ClientClosed;
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => {
-                    close(&mut upstream, frame(CloseCode::Away, "client went away")).await;
-                    return End::ClientClosed;
-                }
-            },
-            m = upstream.next() => match m {
-                Some(Ok(msg @ (Message::Text(_) | Message::Binary(_)))) => {
-                    let t = Instant::now();
-                    if client.send(msg).await.is_err() {
-                        close(&mut upstream, frame(CloseCode::Away, "client went away")).await;
-                        return End::ClientClosed;
-                    }
-                    metrics.message_latency.observe(t.elapsed().as_secs_f64());
-                    down.inc();
-                }
-                Some(Ok(Message::Close(f))) => {
-                    close(&mut client, f).await;
-                    return End::UpstreamClosed;
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => {
-                    metrics.upstream_failures.inc();
-                    close(&mut client, frame(CloseCode::Error, "upstream failed")).await;
-                    return End::UpstreamFailed;
-                }
-            },
-            _ = &mut expiry => {
-                close(&mut client, frame(CloseCode::Policy, "token expired")).await;
-                close(&mut upstream, frame(CloseCode::Normal, "client token expired")).await;
-                return End::TokenExpired;
+    let up_count = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
+    let down_count = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
+    let mut up = Dir::new(true, limits, &up_count, metrics);
+    let mut down = Dir::new(false, limits, &down_count, metrics);
+    for (dir, early) in [(&mut up, client_early), (&mut down, upstream_early)] {
+        if early.is_empty() {
+            continue;
+        }
+        match dir.frames.feed(early) {
+            Ok(fed) => {
+                dir.close_seen |= fed.close;
+                dir.messages.inc_by(fed.messages);
+                dir.pending.extend_from_slice(early);
             }
-            _ = super::stopped(&mut shutdown) => {
-                close(&mut client, frame(CloseCode::Away, "proxy shutting down")).await;
-                close(&mut upstream, frame(CloseCode::Away, "proxy shutting down")).await;
-                return End::Shutdown;
+            Err(v) => {
+                dir.pending.extend_from_slice(&early[..v.frame_start.unwrap_or(0)]);
+                dir.ended = true;
             }
         }
+    }
+
+    let expiry = tokio::time::sleep_until(expires);
+    tokio::pin!(expiry);
+    let stop = super::stopped(&mut shutdown);
+    tokio::pin!(stop);
+    // Keepalive: wake when the client has been silent for the interval; after a ping,
+    // when the timeout runs out.
+    let interval = limits.ping_interval;
+    let far = Duration::from_secs(86_400 * 365);
+    let keepalive = tokio::time::sleep(interval.unwrap_or(far));
+    tokio::pin!(keepalive);
+    let mut pinged: Option<Instant> = None;
+    let ping = control_frame(9, PING_PAYLOAD, false);
+
+    let event = poll_fn(|cx| {
+        let mut stack = [0u8; BUF];
+        loop {
+            if expiry.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Event::Expired);
+            }
+            if stop.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Event::Shutdown);
+            }
+            if let Some(every) = interval
+                && keepalive.as_mut().poll(cx).is_ready()
+            {
+                let now = Instant::now();
+                match pinged {
+                    Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
+                    _ if now.duration_since(up.last_read) >= every => {
+                        if down.interject(&ping) {
+                            pinged = Some(now);
+                            keepalive.as_mut().reset((now + limits.ping_timeout).into());
+                        } else {
+                            // Mid-frame: the upstream is talking; try again shortly.
+                            keepalive.as_mut().reset((now + Duration::from_millis(100)).into());
+                        }
+                        continue;
+                    }
+                    _ => {
+                        pinged = None;
+                        keepalive.as_mut().reset((up.last_read + every).into());
+                        continue;
+                    }
+                }
+            }
+            if let Poll::Ready(e) = up.poll(cx, &mut client, &mut upstream, &mut stack) {
+                return Poll::Ready(Event::Up(e));
+            }
+            if let Poll::Ready(e) = down.poll(cx, &mut upstream, &mut client, &mut stack) {
+                return Poll::Ready(Event::Down(e));
+            }
+            return Poll::Pending;
+        }
+    })
+    .await;
+
+    // Decide who is told what; `None`: that side is gone or closed the connection itself.
+    let (end, to_client, to_upstream) = match event {
+        Event::Up(Ev::Eof { clean: true }) => (End::ClientClosed, None, None),
+        Event::Up(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Down(Ev::WriteFailed) => {
+            (End::ClientVanished, None, Some((code::AWAY, "client went away")))
+        }
+        Event::Up(Ev::Violation { code, clean_cut }) => (
+            End::ClientViolation(code),
+            Some((code, "protocol error")),
+            clean_cut.then_some((code::AWAY, "client went away")),
+        ),
+        Event::Down(Ev::Eof { clean: true }) => (End::UpstreamClosed, None, None),
+        Event::Down(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Up(Ev::WriteFailed) => {
+            (End::UpstreamFailed, Some((code::ERROR, "upstream failed")), None)
+        }
+        Event::Down(Ev::Violation { code, clean_cut }) => (
+            End::UpstreamViolation(code),
+            clean_cut.then_some((code::ERROR, "upstream broke the protocol")),
+            Some((code, "protocol error")),
+        ),
+        Event::Expired => (
+            End::TokenExpired,
+            Some((code::POLICY, "token expired")),
+            Some((code::NORMAL, "client token expired")),
+        ),
+        Event::Shutdown => (
+            End::Shutdown,
+            Some((code::AWAY, "proxy shutting down")),
+            Some((code::AWAY, "proxy shutting down")),
+        ),
+        Event::PingTimeout => (
+            End::PingTimeout,
+            Some((code::ERROR, "keepalive ping timeout")),
+            Some((code::AWAY, "client went away")),
+        ),
+    };
+    if matches!(end, End::UpstreamFailed | End::UpstreamViolation(_)) {
+        metrics.upstream_failures.inc();
+    }
+    match to_client {
+        Some((c, r)) => down.send_then_stop(close_frame(c, r, false)),
+        None => down.mode = Mode::Discard,
+    }
+    match to_upstream {
+        Some((c, r)) => up.send_then_stop(close_frame(c, r, true)),
+        None => up.mode = Mode::Discard,
+    }
+    if matches!(end, End::ClientVanished | End::PingTimeout) {
+        down.broken = true;
+    }
+    if matches!(end, End::UpstreamFailed) {
+        up.broken = true;
+    }
+
+    // Closing: deliver what is pending and the close frames, then wait (bounded) for each
+    // side that was sent a close frame to answer with its own, or to hang up.
+    let sent_close = (to_client.is_some(), to_upstream.is_some());
+    let (seen_up, seen_down) = (up.close_seen, down.close_seen);
+    let _ = tokio::time::timeout(
+        limits.close_timeout,
+        poll_fn(|cx| {
+            let mut stack = [0u8; BUF];
+            let _ = up.poll(cx, &mut client, &mut upstream, &mut stack);
+            let _ = down.poll(cx, &mut upstream, &mut client, &mut stack);
+            let client_done = !sent_close.0 || down.broken || up.ended || (up.close_seen && !seen_up);
+            let upstream_done = !sent_close.1 || up.broken || down.ended || (down.close_seen && !seen_down);
+            if up.flushed() && down.flushed() && client_done && upstream_done {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }),
+    )
+    .await;
+    let _ = tokio::time::timeout(Duration::from_millis(100), async {
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut client).await;
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut upstream).await;
+    })
+    .await;
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn frame(op: u8, fin: bool, payload: &[u8], masked: bool) -> Vec<u8> {
+        let mut f = vec![if fin { 0x80 } else { 0 } | op];
+        let m = if masked { 0x80 } else { 0 };
+        match payload.len() {
+            n if n < 126 => f.push(m | n as u8),
+            n if n < 65536 => {
+                f.push(m | 126);
+                f.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                f.push(m | 127);
+                f.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        if masked {
+            f.extend_from_slice(&[1, 2, 3, 4]);
+            f.extend(payload.iter().enumerate().map(|(i, b)| b ^ [1, 2, 3, 4][i % 4]));
+        } else {
+            f.extend_from_slice(payload);
+        }
+        f
+    }
+
+    #[test]
+    fn boundaries_are_found_however_the_stream_is_cut() {
+        let mut stream = frame(1, true, b"hello", true);
+        stream.extend(frame(2, false, &[7; 300], true));
+        stream.extend(frame(9, true, b"ping", true));
+        stream.extend(frame(0, true, &[8; 70_000], true));
+        stream.extend(frame(8, true, &[3, 232], true));
+        // Every way of cutting the stream in two gives the same messages and ends on a boundary.
+        for cut in [1, 2, 5, 7, 11, 12, 300, 310, 320, 70_000, stream.len() - 1] {
+            let mut f = Frames::new(true, 1 << 20);
+            let a = f.feed(&stream[..cut]).unwrap();
+            let b = f.feed(&stream[cut..]).unwrap();
+            assert_eq!(a.messages + b.messages, 2, "cut at {cut}");
+            assert!(a.close || b.close, "cut at {cut}");
+            assert!(f.at_boundary(), "cut at {cut}");
+        }
+        let mut f = Frames::new(true, 1 << 20);
+        let first = frame(1, true, b"hello", true).len();
+        let fed = f.feed(&stream[3..]).map(|_| ()).err();
+        assert!(fed.is_some(), "a stream cut mid-header is garbage");
+        let mut f2 = Frames::new(true, 1 << 20);
+        let fed = f2.feed(&stream[..first + 3]).unwrap();
+        assert_eq!(fed.first_boundary, Some(0));
+        assert!(!f2.at_boundary());
+        let mut f3 = Frames::new(true, 1 << 20);
+        f3.feed(&stream[..2]).unwrap();
+        assert_eq!(f3.feed(&stream[2..first + 3]).unwrap().first_boundary, Some(first - 2));
+    }
+
+    #[test]
+    fn protocol_breaks_and_limits_give_their_close_codes() {
+        let cases: Vec<(Vec<u8>, bool, u16)> = vec![
+            (frame(1, true, b"x", false), true, code::PROTOCOL),     // unmasked from a client
+            (frame(1, true, b"x", true), false, code::PROTOCOL),     // masked from a server
+            (frame(3, true, b"x", true), true, code::PROTOCOL),      // reserved opcode
+            (frame(9, false, b"x", true), true, code::PROTOCOL),     // fragmented control frame
+            (frame(9, true, &[0; 126], true), true, code::PROTOCOL), // control frame over 125
+            (frame(0, true, b"x", true), true, code::PROTOCOL),      // continuation of nothing
+            (frame(2, true, &[0; 2000], true), true, code::TOO_BIG),
+        ];
+        for (bytes, masked, want) in cases {
+            let mut ok = frame(1, true, b"fine", masked);
+            let at = ok.len();
+            ok.extend_from_slice(&bytes);
+            let v = Frames::new(masked, 1024).feed(&ok).unwrap_err();
+            assert_eq!(
+                v,
+                Violation {
+                    code: want,
+                    frame_start: Some(at)
+                }
+            );
+        }
+        let mut rsv = frame(1, true, b"x", true);
+        rsv[0] |= 0x40;
+        assert_eq!(Frames::new(true, 1024).feed(&rsv).unwrap_err().code, code::PROTOCOL);
+        // A message over the limit only in its fragments together.
+        let mut f = Frames::new(true, 1024);
+        f.feed(&frame(1, false, &[0; 600], true)).unwrap();
+        assert_eq!(f.feed(&frame(0, true, &[0; 600], true)).unwrap_err().code, code::TOO_BIG);
+        // A new data message in the middle of a fragmented one.
+        let mut f = Frames::new(true, 1024);
+        f.feed(&frame(1, false, b"a", true)).unwrap();
+        f.feed(&frame(9, true, b"", true)).unwrap();
+        assert_eq!(f.feed(&frame(1, true, b"b", true)).unwrap_err().code, code::PROTOCOL);
+    }
+
+    #[test]
+    fn injected_frames_are_valid_and_masked_only_towards_servers() {
+        let c = close_frame(1008, "token expired", false);
+        assert_eq!(&c[..4], &[0x88, 15, 0x03, 0xf0]);
+        assert_eq!(&c[4..], b"token expired");
+        let m = close_frame(1000, "bye", true);
+        assert_eq!(m[0], 0x88);
+        assert_eq!(m[1], 0x80 | 5);
+        let key = &m[2..6];
+        let payload: Vec<u8> = m[6..].iter().enumerate().map(|(i, b)| b ^ key[i % 4]).collect();
+        assert_eq!(payload, [&1000u16.to_be_bytes()[..], b"bye"].concat());
+        let mut f = Frames::new(true, 10);
+        assert!(f.feed(&m).unwrap().close);
+        assert!(Frames::new(false, 10).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
+        assert_ne!(mask_key(), mask_key());
     }
 }
