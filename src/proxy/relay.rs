@@ -642,7 +642,7 @@ where
         Some((c, r)) => up.send_then_stop(close_frame(c, r, true)),
         None => up.mode = Mode::Discard,
     }
-    if matches!(end, End::ClientVanished | End::PingTimeout) {
+    if end == End::ClientVanished {
         down.broken = true;
     }
     if matches!(end, End::UpstreamFailed) {

@@ -58,10 +58,14 @@ impl Proxy {
     }
 
     fn start_with(upstream_port: u16, args: &[String], dir: tempfile::TempDir) -> Proxy {
+        Proxy::start_url(&format!("ws://127.0.0.1:{upstream_port}"), args, dir)
+    }
+
+    fn start_url(upstream: &str, args: &[String], dir: tempfile::TempDir) -> Proxy {
         let port = free_port();
         let child = aiwfe()
             .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--upstream", &format!("ws://127.0.0.1:{upstream_port}")])
+            .args(["--upstream", upstream])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -572,4 +576,214 @@ fn deploy_manifests_probe_the_proxy_endpoints_and_scale_on_cpu() {
         .collect();
     let out = run(aiwfe().args(&args).arg("--help"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// A client that speaks WebSocket by hand: it does only what a test tells it to.
+struct RawClient {
+    s: TcpStream,
+}
+
+impl RawClient {
+    /// Upgrades through the proxy at `port` with `token` in the Authorization header.
+    fn open(port: u16, token: &str) -> RawClient {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer {token}\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut b).unwrap();
+            head.push(b[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+        RawClient { s }
+    }
+
+    /// The next frame from the proxy (servers do not mask): `(opcode, payload)`, or `None`
+    /// when the connection ended or nothing came within `limit`.
+    fn frame(&mut self, limit: Duration) -> Option<(u8, Vec<u8>)> {
+        self.s.set_read_timeout(Some(limit)).unwrap();
+        let mut h = [0u8; 2];
+        self.s.read_exact(&mut h).ok()?;
+        assert_eq!(h[1] & 0x80, 0, "a server frame must not be masked");
+        let len = match h[1] & 0x7f {
+            126 => {
+                let mut l = [0u8; 2];
+                self.s.read_exact(&mut l).ok()?;
+                u16::from_be_bytes(l) as usize
+            }
+            n => n as usize,
+        };
+        let mut p = vec![0u8; len];
+        self.s.read_exact(&mut p).ok()?;
+        Some((h[0] & 0x0f, p))
+    }
+
+    /// Sends one frame as given (masked with a zero key when `masked`).
+    fn send(&mut self, op: u8, payload: &[u8], masked: bool) {
+        let mut f = vec![0x80 | op, if masked { 0x80 } else { 0 } | payload.len() as u8];
+        if masked {
+            f.extend_from_slice(&[0, 0, 0, 0]);
+        }
+        f.extend_from_slice(payload);
+        self.s.write_all(&f).unwrap();
+    }
+}
+
+fn close_payload_code(p: &[u8]) -> u16 {
+    u16::from_be_bytes([p[0], p[1]])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_client_is_pinged_then_closed_with_1011_while_a_live_one_stays() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &["--ping-interval", "1s", "--ping-timeout", "1s"]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut live, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    let started = Instant::now();
+    let silent = std::thread::spawn({
+        let port = proxy.port;
+        let token = token.clone();
+        move || {
+            let mut c = RawClient::open(port, &token);
+            let mut frames = Vec::new();
+            while let Some(f) = c.frame(Duration::from_secs(6)) {
+                let close = f.0 == 8;
+                frames.push(f);
+                if close {
+                    break;
+                }
+            }
+            (frames, Instant::now())
+        }
+    });
+    // The live client answers pings while it reads (tungstenite does), for three intervals.
+    let _ = tokio::time::timeout(Duration::from_millis(3500), async { while let Some(Ok(_)) = live.next().await {} }).await;
+    let (frames, closed_at) = silent.join().unwrap();
+    assert_eq!(
+        frames.first().map(|f| (f.0, f.1.as_slice())),
+        Some((9, &b"aiwfe-keepalive"[..])),
+        "{frames:?}"
+    );
+    let (op, payload) = frames.last().unwrap();
+    assert_eq!(*op, 8, "{frames:?}");
+    assert_eq!(close_payload_code(payload), 1011);
+    let after = closed_at - started;
+    assert!(
+        after >= Duration::from_millis(1900) && after < Duration::from_secs(5),
+        "closed after {after:?}"
+    );
+    echo(&mut live, "still here after the pings").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_over_the_limit_close_with_1009_and_protocol_breaks_with_1002() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &["--max-message", "1KiB"]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, &"x".repeat(1024)).await;
+    ws.send(Message::text("y".repeat(1025))).await.unwrap();
+    assert_eq!(close_code(&mut ws, Duration::from_secs(5)).await.0, CloseCode::Size);
+
+    let mut raw = RawClient::open(proxy.port, &token);
+    raw.send(1, b"not masked", false);
+    let (op, payload) = raw.frame(Duration::from_secs(5)).expect("a close frame");
+    assert_eq!((op, close_payload_code(&payload)), (8, 1002));
+    // A masked frame with a zero key is fine.
+    let mut raw = RawClient::open(proxy.port, &token);
+    raw.send(1, b"masked", true);
+    assert_eq!(raw.frame(Duration::from_secs(5)), Some((1, b"masked".to_vec())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wss_upstream_is_verified_against_the_given_ca() {
+    let pki = TestPki::new();
+    let up = WsServer::start(WsBehaviour::tls(&pki));
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, SECRET).unwrap();
+    let key = ["--jwt-secret-file".to_string(), secret.to_str().unwrap().to_string()];
+    let trusting = [
+        key.to_vec(),
+        vec!["--upstream-cacert".into(), pki.path("ca.pem").to_str().unwrap().into()],
+    ]
+    .concat();
+    let proxy = Proxy::start_url(&format!("wss://localhost:{}", up.port), &trusting, dir);
+    let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+    echo(&mut ws, "over TLS upstream").await;
+
+    // Without the CA, the upstream's certificate is not trusted: 502, nothing relayed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), SECRET).unwrap();
+    let key = [
+        "--jwt-secret-file".to_string(),
+        dir.path().join("secret").to_str().unwrap().to_string(),
+    ];
+    let untrusting = Proxy::start_url(&format!("wss://localhost:{}", up.port), &key, dir);
+    let head = untrusting.upgrade("/ws", &format!("Authorization: Bearer {token}\r\n"));
+    assert!(head.starts_with("HTTP/1.1 502"), "{head}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frames_sent_with_the_upstreams_101_arrive_and_client_details_are_forwarded() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // An upstream that greets in the same write as its 101, then echoes one frame's bytes.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen2 = seen.clone();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut b).await.unwrap();
+            head.push(b[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        let key = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+            .unwrap()
+            .to_string();
+        *seen2.lock().unwrap() = head;
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let mut out = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        )
+        .into_bytes();
+        out.extend_from_slice(&[0x81, 5]);
+        out.extend_from_slice(b"hello");
+        s.write_all(&out).await.unwrap();
+        let mut buf = [0u8; 64];
+        let _ = s.read(&mut buf).await;
+    });
+    let proxy = Proxy::start(port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let (mut ws, _) = connect(
+        &proxy.url("/ws"),
+        &[
+            ("authorization", format!("Bearer {token}")),
+            ("user-agent", "test-agent/1.0".into()),
+        ],
+    )
+    .await;
+    let first = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(first, Message::text("hello"));
+    let head = seen.lock().unwrap().clone();
+    assert!(head.contains("User-Agent: test-agent/1.0\r\n"), "{head}");
+    assert!(head.contains("X-Forwarded-For: 127.0.0.1\r\n"), "{head}");
+    assert!(head.contains(&format!("Host: 127.0.0.1:{port}\r\n")), "{head}");
+    assert!(!head.contains(&token), "{head}");
 }
