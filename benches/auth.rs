@@ -18,6 +18,7 @@ fn config() -> AuthConfig {
         leeway: Duration::from_secs(30),
         cache_size: 100_000,
         cache_ttl: Duration::from_secs(300),
+        forward_claims: vec!["sub".into(), "roles".into()],
     }
 }
 

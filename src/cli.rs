@@ -170,6 +170,21 @@ pub struct ProxyArgs {
     /// How long to wait for the other side's close frame
     #[arg(long, value_name = "DURATION", default_value = "5s")]
     pub close_timeout: String,
+    /// Pass these claims to the upstream as X-Auth-Claim-<name> headers (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "CLAIMS")]
+    pub forward_claims: Vec<String>,
+    /// Refuse tokens whose `jti` is in a Redis set: redis://[USER:PASSWORD@]HOST[:PORT][/DB]
+    #[arg(long, value_name = "URL", env = "AIWFE_REVOCATION_REDIS_URL", hide_env_values = true)]
+    pub revocation_redis: Option<String>,
+    /// The Redis set of revoked `jti` values
+    #[arg(long, value_name = "KEY", default_value = "aiwfe:revoked-jti", requires = "revocation_redis")]
+    pub revocation_set: String,
+    /// How long a revocation answer is cached (how soon a revocation takes effect)
+    #[arg(long, value_name = "DURATION", default_value = "10s", requires = "revocation_redis")]
+    pub revocation_ttl: String,
+    /// Let tokens pass when Redis cannot answer [default: refuse with 503]
+    #[arg(long, requires = "revocation_redis")]
+    pub revocation_fail_open: bool,
     /// Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009
     #[arg(long, value_name = "BYTES", default_value = "1MiB")]
     pub max_message: String,

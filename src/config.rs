@@ -328,6 +328,15 @@ impl Config {
         {
             s.push(String::from_utf8_lossy(k).into_owned());
         }
+        if let Action::Proxy(p) = &self.action
+            && let Some(pw) = p
+                .revocation
+                .as_ref()
+                .and_then(|r| url::Url::parse(&r.url).ok())
+                .and_then(|u| u.password().map(str::to_string))
+        {
+            s.push(pw);
+        }
         s
     }
 }
@@ -752,6 +761,36 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             token_from.push(t);
         }
     }
+    let mut forward_claims = Vec::new();
+    for c in p.forward_claims.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+            return Err(invalid(
+                "--forward-claims",
+                format!("`{c}` cannot be part of a header name; use letters, digits, `_`, `-` or `.`"),
+            ));
+        }
+        if !forward_claims.iter().any(|f: &String| f.eq_ignore_ascii_case(c)) {
+            forward_claims.push(c.to_string());
+        }
+    }
+    let revocation = match &p.revocation_redis {
+        None => None,
+        Some(u) => {
+            let parsed = url::Url::parse(u).map_err(|e| invalid("--revocation-redis", format!("`{}`: {e}", redact::url(u))))?;
+            if !matches!(parsed.scheme(), "redis" | "rediss") {
+                return Err(invalid(
+                    "--revocation-redis",
+                    format!("`{}` is not a redis:// or rediss:// URL", redact::url(u)),
+                ));
+            }
+            Some(crate::proxy::revoke::RevocationConfig {
+                url: u.clone(),
+                set: p.revocation_set.clone(),
+                ttl: parse_duration(&p.revocation_ttl).map_err(|r| invalid("--revocation-ttl", r))?,
+                fail_open: p.revocation_fail_open,
+            })
+        }
+    };
     if p.cache_size == 0 {
         return Err(invalid("--cache-size", "must be at least 1".into()));
     }
@@ -770,6 +809,7 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             leeway,
             cache_size: p.cache_size,
             cache_ttl: parse_duration(&p.cache_ttl).map_err(|r| invalid("--cache-ttl", r))?,
+            forward_claims,
         },
         token_from,
         drain: parse_duration(&p.drain).map_err(|r| invalid("--drain", r))?,
@@ -782,6 +822,7 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             close_timeout: parse_duration(&p.close_timeout).map_err(|r| invalid("--close-timeout", r))?,
             max_message: parse_size(&p.max_message).map_err(|r| invalid("--max-message", r))?,
         },
+        revocation,
     };
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
     let key_flag = if p.jwt_secret_file.is_some() {

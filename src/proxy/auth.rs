@@ -6,6 +6,7 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use sha2::{Digest, Sha256};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Tokens longer than this are refused before any parsing.
@@ -43,6 +44,8 @@ pub struct AuthConfig {
     pub leeway: Duration,
     pub cache_size: u64,
     pub cache_ttl: Duration,
+    /// Claims passed to the upstream as `X-Auth-Claim-<name>` headers.
+    pub forward_claims: Vec<String>,
 }
 
 /// Why a token was refused; the label of `auth_failures_total`.
@@ -59,10 +62,12 @@ pub enum Reject {
     Issuer,
     Audience,
     MissingClaim,
+    /// Its `jti` is in the revocation set.
+    Revoked,
 }
 
 impl Reject {
-    pub const ALL: [Reject; 11] = [
+    pub const ALL: [Reject; 12] = [
         Reject::Missing,
         Reject::TooLarge,
         Reject::Malformed,
@@ -74,6 +79,7 @@ impl Reject {
         Reject::Issuer,
         Reject::Audience,
         Reject::MissingClaim,
+        Reject::Revoked,
     ];
 
     pub fn label(self) -> &'static str {
@@ -89,6 +95,7 @@ impl Reject {
             Reject::Issuer => "issuer",
             Reject::Audience => "audience",
             Reject::MissingClaim => "missing_claim",
+            Reject::Revoked => "revoked",
         }
     }
 }
@@ -99,11 +106,36 @@ pub struct Verifier {
     alg: Algorithm,
     alg_name: String,
     validation: Validation,
+    forward: Vec<String>,
 }
 
-#[derive(serde::Deserialize)]
-struct Claims {
-    exp: Option<u64>,
+/// What a valid token lets through: when it expires, its `jti`, and the headers its
+/// claims give the upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub exp: u64,
+    pub jti: Option<String>,
+    /// `(header name, value)` for each forwarded claim the token has.
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+/// The header that carries a forwarded claim.
+pub fn claim_header(claim: &str) -> String {
+    format!("X-Auth-Claim-{claim}")
+}
+
+/// A claim as a header value: strings as they are, arrays joined with commas, anything
+/// else as compact JSON; `None` when it cannot be a header value.
+fn claim_value(v: &serde_json::Value) -> Option<Vec<u8>> {
+    let one = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = match v {
+        serde_json::Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join(","),
+        v => one(v),
+    };
+    (!text.bytes().any(|b| b.is_ascii_control())).then(|| text.into_bytes())
 }
 
 impl Verifier {
@@ -159,6 +191,7 @@ impl Verifier {
             alg,
             alg_name: format!("{alg:?}"),
             validation,
+            forward: cfg.forward_claims.clone(),
         })
     }
 
@@ -168,15 +201,28 @@ impl Verifier {
 
     /// Checks one token now; `Ok(exp)` when it may pass.
     pub fn verify(&self, token: &str) -> Result<u64, Reject> {
+        self.verify_with(token, &self.validation).map(|p| p.exp)
+    }
+
+    /// Checks one token now; what it lets through when it may pass.
+    pub fn pass(&self, token: &str) -> Result<Pass, Reject> {
         self.verify_with(token, &self.validation)
     }
 
-    fn verify_with(&self, token: &str, validation: &Validation) -> Result<u64, Reject> {
+    fn verify_with(&self, token: &str, validation: &Validation) -> Result<Pass, Reject> {
         precheck(token, &self.alg_name)?;
-        match jsonwebtoken::decode::<Claims>(token, &self.key, validation) {
-            Ok(d) => d.claims.exp.ok_or(Reject::MissingClaim),
-            Err(e) => Err(classify(e.kind())),
-        }
+        let claims = match jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(token, &self.key, validation) {
+            Ok(d) => d.claims,
+            Err(e) => return Err(classify(e.kind())),
+        };
+        let exp = claims.get("exp").and_then(|v| v.as_u64()).ok_or(Reject::MissingClaim)?;
+        let jti = claims.get("jti").and_then(|v| v.as_str()).map(str::to_string);
+        let headers = self
+            .forward
+            .iter()
+            .filter_map(|c| Some((claim_header(c), claim_value(claims.get(c)?)?)))
+            .collect();
+        Ok(Pass { exp, jti, headers })
     }
 }
 
@@ -231,9 +277,9 @@ fn classify(kind: &jsonwebtoken::errors::ErrorKind) -> Reject {
 }
 
 /// A cached verdict.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Verdict {
-    Valid { exp: u64 },
+    Valid(Arc<Pass>),
     Refused(Reject),
 }
 
@@ -245,7 +291,7 @@ struct Expiry {
 impl moka::Expiry<[u8; 32], Verdict> for Expiry {
     fn expire_after_create(&self, _key: &[u8; 32], value: &Verdict, _created_at: std::time::Instant) -> Option<Duration> {
         Some(match value {
-            Verdict::Valid { exp } => self.ttl.min(Duration::from_secs((exp + self.leeway).saturating_sub(now_unix()))),
+            Verdict::Valid(p) => self.ttl.min(Duration::from_secs((p.exp + self.leeway).saturating_sub(now_unix()))),
             Verdict::Refused(_) => NEGATIVE_TTL.min(self.ttl),
         })
     }
@@ -282,17 +328,17 @@ impl Auth {
         })
     }
 
-    /// Checks a token, from the cache when it can; `Ok(exp)` when it may pass. `exp` is
-    /// re-checked on every hit.
-    pub fn check(&self, token: &str) -> (Result<u64, Reject>, Lookup) {
+    /// Checks a token, from the cache when it can; what it lets through when it may pass.
+    /// `exp` is re-checked on every hit.
+    pub fn check(&self, token: &str) -> (Result<Arc<Pass>, Reject>, Lookup) {
         if token.len() > MAX_TOKEN_BYTES {
             return (Err(Reject::TooLarge), Lookup::Miss);
         }
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         if let Some(v) = self.cache.get(&key) {
             let r = match v {
-                Verdict::Valid { exp } if exp + self.leeway >= now_unix() => Ok(exp),
-                Verdict::Valid { .. } => {
+                Verdict::Valid(p) if p.exp + self.leeway >= now_unix() => Ok(p),
+                Verdict::Valid(_) => {
                     self.cache.invalidate(&key);
                     Err(Reject::Expired)
                 }
@@ -300,10 +346,10 @@ impl Auth {
             };
             return (r, Lookup::Hit);
         }
-        let r = self.verifier.verify(token);
-        let verdict = match r {
-            Ok(exp) => Verdict::Valid { exp },
-            Err(e) => Verdict::Refused(e),
+        let r = self.verifier.pass(token).map(Arc::new);
+        let verdict = match &r {
+            Ok(p) => Verdict::Valid(p.clone()),
+            Err(e) => Verdict::Refused(*e),
         };
         self.cache.insert(key, verdict);
         (r, Lookup::Miss)
@@ -336,6 +382,7 @@ mod tests {
             leeway: Duration::from_secs(0),
             cache_size: 100,
             cache_ttl: Duration::from_secs(300),
+            forward_claims: Vec::new(),
         }
     }
 
@@ -361,12 +408,12 @@ mod tests {
         assert_eq!(v.verify(A1_TOKEN), Err(Reject::Expired));
         let mut no_exp = v.validation.clone();
         no_exp.validate_exp = false;
-        assert_eq!(v.verify_with(A1_TOKEN, &no_exp), Ok(1_300_819_380));
+        assert_eq!(v.verify_with(A1_TOKEN, &no_exp).map(|p| p.exp), Ok(1_300_819_380));
         // One flipped signature character is a bad signature.
         let mut bad = A1_TOKEN.to_string();
         bad.pop();
         bad.push('Y');
-        assert_eq!(v.verify_with(&bad, &no_exp), Err(Reject::Signature));
+        assert_eq!(v.verify_with(&bad, &no_exp).map(|p| p.exp), Err(Reject::Signature));
     }
 
     #[test]
@@ -439,14 +486,55 @@ mod tests {
         let auth = Auth::new(&secret_cfg(key)).unwrap();
         let exp = now_unix() + 1;
         let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{exp}}}"#), key);
-        assert_eq!(auth.check(&t), (Ok(exp), Lookup::Miss));
-        assert_eq!(auth.check(&t), (Ok(exp), Lookup::Hit));
+        let exp_of = |r: (Result<Arc<Pass>, Reject>, Lookup)| (r.0.map(|p| p.exp), r.1);
+        assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Miss));
+        assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Hit));
         std::thread::sleep(Duration::from_millis(2100));
         // Past exp: refused, whether the entry expired or is re-checked on the hit.
         assert_eq!(auth.check(&t).0, Err(Reject::Expired));
         let bad = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, now_unix() + 60), b"wrong");
-        assert_eq!(auth.check(&bad), (Err(Reject::Signature), Lookup::Miss));
-        assert_eq!(auth.check(&bad), (Err(Reject::Signature), Lookup::Hit));
+        assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Miss));
+        assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Hit));
+    }
+
+    fn valid(exp: u64) -> Verdict {
+        Verdict::Valid(Arc::new(Pass {
+            exp,
+            jti: None,
+            headers: Vec::new(),
+        }))
+    }
+
+    #[test]
+    fn forwarded_claims_become_headers_and_jti_is_kept() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let v = Verifier::new(&AuthConfig {
+            forward_claims: vec![
+                "sub".into(),
+                "roles".into(),
+                "tier".into(),
+                "org".into(),
+                "absent".into(),
+                "bad".into(),
+            ],
+            ..secret_cfg(key)
+        })
+        .unwrap();
+        let exp = now_unix() + 60;
+        let claims = format!(r#"{{"exp":{exp},"jti":"j-1","sub":"alice","roles":["admin","ops"],"tier":3,"org":{{"id":7}},"bad":"a\nb"}}"#);
+        let p = v.pass(&hs256(r#"{"alg":"HS256"}"#, &claims, key)).unwrap();
+        assert_eq!(p.exp, exp);
+        assert_eq!(p.jti.as_deref(), Some("j-1"));
+        let h: Vec<(&str, &[u8])> = p.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect();
+        assert_eq!(
+            h,
+            [
+                ("X-Auth-Claim-sub", &b"alice"[..]),
+                ("X-Auth-Claim-roles", b"admin,ops"),
+                ("X-Auth-Claim-tier", b"3"),
+                ("X-Auth-Claim-org", br#"{"id":7}"#),
+            ]
+        );
     }
 
     #[test]
@@ -457,13 +545,9 @@ mod tests {
         };
         use moka::Expiry as _;
         let now = std::time::Instant::now();
-        let in_10s = e
-            .expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 10 }, now)
-            .unwrap();
+        let in_10s = e.expire_after_create(&[0; 32], &valid(now_unix() + 10), now).unwrap();
         assert!(in_10s <= Duration::from_secs(15) && in_10s >= Duration::from_secs(13), "{in_10s:?}");
-        let far = e
-            .expire_after_create(&[0; 32], &Verdict::Valid { exp: now_unix() + 100_000 }, now)
-            .unwrap();
+        let far = e.expire_after_create(&[0; 32], &valid(now_unix() + 100_000), now).unwrap();
         assert_eq!(far, Duration::from_secs(300));
         let bad = e.expire_after_create(&[0; 32], &Verdict::Refused(Reject::Signature), now).unwrap();
         assert_eq!(bad, NEGATIVE_TTL);

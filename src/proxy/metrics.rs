@@ -24,6 +24,8 @@ pub struct Metrics {
     /// Label `reason`: see `auth::Reject::label`.
     pub auth_failures: Family<Labels, Counter>,
     pub upstream_failures: Counter,
+    /// Label `result`: `allowed`, `revoked` or `unknown` (Redis did not answer).
+    pub revocation_checks: Family<Labels, Counter>,
 }
 
 impl Default for Metrics {
@@ -45,6 +47,7 @@ impl Metrics {
         let cache_misses = Counter::default();
         let auth_failures = Family::<Labels, Counter>::default();
         let upstream_failures = Counter::default();
+        let revocation_checks = Family::<Labels, Counter>::default();
         registry.register(
             "ws_active_connections",
             "Proxied WebSocket connections open now",
@@ -81,6 +84,11 @@ impl Metrics {
             "Upstream dials or handshakes that failed, and upstream connections that broke",
             upstream_failures.clone(),
         );
+        registry.register(
+            "revocation_checks",
+            "Revocation lookups of token ids, by result",
+            revocation_checks.clone(),
+        );
         Metrics {
             registry,
             active_connections,
@@ -92,6 +100,7 @@ impl Metrics {
             cache_misses,
             auth_failures,
             upstream_failures,
+            revocation_checks,
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod metrics;
 pub mod relay;
+pub mod revoke;
 pub mod token;
 pub mod upstream;
 
@@ -43,11 +44,14 @@ pub struct ProxyConfig {
     pub drain: Duration,
     /// Keepalive, close and size limits of proxied connections.
     pub limits: relay::Limits,
+    /// A Redis set of revoked `jti` values, when configured.
+    pub revocation: Option<revoke::RevocationConfig>,
 }
 
 struct State {
     cfg: ProxyConfig,
     auth: Auth,
+    revocations: Option<revoke::Revocations>,
     metrics: Metrics,
     shutdown: watch::Receiver<bool>,
     /// Held by every connection task; shutdown waits until all are dropped.
@@ -60,12 +64,14 @@ type Body = Full<Bytes>;
 /// connection with 1001, and waits up to `cfg.drain` for them to finish.
 pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<Output = ()>) -> Result<(), String> {
     let auth = Auth::new(&cfg.auth)?;
+    let revocations = cfg.revocation.clone().map(revoke::Revocations::new).transpose()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let drain = cfg.drain;
     let state = Arc::new(State {
         cfg,
         auth,
+        revocations,
         metrics: Metrics::new(),
         shutdown: stop_rx,
         alive: alive_tx,
@@ -188,10 +194,32 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         .handshake_duration
         .get_or_create(&vec![("phase", "auth")])
         .observe(started.elapsed().as_secs_f64());
-    let exp = match verdict {
-        Ok(exp) => exp,
+    let pass = match verdict {
+        Ok(p) => p,
         Err(r) => return unauthorized(&state, r),
     };
+    if let Some(rv) = &state.revocations {
+        let Some(jti) = pass.jti.as_deref() else {
+            return unauthorized(&state, Reject::MissingClaim);
+        };
+        let status = rv.status(jti).await;
+        let label = match status {
+            revoke::Status::Allowed => "allowed",
+            revoke::Status::Revoked => "revoked",
+            revoke::Status::Unknown => "unknown",
+        };
+        state.metrics.revocation_checks.get_or_create(&vec![("result", label)]).inc();
+        match status {
+            revoke::Status::Allowed => {}
+            revoke::Status::Revoked => return unauthorized(&state, Reject::Revoked),
+            revoke::Status::Unknown if rv.cfg.fail_open => {}
+            revoke::Status::Unknown => {
+                let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "cannot check token revocation now; retry\n");
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return r;
+            }
+        }
+    }
 
     // The upstream request: same path and query without the token, no credentials.
     let path = req.uri().path();
@@ -218,7 +246,9 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         None => peer.ip().to_string(),
     };
     fwd.push(("X-Forwarded-For", xff.into_bytes()));
-    let fwd: Vec<(&str, &[u8])> = fwd.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+    let mut fwd: Vec<(&str, &[u8])> = fwd.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+    // Only the proxy sets these: nothing the client sent is forwarded under their names.
+    fwd.extend(pass.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())));
 
     let dial_started = Instant::now();
     let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd)).await;
@@ -273,7 +303,7 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         let m = &state.metrics;
         m.active_connections.inc();
         let opened_at = Instant::now();
-        let expires = expiry_instant(exp, state.auth.leeway());
+        let expires = expiry_instant(pass.exp, state.auth.leeway());
         let limits = &state.cfg.limits;
         let stop = state.shutdown.clone();
         let end = match upstream {

@@ -787,3 +787,104 @@ async fn frames_sent_with_the_upstreams_101_arrive_and_client_details_are_forwar
     assert!(head.contains(&format!("Host: 127.0.0.1:{port}\r\n")), "{head}");
     assert!(!head.contains(&token), "{head}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_claims_come_from_the_token_never_from_the_client() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &["--forward-claims", "sub,roles"]);
+    let token = hs256(&format!(r#"{{"sub":"alice","roles":["reader","writer"],"exp":{}}}"#, now() + 3600));
+    let (mut ws, _) = connect(
+        &proxy.url("/ws"),
+        &[
+            ("authorization", format!("Bearer {token}")),
+            ("x-auth-claim-sub", "admin".into()),
+            ("x-auth-claim-tenant", "other".into()),
+        ],
+    )
+    .await;
+    echo(&mut ws, "hi").await;
+    let head = up.requests().pop().unwrap();
+    let lower = head.to_ascii_lowercase();
+    assert!(lower.contains("x-auth-claim-sub: alice\r\n"), "{head}");
+    assert!(lower.contains("x-auth-claim-roles: reader,writer\r\n"), "{head}");
+    assert!(
+        !lower.contains("admin") && !lower.contains("tenant"),
+        "a client header got through: {head}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_jti_in_redis_is_refused_and_redis_outage_follows_the_policy() {
+    let redis = RedisServer::start(&["--requirepass", "rev-pw-4711"]);
+    let url = format!("redis://:rev-pw-4711@127.0.0.1:{}/0", redis.port);
+    let up = WsServer::start(WsBehaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), SECRET).unwrap();
+    let log = dir.path().join("proxy.log");
+    let start = |extra: &[&str]| {
+        let port = free_port();
+        let child = aiwfe()
+            .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--upstream", &format!("ws://127.0.0.1:{}", up.port)])
+            .args(["--jwt-secret-file", dir.path().join("secret").to_str().unwrap()])
+            .args(["--revocation-ttl", "1s"])
+            .args(extra)
+            .env("AIWFE_REVOCATION_REDIS_URL", &url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let p = Proxy {
+            port,
+            child,
+            _dir: tempfile::tempdir().unwrap(),
+        };
+        wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
+            http(p.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+        });
+        p
+    };
+    let strict = start(&[]);
+    let open = start(&["--revocation-fail-open"]);
+    let tok = |jti: Option<&str>| {
+        let jti = jti.map(|j| format!(r#","jti":"{j}""#)).unwrap_or_default();
+        hs256(&format!(r#"{{"exp":{}{jti}}}"#, now() + 3600))
+    };
+    let bearer = |t: &str| format!("Authorization: Bearer {t}\r\n");
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut con = client.get_connection().unwrap();
+    let _: () = redis::cmd("SADD").arg("aiwfe:revoked-jti").arg("gone").query(&mut con).unwrap();
+
+    let head = strict.upgrade("/ws", &bearer(&tok(Some("gone"))));
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    assert!(head.contains("revoked"), "{head}");
+    assert!(strict.upgrade("/ws", &bearer(&tok(Some("live")))).starts_with("HTTP/1.1 101"));
+    let head = strict.upgrade("/ws", &bearer(&tok(None)));
+    assert!(
+        head.starts_with("HTTP/1.1 401") && head.contains("missing_claim"),
+        "a token without jti cannot be revoked: {head}"
+    );
+
+    // Revoking a token that was allowed takes effect once its cached answer (1s) is gone.
+    let live = tok(Some("live"));
+    let _: () = redis::cmd("SADD").arg("aiwfe:revoked-jti").arg("live").query(&mut con).unwrap();
+    std::thread::sleep(Duration::from_millis(1300));
+    let head = strict.upgrade("/ws", &bearer(&live));
+    assert!(head.starts_with("HTTP/1.1 401") && head.contains("revoked"), "{head}");
+    let m = strict.get("/metrics");
+    assert_eq!(metric(&m, "revocation_checks_total{result=\"revoked\"}"), 2.0, "{m}");
+    assert_eq!(metric(&m, "auth_failures_total{reason=\"revoked\"}"), 2.0, "{m}");
+
+    // Redis gone: refused with 503 (retry), or let through with --revocation-fail-open.
+    drop(redis);
+    let head = strict.upgrade("/ws", &bearer(&tok(Some("new-1"))));
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
+    assert!(open.upgrade("/ws", &bearer(&tok(Some("new-2")))).starts_with("HTTP/1.1 101"));
+    assert_eq!(metric(&strict.get("/metrics"), "revocation_checks_total{result=\"unknown\"}"), 1.0);
+    drop((strict, open));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("revocation check"), "the outage is logged: {text}");
+    assert!(!text.contains("rev-pw-4711"), "the Redis password was printed: {text}");
+}
