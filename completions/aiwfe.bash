@@ -851,7 +851,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__proxy)
-            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --upstream-cacert --ping-interval --ping-timeout --close-timeout --forward-claims --revocation-redis --revocation-set --revocation-ttl --revocation-fail-open --max-message --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -902,6 +902,42 @@ _aiwfe() {
                     return 0
                     ;;
                 --drain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upstream-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ping-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ping-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --close-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-claims)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revocation-redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revocation-set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revocation-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -270,7 +270,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s q -l quiet -d 'Prin
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT (the request\'s path and query are kept)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request\'s path and query are kept)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-secret-file -d 'Verify HS256/384/512 tokens with the secret in FILE' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-public-key -d 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l algorithm -d 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]' -r
@@ -284,6 +284,15 @@ subprotocol\t'`Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-size -d 'Most verified tokens kept in the cache' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-ttl -d 'Longest a verified token stays cached (never past its `exp`)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l drain -d 'On SIGTERM/SIGINT, how long to wait for connections to close' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream-cacert -d 'CA certificates (PEM) for a wss:// upstream [default: the system\'s]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-interval -d 'Ping a client that has sent nothing for this long; 0: never' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-timeout -d 'A pinged client that stays silent this long is closed (1011)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l close-timeout -d 'How long to wait for the other side\'s close frame' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l forward-claims -d 'Pass these claims to the upstream as X-Auth-Claim-<name> headers (comma-separated)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-redis -d 'Refuse tokens whose `jti` is in a Redis set: redis://[USER:PASSWORD@]HOST[:PORT][/DB]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-set -d 'The Redis set of revoked `jti` values' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-ttl -d 'How long a revocation answer is cached (how soon a revocation takes effect)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l max-message -d 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
@@ -298,6 +307,7 @@ error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-fail-open -d 'Let tokens pass when Redis cannot answer [default: refuse with 503]'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
