@@ -269,30 +269,30 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l no-color -d 'No col
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request\'s path and query are kept)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on [default: 0.0.0.0:8080]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request\'s path and query are kept) [or `proxy.upstream` in aiwfe.yaml]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-secret-file -d 'Verify HS256/384/512 tokens with the secret in FILE' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-public-key -d 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l algorithm -d 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l issuer -d 'Require this `iss` claim' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l audience -d 'Require this `aud` claim' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l leeway -d 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l token-from -d 'Where to look for the token, in order (comma-separated)' -r -f -a "header\t'`Authorization: Bearer TOKEN`'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l leeway -d 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0 [default: 30s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l token-from -d 'Where to look for the token, in order (comma-separated) [default: header,query,cookie,subprotocol]' -r -f -a "header\t'`Authorization: Bearer TOKEN`'
 query\t'`?access_token=TOKEN`'
 cookie\t'`Cookie: access_token=TOKEN`'
 subprotocol\t'`Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)'"
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-size -d 'Most verified tokens kept in the cache' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-ttl -d 'Longest a verified token stays cached (never past its `exp`)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l drain -d 'On SIGTERM/SIGINT, how long to wait for connections to close' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-size -d 'Most verified tokens kept in the cache [default: 100000]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l cache-ttl -d 'Longest a verified token stays cached (never past its `exp`) [default: 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l drain -d 'On SIGTERM/SIGINT, how long to wait for connections to close [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream-cacert -d 'CA certificates (PEM) for a wss:// upstream [default: the system\'s]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-interval -d 'Ping a client that has sent nothing for this long; 0: never' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-timeout -d 'A pinged client that stays silent this long is closed (1011)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l close-timeout -d 'How long to wait for the other side\'s close frame' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-interval -d 'Ping a client that has sent nothing for this long; 0: never [default: 20s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l ping-timeout -d 'A pinged client that stays silent this long is closed (1011) [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l close-timeout -d 'How long to wait for the other side\'s close frame [default: 5s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l forward-claims -d 'Pass these claims to the upstream as X-Auth-Claim-<name> headers (comma-separated)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-redis -d 'Refuse tokens whose `jti` is in a Redis set: redis://[USER:PASSWORD@]HOST[:PORT][/DB]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-set -d 'The Redis set of revoked `jti` values' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-ttl -d 'How long a revocation answer is cached (how soon a revocation takes effect)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l max-message -d 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-set -d 'The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-ttl -d 'How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l max-message -d 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''

@@ -114,14 +114,14 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["jwt_secret_file", "jwt_public_key"])))]
+#[command(group(clap::ArgGroup::new("key").args(["jwt_secret_file", "jwt_public_key"])))]
 pub struct ProxyArgs {
-    /// Address to listen on
-    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8080")]
-    pub listen: String,
-    /// Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request's path and query are kept)
+    /// Address to listen on [default: 0.0.0.0:8080]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request's path and query are kept) [or `proxy.upstream` in aiwfe.yaml]
     #[arg(long, value_name = "URL")]
-    pub upstream: String,
+    pub upstream: Option<String>,
     /// Verify HS256/384/512 tokens with the secret in FILE
     #[arg(long, value_name = "FILE")]
     pub jwt_secret_file: Option<PathBuf>,
@@ -137,57 +137,51 @@ pub struct ProxyArgs {
     /// Require this `aud` claim
     #[arg(long, value_name = "AUDIENCE")]
     pub audience: Option<String>,
-    /// Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
-    pub leeway: String,
-    /// Where to look for the token, in order (comma-separated)
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "WHERE",
-        default_value = "header,query,cookie,subprotocol"
-    )]
+    /// Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0 [default: 30s]
+    #[arg(long, value_name = "DURATION")]
+    pub leeway: Option<String>,
+    /// Where to look for the token, in order (comma-separated) [default: header,query,cookie,subprotocol]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHERE")]
     pub token_from: Vec<TokenIn>,
-    /// Most verified tokens kept in the cache
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    pub cache_size: u64,
-    /// Longest a verified token stays cached (never past its `exp`)
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub cache_ttl: String,
-    /// On SIGTERM/SIGINT, how long to wait for connections to close
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub drain: String,
+    /// Most verified tokens kept in the cache [default: 100000]
+    #[arg(long, value_name = "N")]
+    pub cache_size: Option<u64>,
+    /// Longest a verified token stays cached (never past its `exp`) [default: 5m]
+    #[arg(long, value_name = "DURATION")]
+    pub cache_ttl: Option<String>,
+    /// On SIGTERM/SIGINT, how long to wait for connections to close [default: 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub drain: Option<String>,
     /// CA certificates (PEM) for a wss:// upstream [default: the system's]
     #[arg(long, value_name = "FILE.pem")]
     pub upstream_cacert: Option<PathBuf>,
-    /// Ping a client that has sent nothing for this long; 0: never
-    #[arg(long, value_name = "DURATION", default_value = "20s")]
-    pub ping_interval: String,
-    /// A pinged client that stays silent this long is closed (1011)
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub ping_timeout: String,
-    /// How long to wait for the other side's close frame
-    #[arg(long, value_name = "DURATION", default_value = "5s")]
-    pub close_timeout: String,
+    /// Ping a client that has sent nothing for this long; 0: never [default: 20s]
+    #[arg(long, value_name = "DURATION")]
+    pub ping_interval: Option<String>,
+    /// A pinged client that stays silent this long is closed (1011) [default: 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub ping_timeout: Option<String>,
+    /// How long to wait for the other side's close frame [default: 5s]
+    #[arg(long, value_name = "DURATION")]
+    pub close_timeout: Option<String>,
     /// Pass these claims to the upstream as X-Auth-Claim-<name> headers (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "CLAIMS")]
     pub forward_claims: Vec<String>,
     /// Refuse tokens whose `jti` is in a Redis set: redis://[USER:PASSWORD@]HOST[:PORT][/DB]
     #[arg(long, value_name = "URL", env = "AIWFE_REVOCATION_REDIS_URL", hide_env_values = true)]
     pub revocation_redis: Option<String>,
-    /// The Redis set of revoked `jti` values
-    #[arg(long, value_name = "KEY", default_value = "aiwfe:revoked-jti", requires = "revocation_redis")]
-    pub revocation_set: String,
-    /// How long a revocation answer is cached (how soon a revocation takes effect)
-    #[arg(long, value_name = "DURATION", default_value = "10s", requires = "revocation_redis")]
-    pub revocation_ttl: String,
+    /// The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]
+    #[arg(long, value_name = "KEY", requires = "revocation_redis")]
+    pub revocation_set: Option<String>,
+    /// How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]
+    #[arg(long, value_name = "DURATION", requires = "revocation_redis")]
+    pub revocation_ttl: Option<String>,
     /// Let tokens pass when Redis cannot answer [default: refuse with 503]
     #[arg(long, requires = "revocation_redis")]
     pub revocation_fail_open: bool,
-    /// Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009
-    #[arg(long, value_name = "BYTES", default_value = "1MiB")]
-    pub max_message: String,
+    /// Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]
+    #[arg(long, value_name = "BYTES")]
+    pub max_message: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,9 @@ pub struct FileConfig {
     #[serde(default)]
     pub kube: Option<KubeFile>,
     pub ws: Option<WsFile>,
+    /// Settings of `aiwfe proxy`.
+    #[serde(default)]
+    pub proxy: Option<ProxyFile>,
     /// Probe deadline, e.g. `10s`.
     #[serde(default)]
     pub timeout: Option<String>,
@@ -437,7 +440,12 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             None,
             None,
         ),
-        Command::Proxy(p) => (Action::Proxy(Box::new(proxy_config(*p)?)), None, None, None),
+        Command::Proxy(p) => (
+            Action::Proxy(Box::new(proxy_config(*p, file.proxy.as_ref(), env)?)),
+            None,
+            None,
+            None,
+        ),
     };
     let kube = kube_target(
         snapshot,
@@ -683,31 +691,123 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
     }
 }
 
-/// `aiwfe proxy` flags → `ProxyConfig`; key files are read here, parsed by `proxy::auth`.
-fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
+/// `proxy:` in aiwfe.yaml: the flags of `aiwfe proxy` by their long names (with `_`);
+/// a flag given on the command line wins.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyFile {
+    pub listen: Option<String>,
+    pub upstream: Option<String>,
+    pub upstream_cacert: Option<PathBuf>,
+    pub jwt_secret_file: Option<PathBuf>,
+    pub jwt_public_key: Option<PathBuf>,
+    pub algorithm: Option<String>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub leeway: Option<String>,
+    /// `header`, `query`, `cookie`, `subprotocol`, in order.
+    pub token_from: Option<Vec<String>>,
+    pub cache_size: Option<u64>,
+    pub cache_ttl: Option<String>,
+    pub drain: Option<String>,
+    pub forward_claims: Option<Vec<String>>,
+    pub ping_interval: Option<String>,
+    pub ping_timeout: Option<String>,
+    pub close_timeout: Option<String>,
+    pub max_message: Option<String>,
+    pub revocation: Option<RevocationFile>,
+}
+
+/// `proxy.revocation:` in aiwfe.yaml.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationFile {
+    /// redis:// or rediss:// URL, without its password.
+    pub redis: String,
+    pub username: Option<String>,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub set: Option<String>,
+    pub ttl: Option<String>,
+    pub fail_open: Option<bool>,
+}
+
+/// `aiwfe proxy` flags and `proxy:` in aiwfe.yaml → `ProxyConfig`; key files are read
+/// here, parsed by `proxy::auth`.
+fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) -> Result<crate::proxy::ProxyConfig> {
     use crate::proxy::auth::{AuthConfig, KeyMaterial};
-    let invalid = |field: &str, reason: String| Error::Invalid {
-        field: field.into(),
+    let f = file.cloned().unwrap_or_default();
+    // Which settings came from the file, so that errors name the key the user wrote.
+    let mut from_file: Vec<&'static str> = Vec::new();
+    macro_rules! fill {
+        ($($k:ident),*) => {$(
+            if p.$k.is_none() && f.$k.is_some() {
+                p.$k = f.$k.clone();
+                from_file.push(stringify!($k));
+            }
+        )*};
+    }
+    fill!(
+        listen,
+        upstream,
+        upstream_cacert,
+        algorithm,
+        issuer,
+        audience,
+        leeway,
+        cache_size,
+        cache_ttl,
+        drain,
+        ping_interval,
+        ping_timeout,
+        close_timeout,
+        max_message
+    );
+    if p.jwt_secret_file.is_none() && p.jwt_public_key.is_none() {
+        if f.jwt_secret_file.is_some() && f.jwt_public_key.is_some() {
+            return Err(Error::Invalid {
+                field: "proxy.jwt_secret_file".into(),
+                reason: "give one key: jwt_secret_file or jwt_public_key, not both".into(),
+            });
+        }
+        fill!(jwt_secret_file, jwt_public_key);
+    }
+    let field = |flag: &str| -> String {
+        let key = flag.trim_start_matches("--").replace('-', "_");
+        if from_file.contains(&key.as_str()) {
+            format!("proxy.{key}")
+        } else {
+            flag.to_string()
+        }
+    };
+    let invalid = |flag: &str, reason: String| Error::Invalid {
+        field: field(flag),
         reason,
     };
-    let listen: std::net::SocketAddr = p
-        .listen
+    let listen_s = p.listen.as_deref().unwrap_or("0.0.0.0:8080");
+    let listen: std::net::SocketAddr = listen_s
         .parse()
-        .map_err(|_| invalid("--listen", format!("`{}` is not an address; write e.g. 0.0.0.0:8080", p.listen)))?;
-    let up = url::Url::parse(&p.upstream).map_err(|e| invalid("--upstream", format!("`{}`: {e}", redact::url(&p.upstream))))?;
+        .map_err(|_| invalid("--listen", format!("`{listen_s}` is not an address; write e.g. 0.0.0.0:8080")))?;
+    let Some(upstream) = p.upstream.as_deref() else {
+        return Err(invalid(
+            "--upstream",
+            "name the WebSocket server to protect: --upstream ws://HOST:PORT (or `proxy.upstream` in aiwfe.yaml)".into(),
+        ));
+    };
+    let up = url::Url::parse(upstream).map_err(|e| invalid("--upstream", format!("`{}`: {e}", redact::url(upstream))))?;
     let tls = match up.scheme() {
         "ws" => None,
         "wss" => {
             let pem = match &p.upstream_cacert {
                 Some(path) => Some(std::fs::read(path).map_err(|e| Error::SecretFile {
-                    what: "--upstream-cacert".into(),
+                    what: field("--upstream-cacert"),
                     path: path.clone(),
                     reason: e.to_string().to_lowercase(),
                 })?),
                 None => None,
             };
             let cfg = crate::probe::websocket_conn::tls_config(pem.as_deref(), false)
-                .map_err(|r| invalid("--upstream-cacert", r.replace("--cacert", "--upstream-cacert")))?;
+                .map_err(|r| invalid("--upstream-cacert", r.replace("--cacert", &field("--upstream-cacert"))))?;
             Some(std::sync::Arc::new(cfg))
         }
         other => {
@@ -730,7 +830,7 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     let key = match (&p.jwt_secret_file, &p.jwt_public_key) {
         (Some(path), _) => {
             let raw = std::fs::read(path).map_err(|e| Error::SecretFile {
-                what: "--jwt-secret-file".into(),
+                what: field("--jwt-secret-file"),
                 path: path.clone(),
                 reason: e.to_string().to_lowercase(),
             })?;
@@ -739,18 +839,46 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             KeyMaterial::Secret(trimmed.to_vec())
         }
         (None, Some(path)) => KeyMaterial::PublicKeyPem(std::fs::read(path).map_err(|e| Error::SecretFile {
-            what: "--jwt-public-key".into(),
+            what: field("--jwt-public-key"),
             path: path.clone(),
             reason: e.to_string().to_lowercase(),
         })?),
-        (None, None) => return Err(invalid("--jwt-secret-file", "pass --jwt-secret-file or --jwt-public-key".into())),
+        (None, None) => {
+            return Err(invalid(
+                "--jwt-secret-file",
+                "pass --jwt-secret-file or --jwt-public-key (or set one under `proxy:` in aiwfe.yaml)".into(),
+            ));
+        }
     };
-    let leeway = match p.leeway.trim() {
+    let leeway = match p.leeway.as_deref().unwrap_or("30s").trim() {
         "0" | "0s" | "0ms" => Duration::ZERO,
         s => parse_duration(s).map_err(|r| invalid("--leeway", r))?,
     };
+    let token_from_given: Vec<cli::TokenIn> = if !p.token_from.is_empty() {
+        p.token_from.clone()
+    } else if let Some(list) = &f.token_from {
+        list.iter()
+            .map(|t| match t.trim() {
+                "header" => Ok(cli::TokenIn::Header),
+                "query" => Ok(cli::TokenIn::Query),
+                "cookie" => Ok(cli::TokenIn::Cookie),
+                "subprotocol" => Ok(cli::TokenIn::Subprotocol),
+                other => Err(Error::Invalid {
+                    field: "proxy.token_from".into(),
+                    reason: format!("`{other}` is not a place; use header, query, cookie or subprotocol"),
+                }),
+            })
+            .collect::<Result<_>>()?
+    } else {
+        vec![
+            cli::TokenIn::Header,
+            cli::TokenIn::Query,
+            cli::TokenIn::Cookie,
+            cli::TokenIn::Subprotocol,
+        ]
+    };
     let mut token_from = Vec::new();
-    for t in p.token_from {
+    for t in token_from_given {
         let t = match t {
             cli::TokenIn::Header => TokenIn::Header,
             cli::TokenIn::Query => TokenIn::Query,
@@ -761,37 +889,54 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             token_from.push(t);
         }
     }
+    let (claims_given, claims_field) = if p.forward_claims.is_empty() {
+        (f.forward_claims.clone().unwrap_or_default(), "proxy.forward_claims")
+    } else {
+        (p.forward_claims.clone(), "--forward-claims")
+    };
     let mut forward_claims = Vec::new();
-    for c in p.forward_claims.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+    for c in claims_given.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         if !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
-            return Err(invalid(
-                "--forward-claims",
-                format!("`{c}` cannot be part of a header name; use letters, digits, `_`, `-` or `.`"),
-            ));
+            return Err(Error::Invalid {
+                field: claims_field.into(),
+                reason: format!("`{c}` cannot be part of a header name; use letters, digits, `_`, `-` or `.`"),
+            });
         }
         if !forward_claims.iter().any(|f: &String| f.eq_ignore_ascii_case(c)) {
             forward_claims.push(c.to_string());
         }
     }
-    let revocation = match &p.revocation_redis {
-        None => None,
-        Some(u) => {
-            let parsed = url::Url::parse(u).map_err(|e| invalid("--revocation-redis", format!("`{}`: {e}", redact::url(u))))?;
-            if !matches!(parsed.scheme(), "redis" | "rediss") {
-                return Err(invalid(
-                    "--revocation-redis",
-                    format!("`{}` is not a redis:// or rediss:// URL", redact::url(u)),
-                ));
+    let revocation = match (&p.revocation_redis, &f.revocation) {
+        (None, None) => None,
+        (Some(u), _) => Some(revocation_config(
+            u.clone(),
+            "--revocation-redis",
+            p.revocation_set.clone(),
+            p.revocation_ttl.as_deref(),
+            p.revocation_fail_open,
+        )?),
+        (None, Some(r)) => {
+            let mut u = url::Url::parse(&r.redis).map_err(|e| Error::Invalid {
+                field: "proxy.revocation.redis".into(),
+                reason: format!("`{}`: {e}", redact::url(&r.redis)),
+            })?;
+            if let Some(name) = &r.username {
+                let _ = u.set_username(name);
             }
-            Some(crate::proxy::revoke::RevocationConfig {
-                url: u.clone(),
-                set: p.revocation_set.clone(),
-                ttl: parse_duration(&p.revocation_ttl).map_err(|r| invalid("--revocation-ttl", r))?,
-                fail_open: p.revocation_fail_open,
-            })
+            if let Some(pw) = read_secret("proxy.revocation", r.password_env.as_ref(), r.password_file.as_ref(), env)? {
+                let _ = u.set_password(Some(pw.expose()));
+            }
+            Some(revocation_config(
+                u.to_string(),
+                "proxy.revocation.redis",
+                r.set.clone(),
+                r.ttl.as_deref(),
+                r.fail_open.unwrap_or(false),
+            )?)
         }
     };
-    if p.cache_size == 0 {
+    let cache_size = p.cache_size.unwrap_or(100_000);
+    if cache_size == 0 {
         return Err(invalid("--cache-size", "must be at least 1".into()));
     }
     let cfg = crate::proxy::ProxyConfig {
@@ -803,24 +948,24 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
         },
         auth: AuthConfig {
             key,
-            algorithm: p.algorithm,
-            issuer: p.issuer,
-            audience: p.audience,
+            algorithm: p.algorithm.clone(),
+            issuer: p.issuer.clone(),
+            audience: p.audience.clone(),
             leeway,
-            cache_size: p.cache_size,
-            cache_ttl: parse_duration(&p.cache_ttl).map_err(|r| invalid("--cache-ttl", r))?,
+            cache_size,
+            cache_ttl: parse_duration(p.cache_ttl.as_deref().unwrap_or("5m")).map_err(|r| invalid("--cache-ttl", r))?,
             forward_claims,
         },
         token_from,
-        drain: parse_duration(&p.drain).map_err(|r| invalid("--drain", r))?,
+        drain: parse_duration(p.drain.as_deref().unwrap_or("10s")).map_err(|r| invalid("--drain", r))?,
         limits: crate::proxy::relay::Limits {
-            ping_interval: match p.ping_interval.trim() {
+            ping_interval: match p.ping_interval.as_deref().unwrap_or("20s").trim() {
                 "0" | "0s" => None,
                 s => Some(parse_duration(s).map_err(|r| invalid("--ping-interval", r))?),
             },
-            ping_timeout: parse_duration(&p.ping_timeout).map_err(|r| invalid("--ping-timeout", r))?,
-            close_timeout: parse_duration(&p.close_timeout).map_err(|r| invalid("--close-timeout", r))?,
-            max_message: parse_size(&p.max_message).map_err(|r| invalid("--max-message", r))?,
+            ping_timeout: parse_duration(p.ping_timeout.as_deref().unwrap_or("10s")).map_err(|r| invalid("--ping-timeout", r))?,
+            close_timeout: parse_duration(p.close_timeout.as_deref().unwrap_or("5s")).map_err(|r| invalid("--close-timeout", r))?,
+            max_message: parse_size(p.max_message.as_deref().unwrap_or("1MiB")).map_err(|r| invalid("--max-message", r))?,
         },
         revocation,
     };
@@ -832,6 +977,34 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     };
     crate::proxy::auth::Verifier::new(&cfg.auth).map_err(|r| invalid(key_flag, r))?;
     Ok(cfg)
+}
+
+/// Validates the revocation settings (`field` names where the URL came from).
+fn revocation_config(
+    url: String,
+    field: &str,
+    set: Option<String>,
+    ttl: Option<&str>,
+    fail_open: bool,
+) -> Result<crate::proxy::revoke::RevocationConfig> {
+    let invalid = |reason: String| Error::Invalid {
+        field: field.into(),
+        reason,
+    };
+    let parsed = url::Url::parse(&url).map_err(|e| invalid(format!("`{}`: {e}", redact::url(&url))))?;
+    if !matches!(parsed.scheme(), "redis" | "rediss") {
+        return Err(invalid(format!("`{}` is not a redis:// or rediss:// URL", redact::url(&url))));
+    }
+    Ok(crate::proxy::revoke::RevocationConfig {
+        url,
+        set: set.unwrap_or_else(|| "aiwfe:revoked-jti".into()),
+        ttl: parse_duration(ttl.unwrap_or("10s")).map_err(|r| Error::Invalid {
+            // --revocation-redis → --revocation-ttl, proxy.revocation.redis → proxy.revocation.ttl
+            field: field.replace("redis", "ttl"),
+            reason: r,
+        })?,
+        fail_open,
+    })
 }
 
 fn read_secret(field: &str, var: Option<&String>, file: Option<&PathBuf>, env: &dyn Env) -> Result<Option<Secret>> {

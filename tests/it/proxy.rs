@@ -888,3 +888,78 @@ async fn revoked_jti_in_redis_is_refused_and_redis_outage_follows_the_policy() {
     assert!(text.contains("revocation check"), "the outage is logged: {text}");
     assert!(!text.contains("rev-pw-4711"), "the Redis password was printed: {text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_come_from_aiwfe_yaml_and_flags_win() {
+    let redis = RedisServer::start(&["--requirepass", "yaml-rev-pw"]);
+    let up = WsServer::start(WsBehaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), SECRET).unwrap();
+    let port = free_port();
+    let yaml = format!(
+        "proxy:\n  listen: 127.0.0.1:{port}\n  upstream: ws://127.0.0.1:{up}\n  jwt_secret_file: {secret}\n  \
+         token_from: [query]\n  forward_claims: [sub]\n  max_message: 64KiB\n  \
+         revocation:\n    redis: redis://127.0.0.1:{rp}/0\n    password_env: REV_PW\n    ttl: 1s\n",
+        up = up.port,
+        secret = dir.path().join("secret").display(),
+        rp = redis.port,
+    );
+    let cfg = dir.path().join("aiwfe.yaml");
+    std::fs::write(&cfg, yaml).unwrap();
+    let child = aiwfe()
+        .args(["--config", cfg.to_str().unwrap(), "proxy", "--max-message", "1KiB"])
+        .env("REV_PW", "yaml-rev-pw")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let proxy = Proxy {
+        port,
+        child,
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
+        http(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+    });
+    let token = hs256(&format!(r#"{{"sub":"yaml-user","jti":"y1","exp":{}}}"#, now() + 3600));
+    // token_from: [query] — the header is not looked at.
+    let head = proxy.upgrade("/ws", &format!("Authorization: Bearer {token}\r\n"));
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    let (mut ws, _) = connect(&proxy.url(&format!("/ws?access_token={token}")), &[]).await;
+    echo(&mut ws, "configured by file").await;
+    assert!(up.requests().pop().unwrap().contains("X-Auth-Claim-sub: yaml-user\r\n"));
+    // --max-message 1KiB on the command line wins over the file's 64KiB.
+    ws.send(Message::binary(vec![0u8; 2048])).await.unwrap();
+    assert_eq!(close_code(&mut ws, Duration::from_secs(5)).await.0, CloseCode::Size);
+    // Revocation with the password from REV_PW.
+    let mut con = redis::Client::open(format!("redis://:yaml-rev-pw@127.0.0.1:{}/0", redis.port).as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let _: () = redis::cmd("SADD").arg("aiwfe:revoked-jti").arg("y2").query(&mut con).unwrap();
+    let revoked = hs256(&format!(r#"{{"jti":"y2","exp":{}}}"#, now() + 3600));
+    let head = proxy.upgrade(&format!("/ws?access_token={revoked}"), "");
+    assert!(head.starts_with("HTTP/1.1 401") && head.contains("revoked"), "{head}");
+
+    // A typo in the section is an error that names it; exit 2.
+    std::fs::write(&cfg, "proxy:\n  upstream: ws://127.0.0.1:1\n  jwt_secret_fle: /x\n").unwrap();
+    let out = run(aiwfe().args(["--config", cfg.to_str().unwrap(), "proxy"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("jwt_secret_fle"), "{}", stderr(&out));
+    // A bad value from the file is reported under its key.
+    std::fs::write(
+        &cfg,
+        "proxy:\n  upstream: ws://127.0.0.1:1\n  jwt_secret_file: /nonexistent/secret\n",
+    )
+    .unwrap();
+    let out = run(aiwfe().args(["--config", cfg.to_str().unwrap(), "proxy"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("proxy.jwt_secret_file"), "{}", stderr(&out));
+    let out = run(aiwfe()
+        .args(["proxy", "--jwt-secret-file", "/x"])
+        .env_remove("AIWFE_CONFIG")
+        .current_dir(dir.path().join("..")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--upstream"), "{}", stderr(&out));
+}
