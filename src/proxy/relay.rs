@@ -16,6 +16,7 @@
 use super::metrics::Metrics;
 use prometheus_client::metrics::counter::Counter;
 use std::future::{Future, poll_fn};
+use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -121,6 +122,14 @@ impl Frames {
             fragmented: false,
             message_len: 0,
         }
+    }
+
+    /// Forgets a partly read frame: the stream is taken to be at a boundary again.
+    pub fn restart(&mut self) {
+        self.have = 0;
+        self.left = 0;
+        self.fragmented = false;
+        self.message_len = 0;
     }
 
     /// Whether everything seen so far ends exactly at a frame boundary.
@@ -381,7 +390,7 @@ impl<'m> Dir<'m> {
     }
 
     /// Moves bytes from `src` to `dst` until one of them has to wait or something happens.
-    fn poll<S, D>(&mut self, cx: &mut Context<'_>, src: &mut S, dst: &mut D, stack: &mut [u8]) -> Poll<Ev>
+    fn poll<S, D>(&mut self, cx: &mut Context<'_>, src: &mut S, dst: &mut D, stack: &mut [MaybeUninit<u8>]) -> Poll<Ev>
     where
         S: AsyncRead + Unpin,
         D: AsyncWrite + Unpin,
@@ -401,7 +410,8 @@ impl<'m> Dir<'m> {
             if self.ended {
                 return Poll::Pending;
             }
-            let mut rb = ReadBuf::new(stack);
+            // Uninitialised: zeroing 16 KiB on every wake-up would cost more than the copy.
+            let mut rb = ReadBuf::uninit(&mut *stack);
             match Pin::new(&mut *src).poll_read(cx, &mut rb) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(_)) => {
@@ -410,7 +420,8 @@ impl<'m> Dir<'m> {
                 }
                 Poll::Ready(Ok(())) => {}
             }
-            let n = rb.filled().len();
+            let stack = rb.filled();
+            let n = stack.len();
             if n == 0 {
                 self.ended = true;
                 return Poll::Ready(Ev::Eof { clean: self.close_seen });
@@ -426,6 +437,10 @@ impl<'m> Dir<'m> {
                     };
                     if !self.broken && self.mode == Mode::Forward {
                         self.pending.extend_from_slice(&stack[..cut]);
+                    }
+                    if v.frame_start.is_some() {
+                        // What was delivered ends on a boundary: a close frame can follow.
+                        self.frames.restart();
                     }
                     self.ended = true;
                     return Poll::Ready(Ev::Violation {
@@ -553,7 +568,7 @@ where
     let ping = control_frame(9, PING_PAYLOAD, false);
 
     let event = poll_fn(|cx| {
-        let mut stack = [0u8; BUF];
+        let mut stack = [MaybeUninit::<u8>::uninit(); BUF];
         loop {
             if expiry.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Expired);
@@ -656,7 +671,7 @@ where
     let _ = tokio::time::timeout(
         limits.close_timeout,
         poll_fn(|cx| {
-            let mut stack = [0u8; BUF];
+            let mut stack = [MaybeUninit::<u8>::uninit(); BUF];
             let _ = up.poll(cx, &mut client, &mut upstream, &mut stack);
             let _ = down.poll(cx, &mut upstream, &mut client, &mut stack);
             let client_done = !sent_close.0 || down.broken || up.ended || (up.close_seen && !seen_up);
