@@ -68,6 +68,7 @@ pub fn diagnose(obs: &[Observation]) -> Vec<Cause> {
     causes.extend(hpa_without_requests(&hits));
     causes.extend(overprovisioned(&hits));
     causes.extend(no_autoscaling(&hits));
+    causes.extend(ws_slow_auth(&hits));
     causes.sort_by_key(|c| std::cmp::Reverse(c.severity));
     causes
 }
@@ -377,6 +378,43 @@ fn no_autoscaling(hits: &[Hit<'_>]) -> Option<Cause> {
     })
 }
 
+/// Slow handshakes whose time goes to the server's answer to the upgrade (or to the first
+/// in-band round trip): authentication in the gateway, which the proxy takes off it.
+fn ws_slow_auth(hits: &[Hit<'_>]) -> Option<Cause> {
+    let slow: Vec<&Hit<'_>> = code(hits, "ws.slow_phase")
+        .into_iter()
+        .filter(|h| matches!(label(h, "phase"), Some("upgrade" | "first_message")))
+        .collect();
+    let first = slow.first()?;
+    let redis = !with_signature(hits, "redis-auth").is_empty() || !code(hits, "redis.auth_failed").is_empty();
+    let endpoint = first.f.subject.clone().unwrap_or_else(|| "the WebSocket endpoint".into());
+    Some(Cause {
+        id: "ws-slow-auth".into(),
+        severity: first.f.severity,
+        summary: format!(
+            "WebSocket handshakes to {endpoint} wait on the server's authentication ({}){}",
+            first.f.summary.split(':').next().unwrap_or_default(),
+            if redis {
+                "; its Redis-backed auth is failing too (see redis-auth)"
+            } else {
+                ""
+            }
+        ),
+        certainty: "likely".into(),
+        confirm: Some(
+            "time the gateway without its auth in front: aiwfe probe ws URL --compare ws://GATEWAY-POD-IP:PORT/PATH; \
+             the upgrade phase shows where the time goes"
+                .into(),
+        ),
+        fix: Some(
+            "kubectl apply -k deploy/proxy   # aiwfe proxy verifies each JWT once and caches it; \
+             then point the WebSocket clients at ws://aiwfe-proxy:8080"
+                .into(),
+        ),
+        explains: slow.iter().map(|h| h.r()).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +485,26 @@ mod tests {
         assert_eq!(c[0].id, "affinity");
         assert!(c[0].summary.contains("3 replicas on distinct nodes"));
         assert_eq!(c[0].fix.as_deref(), Some("kubectl patch ..."));
+    }
+
+    #[test]
+    fn slow_upgrades_point_at_the_proxy_but_slow_tls_does_not() {
+        let slow = |phase: &str| {
+            Finding::new(
+                "ws.slow_phase",
+                Severity::Error,
+                "HTTP upgrade p99 75.0 s: the slowest phase; handshake p95 75.0 s",
+            )
+            .subject("wss://app.example.com/ws")
+            .label("phase", phase)
+        };
+        let c = diagnose(&[obs("ws.handshake", vec![slow("upgrade")])]);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].id, "ws-slow-auth");
+        assert_eq!(c[0].severity, Severity::Error);
+        assert!(c[0].summary.contains("wss://app.example.com/ws") && c[0].summary.contains("HTTP upgrade p99 75.0 s"));
+        assert!(c[0].fix.as_deref().unwrap().starts_with("kubectl apply -k deploy/proxy"));
+        assert!(diagnose(&[obs("ws.handshake", vec![slow("tls")])]).is_empty());
     }
 
     #[test]

@@ -469,7 +469,9 @@ pub fn findings(s: &Stats, t: &WsTarget, secrets: &[String]) -> Vec<Finding> {
                 ),
             )
             .evidence(phase_line(s))
-            .hint(slow_hint(slowest.map(|x| x.0))),
+            .hint(slow_hint(slowest.map(|x| x.0)))
+            .subject(t.endpoint.display.clone())
+            .label("phase", slowest.map(|x| x.0.key()).unwrap_or("total")),
         );
     }
     if s.failed() == 0 && p95 < warn_ms {
@@ -515,7 +517,7 @@ fn slow_hint(p: Option<Phase>) -> &'static str {
         }
         Some(Phase::Tls) => "the TLS handshake is slow: check the terminating proxy's CPU, certificate chain length, and OCSP stapling",
         Some(Phase::Upgrade) => {
-            "the server takes long to answer the upgrade: authentication in the handshake (JWT validation, token refresh, Redis lookups) is the usual cause; cache verified tokens"
+            "the server takes long to answer the upgrade: authentication in the handshake (JWT validation, token refresh, Redis lookups) is the usual cause; cache verified tokens (aiwfe proxy does)"
         }
         Some(Phase::FirstMessage) => {
             "the in-band round-trip is slow: the application's auth or session set-up after the upgrade is the cause"
