@@ -306,9 +306,22 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         let expires = expiry_instant(pass.exp, state.auth.leeway());
         let limits = &state.cfg.limits;
         let stop = state.shutdown.clone();
+        // With revocation on, the token is looked up again every TTL (mostly from the
+        // cache); once revoked, the connection closes with 1008.
+        let revoked = async {
+            match (&state.revocations, pass.jti.as_deref()) {
+                (Some(rv), Some(jti)) => loop {
+                    tokio::time::sleep(rv.cfg.ttl).await;
+                    if rv.status(jti).await == revoke::Status::Revoked {
+                        return;
+                    }
+                },
+                _ => std::future::pending().await,
+            }
+        };
         let end = match upstream {
-            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, stop, m).await,
-            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, stop, m).await,
+            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
+            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
         };
         m.active_connections.dec();
         m.connection_duration.observe(opened_at.elapsed().as_secs_f64());

@@ -63,6 +63,7 @@ pub enum End {
     UpstreamViolation(u16),
     PingTimeout,
     TokenExpired,
+    TokenRevoked,
     Shutdown,
 }
 
@@ -511,12 +512,13 @@ enum Event {
     /// From the upstream (upstream → client direction).
     Down(Ev),
     Expired,
+    Revoked,
     Shutdown,
     PingTimeout,
 }
 
-/// Relays until one side ends, the token expires at `expires`, a pinged client stays
-/// silent, or `shutdown` fires. `client_early` and `upstream_early` are bytes each side
+/// Relays until one side ends, the token expires at `expires` or is revoked (`revoked`
+/// completes), a pinged client stays silent, or `shutdown` fires. `client_early` and `upstream_early` are bytes each side
 /// sent before the relay began (read along with the handshake).
 #[allow(clippy::too_many_arguments)]
 pub async fn relay<C, U>(
@@ -526,6 +528,7 @@ pub async fn relay<C, U>(
     upstream_early: &[u8],
     limits: &Limits,
     expires: tokio::time::Instant,
+    revoked: impl Future<Output = ()>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
     metrics: &Metrics,
 ) -> End
@@ -533,6 +536,7 @@ where
     C: AsyncRead + AsyncWrite + Unpin,
     U: AsyncRead + AsyncWrite + Unpin,
 {
+    tokio::pin!(revoked);
     let up_count = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
     let down_count = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
     let mut up = Dir::new(true, limits, &up_count, metrics);
@@ -572,6 +576,9 @@ where
         loop {
             if expiry.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Expired);
+            }
+            if revoked.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Event::Revoked);
             }
             if stop.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Shutdown);
@@ -634,6 +641,11 @@ where
             End::TokenExpired,
             Some((code::POLICY, "token expired")),
             Some((code::NORMAL, "client token expired")),
+        ),
+        Event::Revoked => (
+            End::TokenRevoked,
+            Some((code::POLICY, "token revoked")),
+            Some((code::NORMAL, "client token revoked")),
         ),
         Event::Shutdown => (
             End::Shutdown,
