@@ -89,11 +89,24 @@ done
 echo "echo server $ECHO; aiwfe proxy :$PPORT; nginx :$NPORT; $(nproc) cores; hold ${HOLD}s, 1 KiB messages"
 
 field() { python3 -c "import json,sys; v=json.load(open(sys.argv[1])); m={x['name']:x['value'] for x in v['checks'][0]['measurements']}; print(m.get(sys.argv[2], 0))" "$@"; }
+# problems FILE WHAT: the errors and warnings of a probe report, on stderr, so a failed run
+# (a server that went away, a port taken) is never read as a slow one.
+problems() {
+    python3 - "$@" >&2 <<'PY' || echo "$2: no report" >&2
+import json, sys
+v = json.load(open(sys.argv[1]))
+for c in v["checks"]:
+    for f in c["findings"]:
+        if f["severity"] in ("warning", "error"):
+            print(f"  {sys.argv[2]}: {f['severity']} {f['code']}: {f['summary']}" + (f" ({f['evidence']})" if f.get("evidence") else ""))
+PY
+}
 # load URL N -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections"
 load() {
     local url=$1 n=$2 out="$work/run.json"
     $BIN probe ws "$url" -n "$n" -c "$n" --hold "${HOLD}s" --await-echo --size 1024 \
         --token-env TOKEN --timeout 60s -o json >"$out" 2>/dev/null || true
+    problems "$out" "$url -n $n"
     echo "$(field "$out" messages_per_second) $(field "$out" message_rtt_p50_ms) $(field "$out" message_rtt_p99_ms) $(field "$out" succeeded)"
 }
 
@@ -121,7 +134,8 @@ handshakes() {
     local n=$1 c=$2
     $BIN probe ws "ws://127.0.0.1:$PPORT/" --compare "ws://$ECHO/" -n "$n" -c "$c" --token-env TOKEN --timeout 30s \
         -o json >"$work/hs.json" 2>/dev/null || true
-    python3 - "$work/hs.json" "$n" "$c" <<'PY'
+    problems "$work/hs.json" "handshakes -n $n -c $c"
+    python3 - "$work/hs.json" "$n" "$c" <<'PY' || true
 import json, sys
 v = json.load(open(sys.argv[1]))
 m = [{x["name"]: x["value"] for x in c["measurements"]} for c in v["checks"]]
