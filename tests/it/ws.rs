@@ -531,6 +531,14 @@ fn python_websockets_echo_server() {
     ] {
         assert!(ms(&v, m) > 0.0, "{m}");
     }
+
+    // The closed loop against it: every message echoed, round trips measured.
+    let (out, v) = probe(&[&url, "-n", "3", "-c", "3", "--hold", "500ms", "--await-echo", "--size", "1024"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let received = ms(&v, "messages_received");
+    assert!(received > 0.0 && ms(&v, "messages_sent") == received, "{v}");
+    assert!(ms(&v, "message_rtt_p50_ms") > 0.0 && ms(&v, "message_rtt_p50_ms") <= ms(&v, "message_rtt_p99_ms"));
+    assert_eq!(ms(&v, "messages_per_second"), received * 2.0);
 }
 
 #[test]
