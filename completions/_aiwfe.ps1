@@ -188,6 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server certificate (testing only)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server certificate (testing only)')
+            [CompletionResult]::new('--await-echo', '--await-echo', [CompletionResultType]::ParameterName, 'While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')

@@ -725,7 +725,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__probe__subcmd__ws)
-            opts="-H -n -c -k -o -q -v -h --token --token-env --token-file --token-in --subprotocol --header --connections --concurrency --send --expect --ping --cacert --insecure --compare --hold --rate --size --warn-after --error-after --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-H -n -c -k -o -q -v -h --token --token-env --token-file --token-in --subprotocol --header --connections --concurrency --send --expect --ping --cacert --insecure --compare --hold --rate --await-echo --size --warn-after --error-after --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -179,6 +179,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
             cand -k 'Do not verify the server certificate (testing only)'
             cand --insecure 'Do not verify the server certificate (testing only)'
+            cand --await-echo 'While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)'
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
             cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'

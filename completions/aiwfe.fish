@@ -198,6 +198,7 @@ never\t'Never fail the gate: exit 0 whatever is found'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s k -l insecure -d 'Do not verify the server certificate (testing only)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l await-echo -d 'While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'

@@ -326,6 +326,9 @@ pub struct WsProbeArgs {
     /// While holding, messages per second each connection sends [default: 0]
     #[arg(long, value_name = "PER_SECOND", requires = "hold")]
     pub rate: Option<f64>,
+    /// While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)
+    #[arg(long, requires = "hold", conflicts_with = "rate")]
+    pub await_echo: bool,
     /// Size in bytes of each message sent while holding [default: 64]
     #[arg(long, value_name = "BYTES", requires = "hold")]
     pub size: Option<usize>,

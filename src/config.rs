@@ -185,6 +185,8 @@ pub struct WsTarget {
     pub hold: Option<Duration>,
     /// Messages per second per connection while holding.
     pub rate: f64,
+    /// While holding, one message in flight at a time: each waits for its echo.
+    pub await_echo: bool,
     pub size: usize,
     /// Per-connection deadline (the run's `--timeout`).
     pub timeout: Duration,
@@ -1113,6 +1115,7 @@ pub fn ws_target(
         compare: None,
         hold: None,
         rate: None,
+        await_echo: false,
         size: None,
         warn_after: None,
         error_after: None,
@@ -1266,6 +1269,7 @@ pub fn ws_target(
         concurrency,
         hold,
         rate,
+        await_echo: a.await_echo,
         size,
         timeout,
         warn_after,

@@ -113,6 +113,7 @@ async fn endpoint(t: &WsTarget, ep: &WsEndpoint, rec: &Recorder, fd: Option<&FdL
         }
     }
     let mut stats = Stats::new(t.connections as u64, concurrency);
+    stats.closed_loop_hold = t.hold.filter(|_| t.await_echo);
     let started = Instant::now();
     if concurrency == 1 {
         // One at a time: the runner's progress names each phase as it happens.
@@ -204,6 +205,10 @@ pub struct Stats {
     pub subprotocol: Option<String>,
     pub sent: u64,
     pub received: u64,
+    /// With `--await-echo`: every message's round trip (send → echo), all connections.
+    pub rtt: PhaseStats,
+    /// With `--await-echo`: the `--hold` the echoes were counted over.
+    pub closed_loop_hold: Option<Duration>,
     /// When the last successful handshake finished, from the start.
     pub last_ready: Option<Duration>,
     pub wall: Duration,
@@ -222,6 +227,8 @@ impl Stats {
             subprotocol: None,
             sent: 0,
             received: 0,
+            rtt: PhaseStats::new(),
+            closed_loop_hold: None,
             last_ready: None,
             wall: Duration::ZERO,
         }
@@ -246,6 +253,9 @@ impl Stats {
         }
         self.sent += o.sent;
         self.received += o.received;
+        for us in &o.echo_rtts_us {
+            self.rtt.record(Duration::from_micros(u64::from(*us)));
+        }
         if self.subprotocol.is_none() {
             self.subprotocol = o.subprotocol;
         }
@@ -265,6 +275,13 @@ impl Stats {
     pub fn rate(&self) -> Option<f64> {
         let secs = self.last_ready?.as_secs_f64();
         (!self.total.is_empty() && secs > 0.0).then(|| round1(self.total.len() as f64 / secs))
+    }
+
+    /// With `--await-echo`: echoes received ÷ `--hold`, summed over connections (the
+    /// aggregate rate when all of them hold at once, `-n` equal to `-c`).
+    pub fn messages_per_second(&self) -> Option<f64> {
+        let secs = self.closed_loop_hold?.as_secs_f64();
+        (secs > 0.0).then(|| round1(self.received as f64 / secs))
     }
 
     /// The timed phase with the highest p99 (the one to look at first).
@@ -297,6 +314,10 @@ impl Stats {
             put(p.key(), s);
         }
         put("total", &self.total);
+        put("message_rtt", &self.rtt);
+        if let Some(r) = self.messages_per_second() {
+            obs.measure("messages_per_second", r, "1/s");
+        }
         for (kind, (n, _)) in &self.errors {
             obs.measure(&format!("errors_{kind}"), *n as f64, "count");
         }
@@ -427,6 +448,15 @@ pub fn findings(s: &Stats, t: &WsTarget, secrets: &[String]) -> Vec<Finding> {
                     None => f.evidence("no message received"),
                 }
             }
+            Failure::Timeout { phase: Phase::Hold } if t.await_echo => Finding::new(
+                "ws.timeout",
+                Severity::Error,
+                format!(
+                    "{prefix}no echo within {} of sending a message while holding the connection (--await-echo)",
+                    human(t.timeout)
+                ),
+            )
+            .hint("the server stopped answering (or reading): with --await-echo each message must get one text or binary message back; raise --timeout for slow answers"),
             Failure::Timeout { phase } => Finding::new(
                 "ws.timeout",
                 Severity::Error,
@@ -441,6 +471,29 @@ pub fn findings(s: &Stats, t: &WsTarget, secrets: &[String]) -> Vec<Finding> {
         out.push(finding);
     }
 
+    if !s.rtt.is_empty() {
+        let rate = s.messages_per_second().map(|r| format!(", {r} messages/s")).unwrap_or_default();
+        out.push(
+            Finding::new(
+                "ws.message_rtt",
+                Severity::Info,
+                format!(
+                    "closed loop: {} of {} messages echoed{rate}; round trip p50 {}, p99 {}",
+                    s.received,
+                    s.sent,
+                    human_ms(s.rtt.ms(0.5)),
+                    human_ms(s.rtt.ms(0.99))
+                ),
+            )
+            .evidence(format!(
+                "message round trip p50 {}, p90 {}, p99 {}, max {}",
+                human_ms(s.rtt.ms(0.5)),
+                human_ms(s.rtt.ms(0.9)),
+                human_ms(s.rtt.ms(0.99)),
+                human_ms(s.rtt.max_ms())
+            )),
+        );
+    }
     if s.total.is_empty() {
         return out;
     }
@@ -556,6 +609,7 @@ pub fn compare(a: &Stats, b: &Stats, obs: &mut Observation) {
         .iter()
         .filter_map(|p| Some((p.key(), p.label(), a.phases.get(p)?, b.phases.get(p)?)))
         .chain(std::iter::once(("total", "handshake", &a.total, &b.total)))
+        .chain(std::iter::once(("message_rtt", "message round trip", &a.rtt, &b.rtt)))
         .filter(|(_, _, x, y)| !x.is_empty() && !y.is_empty())
         .collect();
     for (key, label, x, y) in rows {
@@ -576,6 +630,13 @@ pub fn compare(a: &Stats, b: &Stats, obs: &mut Observation) {
         obs.measure("handshakes_per_s_b", rb, "1/s");
         if rb > 0.0 {
             obs.measure("handshakes_per_s_ratio", round2(ra / rb), "x");
+        }
+    }
+    if let (Some(ma), Some(mb)) = (a.messages_per_second(), b.messages_per_second()) {
+        obs.measure("messages_per_second_a", ma, "1/s");
+        obs.measure("messages_per_second_b", mb, "1/s");
+        if mb > 0.0 {
+            obs.measure("messages_per_second_ratio", round2(ma / mb), "x");
         }
     }
 }
@@ -693,6 +754,70 @@ mod tests {
         let f = findings(&s, &target(), &["eyJhbGciOi.secret".into()]);
         assert_eq!(f[0].code, "ws.upgrade_rejected");
         assert_eq!(f[0].evidence.as_deref(), Some("HTTP/1.1 401 Unauthorized — bad token ***"));
+    }
+
+    #[test]
+    fn echo_round_trips_become_percentiles_and_a_rate_over_the_hold() {
+        let mut s = Stats::new(2, 2);
+        s.closed_loop_hold = Some(Duration::from_secs(2));
+        let start = Instant::now();
+        for rtts in [vec![100u32, 200, 300], vec![400, 500, 20_000]] {
+            s.add(
+                Outcome {
+                    sent: rtts.len() as u64,
+                    received: rtts.len() as u64,
+                    echo_rtts_us: rtts,
+                    ..ok_outcome(1, 1)
+                },
+                start,
+            );
+        }
+        assert_eq!(s.rtt.len(), 6);
+        assert_eq!(s.messages_per_second(), Some(3.0));
+        let mut obs = Observation::new("ws.handshake", "x");
+        s.measure(&mut obs);
+        let num = |k: &str| match obs.measurement(k) {
+            Some(crate::report::Value::Num(v)) => *v,
+            other => panic!("{k}: {other:?}"),
+        };
+        assert_eq!(num("messages_per_second"), 3.0);
+        assert_eq!(num("message_rtt_p50_ms"), 0.3);
+        assert!((num("message_rtt_p99_ms") - 20.0).abs() < 0.05, "{}", num("message_rtt_p99_ms"));
+        let mut t = target();
+        t.await_echo = true;
+        t.hold = Some(Duration::from_secs(2));
+        let f = findings(&s, &t, &[]);
+        let info = f.iter().find(|f| f.code == "ws.message_rtt").unwrap();
+        assert_eq!(
+            info.summary,
+            "closed loop: 6 of 6 messages echoed, 3 messages/s; round trip p50 300 µs, p99 20.0 ms"
+        );
+
+        // Without --await-echo there is no rate and no round-trip figures.
+        let mut plain = Stats::new(1, 1);
+        plain.add(ok_outcome(1, 1), start);
+        let mut obs = Observation::new("ws.handshake", "x");
+        plain.measure(&mut obs);
+        assert!(obs.measurement("messages_per_second").is_none() && obs.measurement("message_rtt_p50_ms").is_none());
+    }
+
+    #[test]
+    fn a_hold_timeout_with_await_echo_says_no_echo() {
+        let mut s = Stats::new(1, 1);
+        s.add(
+            Outcome {
+                failure: Some(Failure::Timeout { phase: Phase::Hold }),
+                ..Outcome::default()
+            },
+            Instant::now(),
+        );
+        let mut t = target();
+        t.hold = Some(Duration::from_secs(5));
+        assert!(findings(&s, &t, &[])[0].summary.contains("the server stopped reading"));
+        t.await_echo = true;
+        let f = findings(&s, &t, &[]);
+        assert_eq!(f[0].code, "ws.timeout");
+        assert!(f[0].summary.starts_with("no echo within 10.0 s"), "{}", f[0].summary);
     }
 
     #[test]

@@ -161,6 +161,8 @@ pub struct Outcome {
     pub subprotocol: Option<String>,
     pub sent: u64,
     pub received: u64,
+    /// With `--await-echo`: each message's round trip (send → its echo), in microseconds.
+    pub echo_rtts_us: Vec<u32>,
     pub failure: Option<Failure>,
     pub phase: Option<Phase>,
     pub last_message: Option<String>,
@@ -200,6 +202,8 @@ pub struct Workload {
     pub pings: u32,
     pub hold: Option<Duration>,
     pub rate: f64,
+    /// Closed loop while holding: send one message, wait for its echo, send the next.
+    pub await_echo: bool,
     pub payload: Bytes,
     pub timeout: Duration,
 }
@@ -212,6 +216,7 @@ impl Workload {
             pings: t.pings,
             hold: t.hold,
             rate: t.rate,
+            await_echo: t.await_echo,
             payload: Bytes::from(vec![b'x'; t.size]),
             timeout: t.timeout,
         }
@@ -358,7 +363,12 @@ pub async fn run_one(d: &Dialer, w: &Workload, on_phase: &(dyn Fn(Phase) + Send 
     if let Some(hold_for) = w.hold {
         on_phase(Phase::Hold);
         o.phase = Some(Phase::Hold);
-        if let Err(f) = hold(&mut ws, hold_for, w, &mut o).await {
+        let held = if w.await_echo {
+            hold_echo(&mut ws, hold_for, w, &mut o).await
+        } else {
+            hold(&mut ws, hold_for, w, &mut o).await
+        };
+        if let Err(f) = held {
             o.failure = Some(f);
             return o;
         }
@@ -632,6 +642,46 @@ async fn hold(ws: &mut Ws, dur: Duration, w: &Workload, o: &mut Outcome) -> Resu
                 Err(_) => return Err(Failure::Timeout { phase: Phase::Hold }),
             }
             o.sent += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The closed loop of `--await-echo`: one message in flight at a time. Each message waits
+/// for the next text or binary message back (its echo) before the next is sent, until the
+/// hold ends; the last one sent is still awaited, so every message sent is answered or the
+/// connection fails. Sending and waiting for the echo share one `--timeout`.
+async fn hold_echo(ws: &mut Ws, dur: Duration, w: &Workload, o: &mut Outcome) -> Result<(), Failure> {
+    let end = Instant::now() + dur;
+    while Instant::now() < end {
+        let t = Instant::now();
+        let round = tokio::time::timeout(w.timeout, async {
+            ws.send(Message::Binary(w.payload.clone()))
+                .await
+                .map_err(|e| lost(Phase::Hold, e))?;
+            o.sent += 1;
+            loop {
+                match ws.next().await {
+                    None => {
+                        return Err(Failure::Lost {
+                            phase: Phase::Hold,
+                            text: "connection closed".into(),
+                        });
+                    }
+                    Some(Err(e)) => return Err(lost(Phase::Hold, e)),
+                    Some(Ok(Message::Close(f))) => return Err(closed(Phase::Hold, f)),
+                    Some(Ok(Message::Text(_) | Message::Binary(_))) => return Ok(()),
+                    Some(Ok(_)) => continue,
+                }
+            }
+        });
+        match round.await {
+            Ok(Ok(())) => {
+                o.received += 1;
+                o.echo_rtts_us.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
+            }
+            Ok(Err(f)) => return Err(f),
+            Err(_) => return Err(Failure::Timeout { phase: Phase::Hold }),
         }
     }
     Ok(())

@@ -398,6 +398,89 @@ fn hold_sends_at_the_rate_and_counts_echoes() {
 }
 
 #[test]
+fn await_echo_sends_one_at_a_time_and_times_each_round_trip() {
+    let s = WsServer::start(WsBehaviour::default());
+    let (out, v) = probe(&[&s.url(), "-n", "4", "-c", "4", "--hold", "1s", "--await-echo", "--size", "1024"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(ms(&v, "succeeded"), 4.0);
+    let sent = ms(&v, "messages_sent");
+    let received = ms(&v, "messages_received");
+    // Closed loop: every message sent was echoed before the next, the last one included.
+    assert!(received > 0.0 && sent == received, "sent {sent}, received {received}");
+    // The hold is 1 s: messages per second is every echo of every connection over it.
+    assert_eq!(ms(&v, "messages_per_second"), received);
+    let q: Vec<f64> = ["p50", "p90", "p99", "max"]
+        .iter()
+        .map(|p| ms(&v, &format!("message_rtt_{p}_ms")))
+        .collect();
+    assert!(q[0] > 0.0 && q.windows(2).all(|w| w[0] <= w[1]), "{q:?}");
+    // Loopback round trips stay well under the hold. One message in flight per connection:
+    // half the round trips take at least p50, so a connection fits at most 2 × 1 s ÷ p50 of
+    // them in the hold (plus the last, sent just before the end).
+    assert!(q[0] < FAST_MS, "{q:?}");
+    assert!(
+        received <= 4.0 * (2.0 * 1000.0 / q[0] + 1.0),
+        "received {received}, p50 {} ms",
+        q[0]
+    );
+    let f = finding(&v, "ws.message_rtt");
+    assert!(
+        f["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("closed loop: {received} of {sent} messages echoed")),
+        "{f}"
+    );
+
+    // The table shows the same figures.
+    let out = run(aiwfe().args(["probe", "ws", &s.url(), "--hold", "300ms", "--await-echo"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let table = stdout(&out);
+    for key in ["messages=", "rtt p50=", "rtt p99=", "ws.message_rtt: closed loop:"] {
+        assert!(table.contains(key), "{key} missing:\n{table}");
+    }
+
+    // Fixed-rate sending has none of it.
+    let (_, v) = probe(&[&s.url(), "--hold", "300ms", "--rate", "10"]);
+    assert!(!has_measurement(&v, "message_rtt_p50_ms") && !has_measurement(&v, "messages_per_second"));
+}
+
+#[test]
+fn await_echo_against_a_server_that_never_answers_is_a_hold_timeout() {
+    let s = WsServer::start(WsBehaviour {
+        silent: true,
+        ..Default::default()
+    });
+    let started = std::time::Instant::now();
+    let (out, v) = probe(&[&s.url(), "-n", "2", "-c", "2", "--hold", "10s", "--await-echo", "--timeout", "1s"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // The first echo's deadline fires, long before the hold would have ended.
+    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+    assert_eq!(ms(&v, "failed"), 2.0);
+    assert_eq!(ms(&v, "errors_timeout"), 2.0);
+    assert_eq!(ms(&v, "messages_sent"), 2.0);
+    assert_eq!(ms(&v, "messages_received"), 0.0);
+    assert!(!has_measurement(&v, "message_rtt_p50_ms"));
+    let f = finding(&v, "ws.timeout");
+    assert_eq!(f["severity"], "error");
+    let summary = f["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("2 of 2 connections: no echo within 1.0 s") && summary.contains("holding the connection"),
+        "{f}"
+    );
+    // The handshake itself was fine and measured.
+    assert!(ms(&v, "upgrade_p50_ms") < FAST_MS);
+}
+
+#[test]
+fn await_echo_needs_hold_and_excludes_rate() {
+    for args in [&["--await-echo"][..], &["--hold", "1s", "--await-echo", "--rate", "5"][..]] {
+        let out = run(aiwfe().args(["probe", "ws", "ws://127.0.0.1:9/ws"]).args(args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
 fn compare_shows_both_endpoints_with_ratios_per_phase() {
     let fast = WsServer::start(WsBehaviour::default());
     let slow = WsServer::start(WsBehaviour {
@@ -448,6 +531,14 @@ fn python_websockets_echo_server() {
     ] {
         assert!(ms(&v, m) > 0.0, "{m}");
     }
+
+    // The closed loop against it: every message echoed, round trips measured.
+    let (out, v) = probe(&[&url, "-n", "3", "-c", "3", "--hold", "500ms", "--await-echo", "--size", "1024"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let received = ms(&v, "messages_received");
+    assert!(received > 0.0 && ms(&v, "messages_sent") == received, "{v}");
+    assert!(ms(&v, "message_rtt_p50_ms") > 0.0 && ms(&v, "message_rtt_p50_ms") <= ms(&v, "message_rtt_p99_ms"));
+    assert_eq!(ms(&v, "messages_per_second"), received * 2.0);
 }
 
 #[test]

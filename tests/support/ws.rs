@@ -1,6 +1,7 @@
 //! An in-test WebSocket server on a free loopback port whose behaviour each test sets:
 //! delays before the TLS handshake, the `101` and the in-band auth reply; where the token
-//! must be; a wrong subprotocol echo; an immediate close with a given code. The upgrade is
+//! must be; a wrong subprotocol echo; an immediate close with a given code; silence (reads
+//! every message, answers none). The upgrade is
 //! answered by hand (so every delay and refusal is exact), then the connection is a real
 //! tungstenite server stream. TLS uses the `TestPki` certificate via tokio-rustls.
 
@@ -40,6 +41,8 @@ pub struct WsBehaviour {
     pub subprotocol_echo: Option<String>,
     /// Close right after the `101` with this code and reason.
     pub close_with: Option<(u16, String)>,
+    /// Read every message and never answer one (pings are still answered).
+    pub silent: bool,
 }
 
 impl WsBehaviour {
@@ -237,7 +240,7 @@ async fn serve(mut s: Box<dyn Io>, b: &WsBehaviour, seen: &Mutex<Vec<String>>) {
                 tokio::time::sleep(b.auth_delay).await;
                 Message::text("{\"type\":\"auth_ok\"}")
             }
-            Message::Text(_) | Message::Binary(_) => msg,
+            Message::Text(_) | Message::Binary(_) if !b.silent => msg,
             _ => continue,
         };
         if ws.send(reply).await.is_err() {
