@@ -5,7 +5,9 @@
 # The load generator is closed-loop: `aiwfe probe ws --hold --await-echo --size 1024`, each
 # connection sends one 1 KiB message, waits for its echo, then sends the next, so the figures
 # are what each path sustains (msgs/s = echoes ÷ hold time, all connections) and the round
-# trip a message takes through it (median and p99), at 100 and at 1,000 connections.
+# trip a message takes through it (median and p99), at 100 and at 1,000 connections, and
+# the CPU time (user + system) the proxy under test spent per echoed message: on two cores
+# shared by generator, proxy and echo server, that is the figure least moved by other load.
 # Then handshake latency added by the proxy (cached token), with `aiwfe probe ws --compare`
 # through the proxy and directly: 5,000 handshakes 100 at a time (CPU queueing on the shared
 # cores included) and 500 one at a time (the proxy's own cost per handshake).
@@ -83,6 +85,7 @@ http {
 NGINX
 nginx -c "$work/nginx.conf" -p "$work" &
 pids+=($!)
+NGINX_PID=$!
 for port in "$PPORT" "$NPORT"; do
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 done
@@ -101,28 +104,44 @@ for c in v["checks"]:
             print(f"  {sys.argv[2]}: {f['severity']} {f['code']}: {f['summary']}" + (f" ({f['evidence']})" if f.get("evidence") else ""))
 PY
 }
-# load URL N -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections"
+# CPU time (user + system, clock ticks) the given processes have used so far.
+cpu_ticks() {
+    local t=0 p
+    for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+    echo "$t"
+}
+TICK=$(getconf CLK_TCK)
+# load URL N [PID...] -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections cpu_us_per_msg":
+# the CPU the given processes (the proxy under test) spent per echoed message, both hops.
 load() {
     local url=$1 n=$2 out="$work/run.json"
+    shift 2
+    local c0 c1
+    c0=$(cpu_ticks "$@")
     $BIN probe ws "$url" -n "$n" -c "$n" --hold "${HOLD}s" --await-echo --size 1024 \
         --token-env TOKEN --timeout 60s -o json >"$out" 2>/dev/null || true
+    c1=$(cpu_ticks "$@")
     problems "$out" "$url -n $n"
-    echo "$(field "$out" messages_per_second) $(field "$out" message_rtt_p50_ms) $(field "$out" message_rtt_p99_ms) $(field "$out" succeeded)"
+    local rate
+    rate=$(field "$out" messages_per_second)
+    echo "$rate $(field "$out" message_rtt_p50_ms) $(field "$out" message_rtt_p99_ms) $(field "$out" succeeded)" \
+        "$(python3 -c "print(f'{($c1 - $c0) / $TICK / max($rate * $HOLD, 1) * 1e6:.2f}')")"
 }
 
-printf '\n%-12s %-12s %10s %12s %12s %6s\n' connections target "msgs/s" "rtt p50" "rtt p99" held
+printf '\n%-12s %-12s %10s %12s %12s %6s %12s\n' connections target "msgs/s" "rtt p50" "rtt p99" held "cpu/msg"
 for n in 100 1000; do
-    read -r d d50 d99 dok < <(load "ws://$ECHO/" "$n")
-    read -r a a50 a99 aok < <(load "ws://127.0.0.1:$PPORT/" "$n")
-    read -r g g50 g99 gok < <(load "ws://127.0.0.1:$NPORT/" "$n")
-    printf '%-12s %-12s %10.0f %9.3f ms %9.3f ms %6.0f\n' \
-        "$n" direct "$d" "$d50" "$d99" "$dok" \
-        "$n" "aiwfe proxy" "$a" "$a50" "$a99" "$aok" \
-        "$n" nginx "$g" "$g50" "$g99" "$gok"
+    read -r d d50 d99 dok _ < <(load "ws://$ECHO/" "$n")
+    read -r a a50 a99 aok acpu < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
+    # shellcheck disable=SC2046
+    read -r g g50 g99 gok gcpu < <(load "ws://127.0.0.1:$NPORT/" "$n" $(pgrep -P "$NGINX_PID"))
+    printf '%-12s %-12s %10.0f %9.3f ms %9.3f ms %6.0f %12s\n' \
+        "$n" direct "$d" "$d50" "$d99" "$dok" "-" \
+        "$n" "aiwfe proxy" "$a" "$a50" "$a99" "$aok" "$acpu us" \
+        "$n" nginx "$g" "$g50" "$g99" "$gok" "$gcpu us"
     python3 -c "
 a, g, d = $a, $g, $d
-print(f'{$n:<12} aiwfe proxy / nginx: throughput {a/max(g,1):.2f}, median RTT {$a50/max($g50,0.001):.2f}, p99 RTT {$a99/max($g99,0.001):.2f}'
-      f'   (throughput vs direct: proxy {a/max(d,1):.2f}, nginx {g/max(d,1):.2f})')"
+print(f'{$n:<12} aiwfe proxy / nginx: throughput {a/max(g,1):.2f}, median RTT {$a50/max($g50,0.001):.2f}, p99 RTT {$a99/max($g99,0.001):.2f}, '
+      f'CPU per message {$acpu/max($gcpu,0.001):.2f}   (throughput vs direct: proxy {a/max(d,1):.2f}, nginx {g/max(d,1):.2f})')"
 done
 echo
 echo "aiwfe proxy VmHWM: $(awk '/VmHWM/{print $2}' /proc/$PROXY_PID/status) kB"
