@@ -681,6 +681,7 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
         return Err(invalid("--upstream", "the URL has no host".into()));
     }
     let key = match (&p.jwt_secret_file, &p.jwt_public_key) {
+        (None, None) if p.jwks_url.is_some() => KeyMaterial::Jwks(jwks_source(&p)?),
         (Some(path), _) => {
             let raw = std::fs::read(path).map_err(|e| Error::SecretFile {
                 what: "--jwt-secret-file".into(),
@@ -696,7 +697,12 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
             path: path.clone(),
             reason: e.to_string().to_lowercase(),
         })?),
-        (None, None) => return Err(invalid("--jwt-secret-file", "pass --jwt-secret-file or --jwt-public-key".into())),
+        (None, None) => {
+            return Err(invalid(
+                "--jwt-secret-file",
+                "pass --jwt-secret-file, --jwt-public-key or --jwks-url".into(),
+            ));
+        }
     };
     let leeway = match p.leeway.trim() {
         "0" | "0s" | "0ms" => Duration::ZERO,
@@ -736,11 +742,57 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
     let key_flag = if p.jwt_secret_file.is_some() {
         "--jwt-secret-file"
-    } else {
+    } else if p.jwt_public_key.is_some() {
         "--jwt-public-key"
+    } else {
+        "--algorithm"
     };
     crate::proxy::auth::Verifier::new(&cfg.auth).map_err(|r| invalid(key_flag, r))?;
     Ok(cfg)
+}
+
+/// `--jwks-url` and its settings: https://, or http:// only to a loopback host.
+fn jwks_source(p: &cli::ProxyArgs) -> Result<crate::proxy::jwks::JwksSource> {
+    let invalid = |field: &str, reason: String| Error::Invalid {
+        field: field.into(),
+        reason,
+    };
+    let raw = p.jwks_url.clone().unwrap_or_default();
+    let u = url::Url::parse(&raw).map_err(|e| invalid("--jwks-url", format!("`{}`: {e}", redact::url(&raw))))?;
+    let loopback = match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(invalid("--jwks-url", "the URL has no host".into())),
+    };
+    match u.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(invalid(
+                "--jwks-url",
+                format!(
+                    "`{}`: keys are fetched over http:// only from localhost; use https:// (with --jwks-cacert for a private CA)",
+                    redact::url(&raw)
+                ),
+            ));
+        }
+        s => return Err(invalid("--jwks-url", format!("`{s}://` is not supported; use https://"))),
+    }
+    let cacert = match &p.jwks_cacert {
+        Some(path) => Some(std::fs::read(path).map_err(|e| Error::SecretFile {
+            what: "--jwks-cacert".into(),
+            path: path.clone(),
+            reason: e.to_string().to_lowercase(),
+        })?),
+        None => None,
+    };
+    Ok(crate::proxy::jwks::JwksSource {
+        url: raw,
+        cacert,
+        refresh: parse_duration(&p.jwks_refresh).map_err(|r| invalid("--jwks-refresh", r))?,
+        min_refresh: parse_duration(&p.jwks_min_refresh).map_err(|r| invalid("--jwks-min-refresh", r))?,
+    })
 }
 
 fn read_secret(field: &str, var: Option<&String>, file: Option<&PathBuf>, env: &dyn Env) -> Result<Option<Secret>> {

@@ -152,6 +152,19 @@ fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
         .build()
         .map_err(|e| Error::Runtime(e.to_string()))?;
     runtime.block_on(async {
+        // Keys first (a JWKS is fetched now): nothing listens until tokens can be checked.
+        let metrics = proxy::metrics::Metrics::new();
+        let key_flag = match &cfg.auth.key {
+            proxy::auth::KeyMaterial::Jwks(_) => "--jwks-url",
+            proxy::auth::KeyMaterial::Secret(_) => "--jwt-secret-file",
+            proxy::auth::KeyMaterial::PublicKeyPem(_) => "--jwt-public-key",
+        };
+        let auth = proxy::auth::Auth::load(&cfg.auth, metrics.jwks())
+            .await
+            .map_err(|reason| Error::Invalid {
+                field: key_flag.into(),
+                reason,
+            })?;
         let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| Error::Invalid {
             field: "--listen".into(),
             reason: format!("cannot listen on `{}`: {}", cfg.listen, e.to_string().to_lowercase()),
@@ -171,10 +184,12 @@ fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
                 _ = tokio::signal::ctrl_c() => {}
             }
         };
-        proxy::run(listener, cfg, shutdown).await.map_err(|reason| Error::Invalid {
-            field: "--jwt-public-key".into(),
-            reason,
-        })?;
+        proxy::serve(listener, cfg, auth, metrics, shutdown)
+            .await
+            .map_err(|reason| Error::Invalid {
+                field: key_flag.into(),
+                reason,
+            })?;
         eprintln!("aiwfe proxy: drained, exiting");
         Ok(0)
     })

@@ -24,6 +24,10 @@ pub struct Metrics {
     /// Label `reason`: see `auth::Reject::label`.
     pub auth_failures: Family<Labels, Counter>,
     pub upstream_failures: Counter,
+    /// Label `result`: `ok` or `error`.
+    pub jwks_fetches: Family<Labels, Counter>,
+    /// Keys from the JWKS in use now (0 with a configured key).
+    pub jwks_keys: Gauge,
 }
 
 impl Default for Metrics {
@@ -45,6 +49,8 @@ impl Metrics {
         let cache_misses = Counter::default();
         let auth_failures = Family::<Labels, Counter>::default();
         let upstream_failures = Counter::default();
+        let jwks_fetches = Family::<Labels, Counter>::default();
+        let jwks_keys = Gauge::default();
         registry.register(
             "ws_active_connections",
             "Proxied WebSocket connections open now",
@@ -81,6 +87,8 @@ impl Metrics {
             "Upstream dials or handshakes that failed, and upstream connections that broke",
             upstream_failures.clone(),
         );
+        registry.register("jwks_fetches", "Fetches of the JWKS, by result (ok, error)", jwks_fetches.clone());
+        registry.register("jwks_keys", "Keys from the JWKS in use", jwks_keys.clone());
         Metrics {
             registry,
             active_connections,
@@ -92,6 +100,16 @@ impl Metrics {
             cache_misses,
             auth_failures,
             upstream_failures,
+            jwks_fetches,
+            jwks_keys,
+        }
+    }
+
+    /// The JWKS metrics, for `auth::Auth::load`.
+    pub fn jwks(&self) -> super::jwks::JwksMetrics {
+        super::jwks::JwksMetrics {
+            fetches: self.jwks_fetches.clone(),
+            keys: self.jwks_keys.clone(),
         }
     }
 
@@ -114,6 +132,8 @@ mod tests {
         m.auth_failures.get_or_create(&vec![("reason", "expired")]).inc();
         m.messages.get_or_create(&vec![("direction", "client_to_upstream")]).inc();
         m.handshake_duration.get_or_create(&vec![("phase", "auth")]).observe(0.000_002);
+        m.jwks().fetches.get_or_create(&vec![("result", "ok")]).inc();
+        m.jwks().keys.set(2);
         let text = m.render();
         assert!(text.contains("\nws_active_connections 1\n"), "{text}");
         assert!(text.contains("auth_failures_total{reason=\"expired\"} 1"), "{text}");
@@ -124,5 +144,8 @@ mod tests {
         assert!(text.contains("ws_handshake_duration_seconds_count{phase=\"auth\"} 1"), "{text}");
         assert!(text.contains("auth_cache_hits_total 0"), "{text}");
         assert!(!text.contains("ws_active_connections_total"), "{text}");
+        assert!(text.contains("jwks_fetches_total{result=\"ok\"} 1"), "{text}");
+        assert!(text.contains("\njwks_keys 2\n"), "{text}");
+        assert!(!text.contains("jwks_keys_total"), "{text}");
     }
 }
