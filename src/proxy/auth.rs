@@ -441,12 +441,13 @@ impl Auth {
     /// `check`, and when the token names a key the set does not have, one refresh of the
     /// JWKS (single flight, at most once per `--jwks-min-refresh`) and a second check.
     pub async fn authenticate(&self, token: &str) -> (Result<u64, Reject>, Lookup) {
+        let seen = self.jwks.as_ref().map(|j| j.finished()).unwrap_or_default();
         let generation = self.verifier.snapshot().generation;
         let r = self.check(token);
         if r.0 == Err(Reject::UnknownKey)
             && let Some(j) = &self.jwks
         {
-            let _ = j.refresh(super::jwks::Why::UnknownKey, |k| self.install(k)).await;
+            let _ = j.refresh(super::jwks::Why::UnknownKey(seen), |k| self.install(k)).await;
             if self.verifier.snapshot().generation != generation {
                 return self.check(token);
             }

@@ -212,8 +212,8 @@ pub enum Why {
     Initial,
     /// Every `--jwks-refresh`.
     Scheduled,
-    /// A token named a `kid` the set does not have.
-    UnknownKey,
+    /// A token named a `kid` the set does not have, checked when `finished()` was this.
+    UnknownKey(u64),
 }
 
 /// The fetching side of a JWKS key source: one fetch at a time, on-demand fetches rate
@@ -254,6 +254,12 @@ impl Jwks {
         })
     }
 
+    /// How many fetches have finished; read it before a check that may end in
+    /// `refresh(Why::UnknownKey(seen))`.
+    pub fn finished(&self) -> u64 {
+        self.finished.load(Ordering::SeqCst)
+    }
+
     /// Time between scheduled fetches.
     pub fn every(&self) -> Duration {
         self.source.refresh
@@ -264,11 +270,11 @@ impl Jwks {
     /// starting their own; an unknown `kid` fetches at most once per `min_refresh`. On
     /// failure the keys in use stay and a warning is logged.
     pub async fn refresh(&self, why: Why, install: impl FnOnce(Vec<JwkKey>)) -> Result<(), String> {
-        let seen = self.finished.load(Ordering::SeqCst);
         let mut gate = tokio::time::timeout(FETCH_TIMEOUT + Duration::from_secs(1), self.gate.lock())
             .await
             .map_err(|_| "waited too long for the key set fetch under way".to_string())?;
-        if why == Why::UnknownKey {
+        if let Why::UnknownKey(seen) = why {
+            // A fetch finished since the check: its keys are the answer.
             if self.finished.load(Ordering::SeqCst) != seen {
                 return Ok(());
             }
@@ -297,9 +303,14 @@ impl Jwks {
                         .map(|k| format!("{}:{:?}", k.kid.as_deref().unwrap_or("-"), k.alg))
                         .collect();
                     tracing::info!(
-                        "JWKS {url}: {} key(s) in use ({}) after a {why:?} fetch",
+                        "JWKS {url}: {} key(s) in use ({}) after a {} fetch",
                         keys.len(),
-                        kids.join(", ")
+                        kids.join(", "),
+                        match why {
+                            Why::Initial => "first",
+                            Why::Scheduled => "scheduled",
+                            Why::UnknownKey(_) => "unknown-kid",
+                        }
                     );
                     self.metrics.keys.set(keys.len() as i64);
                     gate.in_use = fingerprints;
