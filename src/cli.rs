@@ -133,7 +133,7 @@ pub struct ProxyArgs {
     #[arg(long, value_name = "URL")]
     pub jwks_url: Option<String>,
     /// Verify the JWKS server with the CA certificates in FILE instead of the system's
-    #[arg(long, value_name = "FILE.pem", requires = "jwks_url")]
+    #[arg(long, value_name = "FILE.pem")]
     pub jwks_cacert: Option<PathBuf>,
     /// Fetch the JWKS again this often
     #[arg(long, value_name = "DURATION", default_value = "5m")]

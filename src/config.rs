@@ -680,6 +680,18 @@ fn proxy_config(p: cli::ProxyArgs) -> Result<crate::proxy::ProxyConfig> {
     if host.is_empty() {
         return Err(invalid("--upstream", "the URL has no host".into()));
     }
+    if p.jwks_url.is_none() {
+        // These only mean something with a JWKS; say so instead of ignoring them.
+        for (flag, set) in [
+            ("--jwks-refresh", p.jwks_refresh != "5m"),
+            ("--jwks-min-refresh", p.jwks_min_refresh != "30s"),
+            ("--jwks-cacert", p.jwks_cacert.is_some()),
+        ] {
+            if set {
+                return Err(invalid(flag, "applies to --jwks-url only".into()));
+            }
+        }
+    }
     let key = match (&p.jwt_secret_file, &p.jwt_public_key) {
         (None, None) if p.jwks_url.is_some() => KeyMaterial::Jwks(jwks_source(&p)?),
         (Some(path), _) => {
@@ -780,11 +792,16 @@ fn jwks_source(p: &cli::ProxyArgs) -> Result<crate::proxy::jwks::JwksSource> {
         s => return Err(invalid("--jwks-url", format!("`{s}://` is not supported; use https://"))),
     }
     let cacert = match &p.jwks_cacert {
-        Some(path) => Some(std::fs::read(path).map_err(|e| Error::SecretFile {
-            what: "--jwks-cacert".into(),
-            path: path.clone(),
-            reason: e.to_string().to_lowercase(),
-        })?),
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| Error::SecretFile {
+                what: "--jwks-cacert".into(),
+                path: path.clone(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+            crate::probe::websocket_conn::tls_config(Some(&pem), false)
+                .map_err(|r| invalid("--jwks-cacert", r.replace("--cacert", "--jwks-cacert")))?;
+            Some(pem)
+        }
         None => None,
     };
     Ok(crate::proxy::jwks::JwksSource {

@@ -486,4 +486,51 @@ mod tests {
         assert!(parse_allow_list(Some("none")).is_err());
         assert!(parse_allow_list(Some(",")).is_err());
     }
+
+    /// A loopback server that answers every connection with `resp`, or never when `None`.
+    async fn serve_once(resp: Option<Vec<u8>>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                let resp = resp.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = tcp.read(&mut buf).await;
+                    match resp {
+                        Some(r) => {
+                            let _ = tcp.write_all(&r).await;
+                        }
+                        None => tokio::time::sleep(Duration::from_secs(60)).await,
+                    }
+                });
+            }
+        });
+        format!("http://127.0.0.1:{port}/jwks.json")
+    }
+
+    #[tokio::test]
+    async fn fetch_refuses_oversized_bodies_and_other_statuses_and_gives_up_in_time() {
+        let big = format!(r#"{{"keys":[],"pad":"{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        let resp = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{big}", big.len());
+        let err = fetch(&serve_once(Some(resp.into_bytes())).await, None).await.unwrap_err();
+        assert!(err.contains("at most"), "{err}");
+        let chunked = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{big}\r\n0\r\n\r\n",
+            big.len()
+        );
+        let err = fetch(&serve_once(Some(chunked.into_bytes())).await, None).await.unwrap_err();
+        assert!(err.contains("at most"), "{err}");
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"keys\":[]}";
+        let body = fetch(&serve_once(Some(ok.as_bytes().to_vec())).await, None).await.unwrap();
+        assert_eq!(&body[..], br#"{"keys":[]}"#);
+        let moved = "HTTP/1.1 302 Found\r\nLocation: http://elsewhere/\r\nContent-Length: 0\r\n\r\n";
+        let err = fetch(&serve_once(Some(moved.as_bytes().to_vec())).await, None).await.unwrap_err();
+        assert!(err.contains("302"), "{err}");
+        let started = std::time::Instant::now();
+        let err = fetch(&serve_once(None).await, None).await.unwrap_err();
+        assert!(err.contains("no answer within 5s"), "{err}");
+        assert!(started.elapsed() < FETCH_TIMEOUT + Duration::from_secs(2));
+    }
 }

@@ -280,4 +280,17 @@ fn a_jwks_that_cannot_be_loaded_exits_2_and_says_what_to_do() {
         &proxy(&["--jwks-url", &tls.url(), "--jwt-secret-file", secret.to_str().unwrap()]),
         &["cannot be used with"],
     );
+    let s = secret.to_str().unwrap();
+    check(
+        &proxy(&["--jwt-secret-file", s, "--jwks-refresh", "1m"]),
+        &["--jwks-refresh", "applies to --jwks-url only"],
+    );
+    check(
+        &proxy(&["--jwt-secret-file", s, "--jwks-cacert", s]),
+        &["--jwks-cacert", "applies to --jwks-url only"],
+    );
+    check(
+        &proxy(&["--jwks-url", &tls.url(), "--jwks-cacert", s]),
+        &["--jwks-cacert", "no PEM certificate"],
+    );
 }
