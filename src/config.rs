@@ -323,10 +323,16 @@ impl Config {
         if let Some(ws) = &self.ws {
             s.extend(ws.secrets());
         }
-        if let Action::Proxy(p) = &self.action
-            && let crate::proxy::auth::KeyMaterial::Secret(k) = &p.auth.key
-        {
-            s.push(String::from_utf8_lossy(k).into_owned());
+        if let Action::Proxy(p) = &self.action {
+            match &p.auth.key {
+                crate::proxy::auth::KeyMaterial::Secret(k) => s.push(String::from_utf8_lossy(k).into_owned()),
+                crate::proxy::auth::KeyMaterial::Jwks(j) => {
+                    if let Some(pw) = url::Url::parse(&j.url).ok().and_then(|u| u.password().map(str::to_string)) {
+                        s.push(pw);
+                    }
+                }
+                crate::proxy::auth::KeyMaterial::PublicKeyPem(_) => {}
+            }
         }
         s
     }

@@ -12,8 +12,9 @@
 //!   (`probe::redis`, `probe::postgres`, `probe::kube`, `probe::websocket` with one
 //!   connection's phases in `probe::websocket_conn`).
 //! - `proxy`: `aiwfe proxy`, the fast-auth WebSocket reverse proxy (`proxy::auth` verifies
-//!   and caches tokens, `proxy::token` finds and strips them, `proxy::relay` moves frames,
-//!   `proxy::metrics` serves Prometheus text).
+//!   and caches tokens, `proxy::jwks` fetches keys from a JSON Web Key Set, `proxy::token`
+//!   finds and strips tokens, `proxy::relay` moves frames, `proxy::metrics` serves
+//!   Prometheus text).
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `rbac`: the least-privilege RBAC objects each mode needs.
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
