@@ -1453,3 +1453,39 @@ mod tests {
         assert_eq!(c.ignore, vec!["redis.no_password"]);
     }
 }
+
+#[cfg(test)]
+mod jwks_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use clap::Parser;
+
+    fn proxy(url: &str) -> Result<crate::proxy::ProxyConfig> {
+        let cli = Cli::try_parse_from(["aiwfe", "proxy", "--upstream", "ws://127.0.0.1:1", "--jwks-url", url]).unwrap();
+        match cli.command {
+            cli::Command::Proxy(p) => proxy_config(*p),
+            _ => panic!("not the proxy command"),
+        }
+    }
+
+    #[test]
+    fn jwks_over_http_only_to_loopback() {
+        for ok in [
+            "https://keys.example.com/.well-known/jwks.json",
+            "http://127.0.0.1:8000/jwks.json",
+            "http://localhost/jwks.json",
+            "http://[::1]:9/jwks.json",
+        ] {
+            let cfg = proxy(ok).unwrap();
+            assert!(matches!(&cfg.auth.key, crate::proxy::auth::KeyMaterial::Jwks(s) if s.url == ok));
+        }
+        for bad in [
+            "http://keys.example.com/jwks.json",
+            "http://10.0.0.1/jwks.json",
+            "ftp://localhost/k",
+        ] {
+            let err = proxy(bad).unwrap_err().to_string();
+            assert!(err.contains("--jwks-url") && err.contains("https://"), "{bad}: {err}");
+        }
+    }
+}
