@@ -851,7 +851,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__proxy)
-            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --upstream-cacert --ping-interval --ping-timeout --close-timeout --forward-claims --revocation-redis --revocation-set --revocation-ttl --revocation-fail-open --max-message --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --jwks-url --jwks-cacert --jwks-refresh --jwks-min-refresh --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --upstream-cacert --ping-interval --ping-timeout --close-timeout --forward-claims --revocation-redis --revocation-set --revocation-ttl --revocation-fail-open --max-message --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,6 +870,22 @@ _aiwfe() {
                     return 0
                     ;;
                 --jwt-public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-refresh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-min-refresh)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -273,8 +273,12 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on [default: 0.0.0.0:8080]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request\'s path and query are kept) [or `proxy.upstream` in aiwfe.yaml]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-secret-file -d 'Verify HS256/384/512 tokens with the secret in FILE' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-public-key -d 'Verify RS*/PS*/ES* tokens with the PEM public key in FILE' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l algorithm -d 'The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwt-public-key -d 'Verify RS*/PS*/ES*/EdDSA tokens with the PEM public key in FILE' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwks-url -d 'Verify tokens with the keys of the JSON Web Key Set at URL (https://, or http:// to localhost), fetched before listening; a token\'s `kid` selects the key' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwks-cacert -d 'Verify the JWKS server with the CA certificates in FILE instead of the system\'s' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwks-refresh -d 'Fetch the JWKS again this often [default: 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l jwks-min-refresh -d 'A token with an unknown `kid` fetches the JWKS at most this often [default: 30s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l algorithm -d 'The one algorithm the key is used with [default: HS256, RS256, ES256 or EdDSA by key type]; with --jwks-url, the algorithms keys may have (comma-separated) [default: the JWK\'s `alg`, else by key type]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l issuer -d 'Require this `iss` claim' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l audience -d 'Require this `aud` claim' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l leeway -d 'Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0 [default: 30s]' -r

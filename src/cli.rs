@@ -114,7 +114,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("key").args(["jwt_secret_file", "jwt_public_key"])))]
+#[command(group(clap::ArgGroup::new("key").args(["jwt_secret_file", "jwt_public_key", "jwks_url"])))]
 pub struct ProxyArgs {
     /// Address to listen on [default: 0.0.0.0:8080]
     #[arg(long, value_name = "ADDR")]
@@ -125,10 +125,25 @@ pub struct ProxyArgs {
     /// Verify HS256/384/512 tokens with the secret in FILE
     #[arg(long, value_name = "FILE")]
     pub jwt_secret_file: Option<PathBuf>,
-    /// Verify RS*/PS*/ES* tokens with the PEM public key in FILE
+    /// Verify RS*/PS*/ES*/EdDSA tokens with the PEM public key in FILE
     #[arg(long, value_name = "FILE.pem")]
     pub jwt_public_key: Option<PathBuf>,
-    /// The one algorithm the key is used with [default: HS256, RS256 or ES256 by key type]
+    /// Verify tokens with the keys of the JSON Web Key Set at URL (https://, or http:// to
+    /// localhost), fetched before listening; a token's `kid` selects the key
+    #[arg(long, value_name = "URL")]
+    pub jwks_url: Option<String>,
+    /// Verify the JWKS server with the CA certificates in FILE instead of the system's
+    #[arg(long, value_name = "FILE.pem")]
+    pub jwks_cacert: Option<PathBuf>,
+    /// Fetch the JWKS again this often [default: 5m]
+    #[arg(long, value_name = "DURATION")]
+    pub jwks_refresh: Option<String>,
+    /// A token with an unknown `kid` fetches the JWKS at most this often [default: 30s]
+    #[arg(long, value_name = "DURATION")]
+    pub jwks_min_refresh: Option<String>,
+    /// The one algorithm the key is used with [default: HS256, RS256, ES256 or EdDSA by key
+    /// type]; with --jwks-url, the algorithms keys may have (comma-separated) [default: the
+    /// JWK's `alg`, else by key type]
     #[arg(long, value_name = "ALG")]
     pub algorithm: Option<String>,
     /// Require this `iss` claim

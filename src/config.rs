@@ -328,10 +328,16 @@ impl Config {
         if let Some(ws) = &self.ws {
             s.extend(ws.secrets());
         }
-        if let Action::Proxy(p) = &self.action
-            && let crate::proxy::auth::KeyMaterial::Secret(k) = &p.auth.key
-        {
-            s.push(String::from_utf8_lossy(k).into_owned());
+        if let Action::Proxy(p) = &self.action {
+            match &p.auth.key {
+                crate::proxy::auth::KeyMaterial::Secret(k) => s.push(String::from_utf8_lossy(k).into_owned()),
+                crate::proxy::auth::KeyMaterial::Jwks(j) => {
+                    if let Some(pw) = url::Url::parse(&j.url).ok().and_then(|u| u.password().map(str::to_string)) {
+                        s.push(pw);
+                    }
+                }
+                crate::proxy::auth::KeyMaterial::PublicKeyPem(_) => {}
+            }
         }
         if let Action::Proxy(p) = &self.action
             && let Some(pw) = p
@@ -703,6 +709,10 @@ pub struct ProxyFile {
     pub upstream_cacert: Option<PathBuf>,
     pub jwt_secret_file: Option<PathBuf>,
     pub jwt_public_key: Option<PathBuf>,
+    pub jwks_url: Option<String>,
+    pub jwks_cacert: Option<PathBuf>,
+    pub jwks_refresh: Option<String>,
+    pub jwks_min_refresh: Option<String>,
     pub algorithm: Option<String>,
     pub issuer: Option<String>,
     pub audience: Option<String>,
@@ -763,16 +773,20 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
         ping_interval,
         ping_timeout,
         close_timeout,
-        max_message
+        max_message,
+        jwks_cacert,
+        jwks_refresh,
+        jwks_min_refresh
     );
-    if p.jwt_secret_file.is_none() && p.jwt_public_key.is_none() {
-        if f.jwt_secret_file.is_some() && f.jwt_public_key.is_some() {
+    if p.jwt_secret_file.is_none() && p.jwt_public_key.is_none() && p.jwks_url.is_none() {
+        let given = [f.jwt_secret_file.is_some(), f.jwt_public_key.is_some(), f.jwks_url.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
             return Err(Error::Invalid {
                 field: "proxy.jwt_secret_file".into(),
-                reason: "give one key: jwt_secret_file or jwt_public_key, not both".into(),
+                reason: "give one key source: jwt_secret_file, jwt_public_key or jwks_url".into(),
             });
         }
-        fill!(jwt_secret_file, jwt_public_key);
+        fill!(jwt_secret_file, jwt_public_key, jwks_url);
     }
     let field = |flag: &str| -> String {
         let key = flag.trim_start_matches("--").replace('-', "_");
@@ -829,7 +843,20 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
     if host.is_empty() {
         return Err(invalid("--upstream", "the URL has no host".into()));
     }
+    if p.jwks_url.is_none() {
+        // These only mean something with a JWKS; say so instead of ignoring them.
+        for (flag, set) in [
+            ("--jwks-refresh", p.jwks_refresh.is_some()),
+            ("--jwks-min-refresh", p.jwks_min_refresh.is_some()),
+            ("--jwks-cacert", p.jwks_cacert.is_some()),
+        ] {
+            if set {
+                return Err(invalid(flag, "applies to --jwks-url only".into()));
+            }
+        }
+    }
     let key = match (&p.jwt_secret_file, &p.jwt_public_key) {
+        (None, None) if p.jwks_url.is_some() => KeyMaterial::Jwks(jwks_source(&p, &field)?),
         (Some(path), _) => {
             let raw = std::fs::read(path).map_err(|e| Error::SecretFile {
                 what: field("--jwt-secret-file"),
@@ -848,7 +875,7 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
         (None, None) => {
             return Err(invalid(
                 "--jwt-secret-file",
-                "pass --jwt-secret-file or --jwt-public-key (or set one under `proxy:` in aiwfe.yaml)".into(),
+                "pass --jwt-secret-file, --jwt-public-key or --jwks-url (or set one under `proxy:` in aiwfe.yaml)".into(),
             ));
         }
     };
@@ -974,8 +1001,10 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
     let key_flag = if p.jwt_secret_file.is_some() {
         "--jwt-secret-file"
-    } else {
+    } else if p.jwt_public_key.is_some() {
         "--jwt-public-key"
+    } else {
+        "--algorithm"
     };
     crate::proxy::auth::Verifier::new(&cfg.auth).map_err(|r| invalid(key_flag, r))?;
     Ok(cfg)
@@ -1006,6 +1035,55 @@ fn revocation_config(
             reason: r,
         })?,
         fail_open,
+    })
+}
+
+/// `--jwks-url` and its settings: https://, or http:// only to a loopback host.
+fn jwks_source(p: &cli::ProxyArgs, field: &dyn Fn(&str) -> String) -> Result<crate::proxy::jwks::JwksSource> {
+    let invalid = |flag: &str, reason: String| Error::Invalid {
+        field: field(flag),
+        reason,
+    };
+    let raw = p.jwks_url.clone().unwrap_or_default();
+    let u = url::Url::parse(&raw).map_err(|e| invalid("--jwks-url", format!("`{}`: {e}", redact::url(&raw))))?;
+    let loopback = match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(invalid("--jwks-url", "the URL has no host".into())),
+    };
+    match u.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(invalid(
+                "--jwks-url",
+                format!(
+                    "`{}`: keys are fetched over http:// only from localhost; use https:// (with --jwks-cacert for a private CA)",
+                    redact::url(&raw)
+                ),
+            ));
+        }
+        s => return Err(invalid("--jwks-url", format!("`{s}://` is not supported; use https://"))),
+    }
+    let cacert = match &p.jwks_cacert {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| Error::SecretFile {
+                what: field("--jwks-cacert"),
+                path: path.clone(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+            crate::probe::websocket_conn::tls_config(Some(&pem), false)
+                .map_err(|r| invalid("--jwks-cacert", r.replace("--cacert", "--jwks-cacert")))?;
+            Some(pem)
+        }
+        None => None,
+    };
+    Ok(crate::proxy::jwks::JwksSource {
+        url: raw,
+        cacert,
+        refresh: parse_duration(p.jwks_refresh.as_deref().unwrap_or("5m")).map_err(|r| invalid("--jwks-refresh", r))?,
+        min_refresh: parse_duration(p.jwks_min_refresh.as_deref().unwrap_or("30s")).map_err(|r| invalid("--jwks-min-refresh", r))?,
     })
 }
 
@@ -1644,5 +1722,41 @@ mod tests {
         assert_eq!(c.redis.unwrap().pings, Some(50));
         assert_eq!(c.postgres.unwrap().idle_in_transaction_warn_s, Some(30.0));
         assert_eq!(c.ignore, vec!["redis.no_password"]);
+    }
+}
+
+#[cfg(test)]
+mod jwks_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use clap::Parser;
+
+    fn proxy(url: &str) -> Result<crate::proxy::ProxyConfig> {
+        let cli = Cli::try_parse_from(["aiwfe", "proxy", "--upstream", "ws://127.0.0.1:1", "--jwks-url", url]).unwrap();
+        match cli.command {
+            cli::Command::Proxy(p) => proxy_config(*p, None, &ProcessEnv),
+            _ => panic!("not the proxy command"),
+        }
+    }
+
+    #[test]
+    fn jwks_over_http_only_to_loopback() {
+        for ok in [
+            "https://keys.example.com/.well-known/jwks.json",
+            "http://127.0.0.1:8000/jwks.json",
+            "http://localhost/jwks.json",
+            "http://[::1]:9/jwks.json",
+        ] {
+            let cfg = proxy(ok).unwrap();
+            assert!(matches!(&cfg.auth.key, crate::proxy::auth::KeyMaterial::Jwks(s) if s.url == ok));
+        }
+        for bad in [
+            "http://keys.example.com/jwks.json",
+            "http://10.0.0.1/jwks.json",
+            "ftp://localhost/k",
+        ] {
+            let err = proxy(bad).unwrap_err().to_string();
+            assert!(err.contains("--jwks-url") && err.contains("https://"), "{bad}: {err}");
+        }
     }
 }

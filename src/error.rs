@@ -54,6 +54,11 @@ impl Error {
             Error::Invalid { field, .. } if field.starts_with("ws") || field == "--compare" => {
                 Some("a WebSocket URL looks like ws://HOST[:PORT]/PATH or wss://... for TLS".into())
             }
+            Error::Invalid { field, .. } if field.starts_with("--jwks") => Some(
+                "--jwks-url must serve a JSON Web Key Set ({\"keys\": [...]}) with at least one RSA, EC (P-256/P-384) or Ed25519 signing key, \
+                 reachable from here; check the URL with curl, pass --jwks-cacert CA.pem for a private CA, and use https:// for hosts other than localhost"
+                    .into(),
+            ),
             Error::Invalid { .. } => None,
             Error::SecretFile { .. } => Some("check that the file exists and is readable".into()),
             Error::MissingEnv { var, .. } => Some(format!("export `{var}` or remove the setting")),

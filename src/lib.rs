@@ -12,8 +12,9 @@
 //!   (`probe::redis`, `probe::postgres`, `probe::kube`, `probe::websocket` with one
 //!   connection's phases in `probe::websocket_conn`).
 //! - `proxy`: `aiwfe proxy`, the fast-auth WebSocket reverse proxy (`proxy::auth` verifies
-//!   and caches tokens, `proxy::token` finds and strips them, `proxy::relay` moves frames,
-//!   `proxy::metrics` serves Prometheus text).
+//!   and caches tokens, `proxy::jwks` fetches keys from a JSON Web Key Set, `proxy::token`
+//!   finds and strips tokens, `proxy::relay` moves frames, `proxy::metrics` serves
+//!   Prometheus text).
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `rbac`: the least-privilege RBAC objects each mode needs.
 //! - `report`: `Observation`/`Finding`/`Report` and the renderers (table, json, yaml,
@@ -152,6 +153,19 @@ fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
         .build()
         .map_err(|e| Error::Runtime(e.to_string()))?;
     runtime.block_on(async {
+        // Keys first (a JWKS is fetched now): nothing listens until tokens can be checked.
+        let metrics = proxy::metrics::Metrics::new();
+        let key_flag = match &cfg.auth.key {
+            proxy::auth::KeyMaterial::Jwks(_) => "--jwks-url",
+            proxy::auth::KeyMaterial::Secret(_) => "--jwt-secret-file",
+            proxy::auth::KeyMaterial::PublicKeyPem(_) => "--jwt-public-key",
+        };
+        let auth = proxy::auth::Auth::load(&cfg.auth, metrics.jwks())
+            .await
+            .map_err(|reason| Error::Invalid {
+                field: key_flag.into(),
+                reason,
+            })?;
         let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| Error::Invalid {
             field: "--listen".into(),
             reason: format!("cannot listen on `{}`: {}", cfg.listen, e.to_string().to_lowercase()),
@@ -168,10 +182,12 @@ fn proxy(cfg: proxy::ProxyConfig) -> Result<u8, Error> {
                 _ = tokio::signal::ctrl_c() => {}
             }
         };
-        proxy::run(listener, cfg, shutdown).await.map_err(|reason| Error::Invalid {
-            field: "--jwt-public-key".into(),
-            reason,
-        })?;
+        proxy::serve(listener, cfg, auth, metrics, shutdown)
+            .await
+            .map_err(|reason| Error::Invalid {
+                field: key_flag.into(),
+                reason,
+            })?;
         eprintln!("aiwfe proxy: drained, exiting");
         Ok(0)
     })

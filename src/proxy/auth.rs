@@ -1,12 +1,15 @@
 //! Who may pass: JWT verification with the rules the proxy promises (one algorithm per
 //! key, `exp` required, no `crit`, size and base64 limits, no key URLs fetched), and the
 //! cache that makes a repeated check cost microseconds instead of a signature check.
+//! Keys come from a secret, a PEM public key or a JWKS (`super::jwks`); a token's `kid`
+//! selects the key and its `alg` must be that key's one algorithm.
 
+use super::jwks::{JwkKey, Jwks, JwksMetrics, JwksSource};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use sha2::{Digest, Sha256};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Tokens longer than this are refused before any parsing.
@@ -19,8 +22,10 @@ pub const NEGATIVE_TTL: Duration = Duration::from_secs(5);
 pub enum KeyMaterial {
     /// HMAC secret (HS256/384/512).
     Secret(Vec<u8>),
-    /// PEM public key (RS*, PS*, ES*).
+    /// PEM public key (RS*, PS*, ES*, EdDSA).
     PublicKeyPem(Vec<u8>),
+    /// Public keys from a JSON Web Key Set, fetched and refreshed.
+    Jwks(JwksSource),
 }
 
 impl std::fmt::Debug for KeyMaterial {
@@ -28,6 +33,7 @@ impl std::fmt::Debug for KeyMaterial {
         match self {
             KeyMaterial::Secret(s) => write!(f, "Secret(sha256:{})", crate::redact::fingerprint(&String::from_utf8_lossy(s))),
             KeyMaterial::PublicKeyPem(_) => write!(f, "PublicKeyPem"),
+            KeyMaterial::Jwks(s) => write!(f, "Jwks({})", crate::redact::url(&s.url)),
         }
     }
 }
@@ -37,7 +43,8 @@ impl std::fmt::Debug for KeyMaterial {
 pub struct AuthConfig {
     pub key: KeyMaterial,
     /// The one algorithm the key is used with; `None`: HS256 for a secret, RS256 for an
-    /// RSA key, ES256 for an EC key.
+    /// RSA key, ES256 for an EC key, EdDSA for an Ed25519 key. With a JWKS: the
+    /// comma-separated algorithms its keys may have (`None`: every public-key algorithm).
     pub algorithm: Option<String>,
     pub issuer: Option<String>,
     pub audience: Option<String>,
@@ -62,12 +69,14 @@ pub enum Reject {
     Issuer,
     Audience,
     MissingClaim,
+    /// No key with the token's `kid` (or no `kid` where the key set needs one).
+    UnknownKey,
     /// Its `jti` is in the revocation set.
     Revoked,
 }
 
 impl Reject {
-    pub const ALL: [Reject; 12] = [
+    pub const ALL: [Reject; 13] = [
         Reject::Missing,
         Reject::TooLarge,
         Reject::Malformed,
@@ -79,6 +88,7 @@ impl Reject {
         Reject::Issuer,
         Reject::Audience,
         Reject::MissingClaim,
+        Reject::UnknownKey,
         Reject::Revoked,
     ];
 
@@ -95,17 +105,36 @@ impl Reject {
             Reject::Issuer => "issuer",
             Reject::Audience => "audience",
             Reject::MissingClaim => "missing_claim",
+            Reject::UnknownKey => "unknown_key",
             Reject::Revoked => "revoked",
         }
     }
 }
 
-/// Verifies tokens against one key and one algorithm; no cache, no I/O.
-pub struct Verifier {
-    key: DecodingKey,
+/// One key with the one algorithm it is used with.
+struct Key {
+    /// `None` (a configured key, or the only key of a set): any `kid` selects it.
+    kid: Option<String>,
     alg: Algorithm,
     alg_name: String,
+    key: DecodingKey,
     validation: Validation,
+}
+
+/// The keys in use; `generation` changes whenever they do.
+struct KeySet {
+    generation: u64,
+    keys: Vec<Key>,
+}
+
+/// Verifies tokens against a key set, each key with one algorithm; no cache, no I/O.
+pub struct Verifier {
+    keys: RwLock<Arc<KeySet>>,
+    /// The claim rules (`exp`, `nbf`, `iss`, `aud`); each key sets its algorithm.
+    validation: Validation,
+    /// Header `alg` values that may select a key at all.
+    accept: Vec<String>,
+    /// Claims forwarded upstream.
     forward: Vec<String>,
 }
 
@@ -138,8 +167,16 @@ fn claim_value(v: &serde_json::Value) -> Option<Vec<u8>> {
     (!text.bytes().any(|b| b.is_ascii_control())).then(|| text.into_bytes())
 }
 
+/// What key selection reads from a token's header.
+struct Header {
+    alg: Option<String>,
+    kid: Option<String>,
+    crit: bool,
+}
+
 impl Verifier {
-    /// Builds the verifier; the error names what is wrong with the key or algorithm.
+    /// Builds the verifier; the error names what is wrong with the key or algorithm. A JWKS
+    /// verifier starts without keys (see `Auth::load`).
     pub fn new(cfg: &AuthConfig) -> Result<Verifier, String> {
         let (key, alg) = match &cfg.key {
             KeyMaterial::Secret(s) => {
@@ -150,7 +187,7 @@ impl Verifier {
                 if !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
                     return Err(format!("a secret is used with HS256, HS384 or HS512, not {alg:?}"));
                 }
-                (DecodingKey::from_secret(s), alg)
+                (Some(DecodingKey::from_secret(s)), alg)
             }
             KeyMaterial::PublicKeyPem(pem) => {
                 if let Ok(k) = DecodingKey::from_rsa_pem(pem) {
@@ -161,17 +198,24 @@ impl Verifier {
                     ) {
                         return Err(format!("an RSA key is used with RS* or PS*, not {alg:?}"));
                     }
-                    (k, alg)
+                    (Some(k), alg)
                 } else if let Ok(k) = DecodingKey::from_ec_pem(pem) {
                     let alg = parse_alg(cfg.algorithm.as_deref().unwrap_or("ES256"))?;
                     if !matches!(alg, Algorithm::ES256 | Algorithm::ES384) {
                         return Err(format!("an EC key is used with ES256 or ES384, not {alg:?}"));
                     }
-                    (k, alg)
+                    (Some(k), alg)
+                } else if let Ok(k) = DecodingKey::from_ed_pem(pem) {
+                    let alg = parse_alg(cfg.algorithm.as_deref().unwrap_or("EdDSA"))?;
+                    if alg != Algorithm::EdDSA {
+                        return Err(format!("an Ed25519 key is used with EdDSA, not {alg:?}"));
+                    }
+                    (Some(k), alg)
                 } else {
-                    return Err("not a PEM RSA or EC public key".into());
+                    return Err("not a PEM RSA, EC or Ed25519 public key".into());
                 }
             }
+            KeyMaterial::Jwks(_) => (None, Algorithm::RS256),
         };
         let mut validation = Validation::new(alg);
         validation.leeway = cfg.leeway.as_secs();
@@ -186,32 +230,105 @@ impl Verifier {
             Some(a) => validation.set_audience(&[a]),
             None => validation.validate_aud = false,
         }
-        Ok(Verifier {
-            key,
-            alg,
-            alg_name: format!("{alg:?}"),
+        let accept = match key {
+            Some(_) => vec![alg],
+            None => super::jwks::parse_allow_list(cfg.algorithm.as_deref())?,
+        };
+        let v = Verifier {
+            keys: RwLock::new(Arc::new(KeySet {
+                generation: 0,
+                keys: Vec::new(),
+            })),
             validation,
+            accept: accept.iter().map(|a| format!("{a:?}")).collect(),
             forward: cfg.forward_claims.clone(),
-        })
+        };
+        if let Some(key) = key {
+            v.set_keys(vec![(None, alg, key)]);
+        }
+        Ok(v)
     }
 
+    /// Replaces the keys; the generation moves on.
+    fn set_keys(&self, keys: Vec<(Option<String>, Algorithm, DecodingKey)>) {
+        let keys = keys
+            .into_iter()
+            .map(|(kid, alg, key)| {
+                let mut validation = self.validation.clone();
+                validation.algorithms = vec![alg];
+                Key {
+                    kid,
+                    alg,
+                    alg_name: format!("{alg:?}"),
+                    key,
+                    validation,
+                }
+            })
+            .collect();
+        let mut w = self.keys.write().unwrap_or_else(|e| e.into_inner());
+        *w = Arc::new(KeySet {
+            generation: w.generation + 1,
+            keys,
+        });
+    }
+
+    fn snapshot(&self) -> Arc<KeySet> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The algorithm of the first key (a configured key has exactly one).
     pub fn algorithm(&self) -> Algorithm {
-        self.alg
+        self.snapshot().keys.first().map(|k| k.alg).unwrap_or(self.validation.algorithms[0])
+    }
+
+    /// How many keys are loaded.
+    pub fn key_count(&self) -> usize {
+        self.snapshot().keys.len()
     }
 
     /// Checks one token now; `Ok(exp)` when it may pass.
     pub fn verify(&self, token: &str) -> Result<u64, Reject> {
-        self.verify_with(token, &self.validation).map(|p| p.exp)
+        self.pass(token).map(|p| p.exp)
     }
 
     /// Checks one token now; what it lets through when it may pass.
     pub fn pass(&self, token: &str) -> Result<Pass, Reject> {
-        self.verify_with(token, &self.validation)
+        self.verify_in(&self.snapshot(), token, None)
     }
 
-    fn verify_with(&self, token: &str, validation: &Validation) -> Result<Pass, Reject> {
-        precheck(token, &self.alg_name)?;
-        let claims = match jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(token, &self.key, validation) {
+    #[cfg(test)]
+    fn verify_with(&self, token: &str, validation: &Validation) -> Result<u64, Reject> {
+        self.verify_in(&self.snapshot(), token, Some(validation)).map(|p| p.exp)
+    }
+
+    fn verify_in(&self, set: &KeySet, token: &str, validation: Option<&Validation>) -> Result<Pass, Reject> {
+        let header = precheck(token)?;
+        let alg = header.alg.as_deref().ok_or(Reject::Algorithm)?;
+        if !self.accept.iter().any(|a| a == alg) {
+            return Err(Reject::Algorithm);
+        }
+        let key = select(set, header.kid.as_deref())?;
+        // The token's `alg` must be its key's: no algorithm confusion.
+        if alg != key.alg_name {
+            return Err(Reject::Algorithm);
+        }
+        if header.crit {
+            return Err(Reject::Crit);
+        }
+        if token.ends_with('.') {
+            return Err(Reject::Signature);
+        }
+        let owned;
+        let validation = match validation {
+            Some(v) => {
+                let mut v = v.clone();
+                v.algorithms = vec![key.alg];
+                owned = v;
+                &owned
+            }
+            None => &key.validation,
+        };
+        let claims = match jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(token, &key.key, validation) {
             Ok(d) => d.claims,
             Err(e) => return Err(classify(e.kind())),
         };
@@ -226,12 +343,24 @@ impl Verifier {
     }
 }
 
+/// The key a token's `kid` names; a token without `kid` only fits a set of one key.
+fn select<'a>(set: &'a KeySet, kid: Option<&str>) -> Result<&'a Key, Reject> {
+    match kid {
+        Some(kid) => set.keys.iter().find(|k| k.kid.as_deref().is_none_or(|k| k == kid)),
+        None if set.keys.len() == 1 => set.keys.first(),
+        None => None,
+    }
+    .ok_or(Reject::UnknownKey)
+}
+
 fn parse_alg(s: &str) -> Result<Algorithm, String> {
     Algorithm::from_str(s).map_err(|_| format!("`{s}` is not a JWT algorithm (HS256, RS256, PS256, ES256, ...)"))
 }
 
-/// The checks jsonwebtoken does not make: size, strict base64url, the exact `alg`, `crit`.
-fn precheck(token: &str, alg: &str) -> Result<(), Reject> {
+/// The checks jsonwebtoken does not make: size, strict base64url, a JSON header; returns
+/// what key selection needs (`alg`, `kid`, whether `crit` is present). `jku`, `x5u` and
+/// other key URLs in the header are never looked at.
+fn precheck(token: &str) -> Result<Header, Reject> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Reject::TooLarge);
     }
@@ -249,16 +378,12 @@ fn precheck(token: &str, alg: &str) -> Result<(), Reject> {
     b64.decode(parts[1]).map_err(|_| Reject::Malformed)?;
     b64.decode(parts[2]).map_err(|_| Reject::Malformed)?;
     let header: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&header).map_err(|_| Reject::Malformed)?;
-    if header.get("alg").and_then(|a| a.as_str()) != Some(alg) {
-        return Err(Reject::Algorithm);
-    }
-    if header.contains_key("crit") {
-        return Err(Reject::Crit);
-    }
-    if parts[2].is_empty() {
-        return Err(Reject::Signature);
-    }
-    Ok(())
+    let text = |name: &str| header.get(name).and_then(|v| v.as_str()).map(str::to_string);
+    Ok(Header {
+        alg: text("alg"),
+        kid: text("kid"),
+        crit: header.contains_key("crit"),
+    })
 }
 
 fn classify(kind: &jsonwebtoken::errors::ErrorKind) -> Reject {
@@ -304,16 +429,40 @@ pub enum Lookup {
     Miss,
 }
 
-/// The verifier behind a bounded cache keyed by the token's SHA-256.
+/// The verifier behind a bounded cache keyed by the token's SHA-256 (and the key set's
+/// generation, so a rotation leaves no verdict behind).
 pub struct Auth {
     verifier: Verifier,
     cache: moka::sync::Cache<[u8; 32], Verdict>,
     leeway: u64,
+    jwks: Option<Jwks>,
 }
 
 impl Auth {
+    /// The verifier and its cache; a JWKS source starts without keys (see `load`).
     pub fn new(cfg: &AuthConfig) -> Result<Auth, String> {
+        Auth::with_metrics(cfg, JwksMetrics::default())
+    }
+
+    /// `new`, then the first JWKS fetch: an error when it fails or yields no usable key.
+    pub async fn load(cfg: &AuthConfig, metrics: JwksMetrics) -> Result<Auth, String> {
+        let auth = Auth::with_metrics(cfg, metrics)?;
+        if let Some(j) = &auth.jwks {
+            j.refresh(super::jwks::Why::Initial, |k| auth.install(k)).await?;
+        }
+        Ok(auth)
+    }
+
+    fn with_metrics(cfg: &AuthConfig, metrics: JwksMetrics) -> Result<Auth, String> {
         let verifier = Verifier::new(cfg)?;
+        let jwks = match &cfg.key {
+            KeyMaterial::Jwks(source) => Some(Jwks::new(
+                source.clone(),
+                super::jwks::parse_allow_list(cfg.algorithm.as_deref())?,
+                metrics,
+            )?),
+            _ => None,
+        };
         let cache = moka::sync::Cache::builder()
             .max_capacity(cfg.cache_size)
             .expire_after(Expiry {
@@ -325,34 +474,81 @@ impl Auth {
             verifier,
             cache,
             leeway: cfg.leeway.as_secs(),
+            jwks,
         })
     }
 
+    /// Puts a new key set in use and forgets every cached verdict.
+    fn install(&self, keys: Vec<JwkKey>) {
+        self.verifier.set_keys(keys.into_iter().map(|k| (k.kid, k.alg, k.key)).collect());
+        self.cache.invalidate_all();
+    }
+
+    /// `check`, and when the token names a key the set does not have, one refresh of the
+    /// JWKS (single flight, at most once per `--jwks-min-refresh`) and a second check.
+    pub async fn authenticate(&self, token: &str) -> (Result<Arc<Pass>, Reject>, Lookup) {
+        let seen = self.jwks.as_ref().map(|j| j.finished()).unwrap_or_default();
+        let generation = self.verifier.snapshot().generation;
+        let r = self.check(token);
+        if matches!(r.0, Err(Reject::UnknownKey))
+            && let Some(j) = &self.jwks
+        {
+            let _ = j.refresh(super::jwks::Why::UnknownKey(seen), |k| self.install(k)).await;
+            if self.verifier.snapshot().generation != generation {
+                return self.check(token);
+            }
+        }
+        r
+    }
+
+    /// Fetches the JWKS every `--jwks-refresh`, forever; never returns without a JWKS.
+    pub async fn refresh_periodically(&self) {
+        let Some(j) = &self.jwks else {
+            return std::future::pending().await;
+        };
+        loop {
+            tokio::time::sleep(j.every()).await;
+            let _ = j.refresh(super::jwks::Why::Scheduled, |k| self.install(k)).await;
+        }
+    }
+
     /// Checks a token, from the cache when it can; what it lets through when it may pass.
-    /// `exp` is re-checked on every hit.
+    /// `exp` is re-checked on every hit. Concurrent checks of one token not yet cached
+    /// share one verification.
     pub fn check(&self, token: &str) -> (Result<Arc<Pass>, Reject>, Lookup) {
         if token.len() > MAX_TOKEN_BYTES {
             return (Err(Reject::TooLarge), Lookup::Miss);
         }
-        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let set = self.verifier.snapshot();
+        let key: [u8; 32] = Sha256::new()
+            .chain_update(set.generation.to_le_bytes())
+            .chain_update(token.as_bytes())
+            .finalize()
+            .into();
         if let Some(v) = self.cache.get(&key) {
-            let r = match v {
-                Verdict::Valid(p) if p.exp + self.leeway >= now_unix() => Ok(p),
-                Verdict::Valid(_) => {
-                    self.cache.invalidate(&key);
-                    Err(Reject::Expired)
-                }
-                Verdict::Refused(r) => Err(r),
-            };
-            return (r, Lookup::Hit);
+            return (self.recheck(&key, v), Lookup::Hit);
         }
-        let r = self.verifier.pass(token).map(Arc::new);
-        let verdict = match &r {
-            Ok(p) => Verdict::Valid(p.clone()),
-            Err(e) => Verdict::Refused(*e),
-        };
-        self.cache.insert(key, verdict);
-        (r, Lookup::Miss)
+        let entry = self
+            .cache
+            .entry(key)
+            .or_insert_with(|| match self.verifier.verify_in(&set, token, None) {
+                Ok(p) => Verdict::Valid(Arc::new(p)),
+                Err(e) => Verdict::Refused(e),
+            });
+        let lookup = if entry.is_fresh() { Lookup::Miss } else { Lookup::Hit };
+        (self.recheck(&key, entry.into_value()), lookup)
+    }
+
+    /// A cached verdict now: `exp` may have passed since it was cached.
+    fn recheck(&self, key: &[u8; 32], v: Verdict) -> Result<Arc<Pass>, Reject> {
+        match v {
+            Verdict::Valid(p) if p.exp + self.leeway >= now_unix() => Ok(p),
+            Verdict::Valid(_) => {
+                self.cache.invalidate(key);
+                Err(Reject::Expired)
+            }
+            Verdict::Refused(r) => Err(r),
+        }
     }
 
     pub fn leeway(&self) -> Duration {
@@ -408,12 +604,12 @@ mod tests {
         assert_eq!(v.verify(A1_TOKEN), Err(Reject::Expired));
         let mut no_exp = v.validation.clone();
         no_exp.validate_exp = false;
-        assert_eq!(v.verify_with(A1_TOKEN, &no_exp).map(|p| p.exp), Ok(1_300_819_380));
+        assert_eq!(v.verify_with(A1_TOKEN, &no_exp), Ok(1_300_819_380));
         // One flipped signature character is a bad signature.
         let mut bad = A1_TOKEN.to_string();
         bad.pop();
         bad.push('Y');
-        assert_eq!(v.verify_with(&bad, &no_exp).map(|p| p.exp), Err(Reject::Signature));
+        assert_eq!(v.verify_with(&bad, &no_exp), Err(Reject::Signature));
     }
 
     #[test]
@@ -486,7 +682,6 @@ mod tests {
         let auth = Auth::new(&secret_cfg(key)).unwrap();
         let exp = now_unix() + 1;
         let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{exp}}}"#), key);
-        let exp_of = |r: (Result<Arc<Pass>, Reject>, Lookup)| (r.0.map(|p| p.exp), r.1);
         assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Miss));
         assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Hit));
         std::thread::sleep(Duration::from_millis(2100));
@@ -495,6 +690,10 @@ mod tests {
         let bad = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, now_unix() + 60), b"wrong");
         assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Miss));
         assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Hit));
+    }
+
+    fn exp_of(r: (Result<Arc<Pass>, Reject>, Lookup)) -> (Result<u64, Reject>, Lookup) {
+        (r.0.map(|p| p.exp), r.1)
     }
 
     fn valid(exp: u64) -> Verdict {
@@ -538,6 +737,29 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_checks_of_a_new_token_share_one_verification() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let auth = Arc::new(Auth::new(&secret_cfg(key)).unwrap());
+        let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, now_unix() + 60), key);
+        let barrier = Arc::new(std::sync::Barrier::new(8));
+        let lookups: Vec<Lookup> = (0..8)
+            .map(|_| {
+                let (auth, t, barrier) = (auth.clone(), t.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let (r, l) = auth.check(&t);
+                    assert!(r.is_ok());
+                    l
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect();
+        assert_eq!(lookups.iter().filter(|l| **l == Lookup::Miss).count(), 1, "{lookups:?}");
+    }
+
+    #[test]
     fn cache_entry_never_outlives_exp() {
         let e = Expiry {
             ttl: Duration::from_secs(300),
@@ -551,5 +773,139 @@ mod tests {
         assert_eq!(far, Duration::from_secs(300));
         let bad = e.expire_after_create(&[0; 32], &Verdict::Refused(Reject::Signature), now).unwrap();
         assert_eq!(bad, NEGATIVE_TTL);
+    }
+
+    // Ed25519 keys made with `openssl genpkey -algorithm ed25519` for these tests only.
+    const ED_KEY: &str =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ0yTbTTZkmurIjyp2jC1zk58nwWUjQZpofwgPUBPYyU\n-----END PRIVATE KEY-----\n";
+    const ED_PUB: &str =
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAzt0NLGNWNKATj/KOX5TqtuVfhbq17jmQVMbRaUQmM/I=\n-----END PUBLIC KEY-----\n";
+    const ED2_KEY: &str =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEICYDlqrczR7WOObZSKlcYIk3QcXjMb9UqXfgDd8ZRsL+\n-----END PRIVATE KEY-----\n";
+    const ED2_PUB: &str =
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA8i+FZjtAmgqC0RyHkDMjLC/kuNGBlAKWdOn92NmgAh4=\n-----END PUBLIC KEY-----\n";
+
+    fn eddsa(header: &str, claims: &str, pem: &str) -> String {
+        let msg = format!("{}.{}", b64(header), b64(claims));
+        let key = jsonwebtoken::EncodingKey::from_ed_pem(pem.as_bytes()).unwrap();
+        let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), &key, Algorithm::EdDSA).unwrap();
+        format!("{msg}.{sig}")
+    }
+
+    fn jwks_cfg() -> AuthConfig {
+        AuthConfig {
+            key: KeyMaterial::Jwks(JwksSource {
+                url: "http://127.0.0.1:9/jwks.json".into(),
+                cacert: None,
+                refresh: Duration::from_secs(300),
+                min_refresh: Duration::from_secs(30),
+            }),
+            ..secret_cfg(b"unused")
+        }
+    }
+
+    fn ed_key(kid: &str, pem: &str) -> JwkKey {
+        JwkKey {
+            kid: Some(kid.into()),
+            alg: Algorithm::EdDSA,
+            key: DecodingKey::from_ed_pem(pem.as_bytes()).unwrap(),
+            fingerprint: kid.into(),
+        }
+    }
+
+    #[test]
+    fn ed25519_pem_key_verifies_eddsa_tokens_and_nothing_else() {
+        let cfg = AuthConfig {
+            key: KeyMaterial::PublicKeyPem(ED_PUB.as_bytes().to_vec()),
+            ..secret_cfg(b"k")
+        };
+        let v = Verifier::new(&cfg).unwrap();
+        assert_eq!(v.algorithm(), Algorithm::EdDSA);
+        let exp = now_unix() + 600;
+        let claims = format!(r#"{{"exp":{exp}}}"#);
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED_KEY)), Ok(exp));
+        // A kid in the token does not matter with one configured key.
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"x"}"#, &claims, ED_KEY)), Ok(exp));
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED2_KEY)), Err(Reject::Signature));
+        // The public key used as an HMAC secret is an algorithm mismatch.
+        assert_eq!(
+            v.verify(&hs256(r#"{"alg":"HS256"}"#, &claims, ED_PUB.as_bytes())),
+            Err(Reject::Algorithm)
+        );
+        let err = Verifier::new(&AuthConfig {
+            algorithm: Some("ES256".into()),
+            ..cfg
+        })
+        .err()
+        .unwrap();
+        assert!(err.contains("Ed25519 key is used with EdDSA"), "{err}");
+    }
+
+    #[test]
+    fn kid_selects_the_key_and_alg_must_be_that_keys() {
+        let auth = Auth::new(&jwks_cfg()).unwrap();
+        assert_eq!(auth.verifier.key_count(), 0);
+        auth.install(vec![ed_key("a", ED_PUB), ed_key("b", ED2_PUB)]);
+        let v = &auth.verifier;
+        let exp = now_unix() + 600;
+        let claims = format!(r#"{{"exp":{exp}}}"#);
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &claims, ED_KEY)), Ok(exp));
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &claims, ED2_KEY)), Ok(exp));
+        // Signed with a's key but naming b: b's key does not verify it.
+        assert_eq!(
+            v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &claims, ED_KEY)),
+            Err(Reject::Signature)
+        );
+        assert_eq!(
+            v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"c"}"#, &claims, ED_KEY)),
+            Err(Reject::UnknownKey)
+        );
+        assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED_KEY)), Err(Reject::UnknownKey));
+        // An accepted algorithm that is not the key's, `none`, and an HMAC algorithm.
+        assert_eq!(
+            v.verify(&eddsa(r#"{"alg":"RS256","kid":"a"}"#, &claims, ED_KEY)),
+            Err(Reject::Algorithm)
+        );
+        let none = format!("{}.{}.", b64(r#"{"alg":"none","kid":"a"}"#), b64(&claims));
+        assert_eq!(v.verify(&none), Err(Reject::Algorithm));
+        assert_eq!(
+            v.verify(&hs256(r#"{"alg":"HS256","kid":"a"}"#, &claims, ED_PUB.as_bytes())),
+            Err(Reject::Algorithm)
+        );
+        assert_eq!(
+            v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a","crit":["x"]}"#, &claims, ED_KEY)),
+            Err(Reject::Crit)
+        );
+        // A key URL in the header is never used: the token is checked against the set.
+        let jku = r#"{"alg":"EdDSA","kid":"a","jku":"http://127.0.0.1:9/evil.json"}"#;
+        assert_eq!(v.verify(&eddsa(jku, &claims, ED_KEY)), Ok(exp));
+        // An allow-list without EdDSA refuses the header before any key is looked up.
+        let narrow = Auth::new(&AuthConfig {
+            algorithm: Some("RS256".into()),
+            ..jwks_cfg()
+        })
+        .unwrap();
+        narrow.install(vec![ed_key("a", ED_PUB)]);
+        assert_eq!(
+            narrow.verifier.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &claims, ED_KEY)),
+            Err(Reject::Algorithm)
+        );
+    }
+
+    #[test]
+    fn a_new_key_set_flushes_cached_verdicts() {
+        let auth = Auth::new(&jwks_cfg()).unwrap();
+        auth.install(vec![ed_key("a", ED_PUB)]);
+        let exp = now_unix() + 600;
+        let good = eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &format!(r#"{{"exp":{exp}}}"#), ED_KEY);
+        let other = eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &format!(r#"{{"exp":{exp}}}"#), ED2_KEY);
+        assert_eq!(exp_of(auth.check(&good)), (Ok(exp), Lookup::Miss));
+        assert_eq!(exp_of(auth.check(&good)), (Ok(exp), Lookup::Hit));
+        assert_eq!(exp_of(auth.check(&other)), (Err(Reject::UnknownKey), Lookup::Miss));
+        assert_eq!(exp_of(auth.check(&other)), (Err(Reject::UnknownKey), Lookup::Hit));
+        // Rotation: a is gone, b is in. Neither cached verdict survives.
+        auth.install(vec![ed_key("b", ED2_PUB)]);
+        assert_eq!(exp_of(auth.check(&good)), (Err(Reject::UnknownKey), Lookup::Miss));
+        assert_eq!(exp_of(auth.check(&other)), (Ok(exp), Lookup::Miss));
     }
 }

@@ -26,6 +26,10 @@ pub struct Metrics {
     pub upstream_failures: Counter,
     /// Label `result`: `allowed`, `revoked` or `unknown` (Redis did not answer).
     pub revocation_checks: Family<Labels, Counter>,
+    /// Label `result`: `ok` or `error`.
+    pub jwks_fetches: Family<Labels, Counter>,
+    /// Keys from the JWKS in use now (0 with a configured key).
+    pub jwks_keys: Gauge,
 }
 
 impl Default for Metrics {
@@ -48,6 +52,8 @@ impl Metrics {
         let auth_failures = Family::<Labels, Counter>::default();
         let upstream_failures = Counter::default();
         let revocation_checks = Family::<Labels, Counter>::default();
+        let jwks_fetches = Family::<Labels, Counter>::default();
+        let jwks_keys = Gauge::default();
         registry.register(
             "ws_active_connections",
             "Proxied WebSocket connections open now",
@@ -89,6 +95,8 @@ impl Metrics {
             "Revocation lookups of token ids, by result",
             revocation_checks.clone(),
         );
+        registry.register("jwks_fetches", "Fetches of the JWKS, by result (ok, error)", jwks_fetches.clone());
+        registry.register("jwks_keys", "Keys from the JWKS in use", jwks_keys.clone());
         Metrics {
             registry,
             active_connections,
@@ -101,6 +109,16 @@ impl Metrics {
             auth_failures,
             upstream_failures,
             revocation_checks,
+            jwks_fetches,
+            jwks_keys,
+        }
+    }
+
+    /// The JWKS metrics, for `auth::Auth::load`.
+    pub fn jwks(&self) -> super::jwks::JwksMetrics {
+        super::jwks::JwksMetrics {
+            fetches: self.jwks_fetches.clone(),
+            keys: self.jwks_keys.clone(),
         }
     }
 
@@ -123,6 +141,8 @@ mod tests {
         m.auth_failures.get_or_create(&vec![("reason", "expired")]).inc();
         m.messages.get_or_create(&vec![("direction", "client_to_upstream")]).inc();
         m.handshake_duration.get_or_create(&vec![("phase", "auth")]).observe(0.000_002);
+        m.jwks().fetches.get_or_create(&vec![("result", "ok")]).inc();
+        m.jwks().keys.set(2);
         let text = m.render();
         assert!(text.contains("\nws_active_connections 1\n"), "{text}");
         assert!(text.contains("auth_failures_total{reason=\"expired\"} 1"), "{text}");
@@ -133,5 +153,8 @@ mod tests {
         assert!(text.contains("ws_handshake_duration_seconds_count{phase=\"auth\"} 1"), "{text}");
         assert!(text.contains("auth_cache_hits_total 0"), "{text}");
         assert!(!text.contains("ws_active_connections_total"), "{text}");
+        assert!(text.contains("jwks_fetches_total{result=\"ok\"} 1"), "{text}");
+        assert!(text.contains("\njwks_keys 2\n"), "{text}");
+        assert!(!text.contains("jwks_keys_total"), "{text}");
     }
 }

@@ -3,10 +3,12 @@
 //! with a valid token (checked once, then cached) and goes to the same path upstream
 //! without the token.
 //!
-//! `auth` verifies and caches, `token` finds and strips the token, `relay` moves frames
-//! once both sides are open, `metrics` names what is counted.
+//! `auth` verifies and caches, `jwks` fetches keys from a JSON Web Key Set, `token` finds
+//! and strips the token, `relay` moves frames once both sides are open, `metrics` names
+//! what is counted.
 
 pub mod auth;
+pub mod jwks;
 pub mod metrics;
 pub mod relay;
 pub mod revoke;
@@ -60,10 +62,23 @@ struct State {
 
 type Body = Full<Bytes>;
 
-/// Serves until `shutdown` completes, then stops accepting, closes every proxied
-/// connection with 1001, and waits up to `cfg.drain` for them to finish.
+/// Loads the keys (the first JWKS fetch included), then `serve`s.
 pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<Output = ()>) -> Result<(), String> {
-    let auth = Auth::new(&cfg.auth)?;
+    let metrics = Metrics::new();
+    let auth = Auth::load(&cfg.auth, metrics.jwks()).await?;
+    serve(listener, cfg, auth, metrics, shutdown).await
+}
+
+/// Serves until `shutdown` completes, then stops accepting, closes every proxied
+/// connection with 1001, and waits up to `cfg.drain` for them to finish. `auth` comes from
+/// `Auth::load` with `metrics.jwks()`; a JWKS is refreshed in the background meanwhile.
+pub async fn serve(
+    listener: TcpListener,
+    cfg: ProxyConfig,
+    auth: Auth,
+    metrics: Metrics,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), String> {
     let revocations = cfg.revocation.clone().map(revoke::Revocations::new).transpose()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
@@ -72,9 +87,13 @@ pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<
         cfg,
         auth,
         revocations,
-        metrics: Metrics::new(),
+        metrics,
         shutdown: stop_rx,
         alive: alive_tx,
+    });
+    let refresher = tokio::spawn({
+        let state = state.clone();
+        async move { state.auth.refresh_periodically().await }
     });
     tokio::pin!(shutdown);
     loop {
@@ -92,6 +111,8 @@ pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<
         }
     }
     drop(listener);
+    refresher.abort();
+    let _ = refresher.await;
     let _ = stop_tx.send(true);
     drop(state);
     let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
@@ -152,7 +173,8 @@ async fn handle(state: Arc<State>, req: Request<Incoming>, peer: std::net::Socke
     })
 }
 
-/// Ready when the upstream accepts a TCP connection (keys are loaded before listening).
+/// Ready when the upstream accepts a TCP connection (keys, a JWKS's included, are loaded
+/// before listening).
 async fn ready(state: &State) -> Response<Body> {
     let addr = (state.cfg.upstream.host.as_str(), state.cfg.upstream.port);
     match tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await {
@@ -184,7 +206,7 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
     let Some((tok, from)) = found else {
         return unauthorized(&state, Reject::Missing);
     };
-    let (verdict, lookup) = state.auth.check(&tok);
+    let (verdict, lookup) = state.auth.authenticate(&tok).await;
     let _ = match lookup {
         Lookup::Hit => state.metrics.cache_hits.inc(),
         Lookup::Miss => state.metrics.cache_misses.inc(),

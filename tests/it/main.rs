@@ -12,5 +12,6 @@ mod kube_live;
 mod output;
 mod postgres;
 mod proxy;
+mod proxy_jwks;
 mod redis;
 mod ws;

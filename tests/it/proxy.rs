@@ -15,16 +15,16 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 const SECRET: &[u8] = b"proxy-test-secret-0123456789abcdef";
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-fn b64(s: &[u8]) -> String {
+pub(crate) fn b64(s: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
 }
 
 /// Signs `header.claims` as given (so tests can put anything in the header).
-fn sign(header: &str, claims: &str, key: &jsonwebtoken::EncodingKey, alg: jsonwebtoken::Algorithm) -> String {
+pub(crate) fn sign(header: &str, claims: &str, key: &jsonwebtoken::EncodingKey, alg: jsonwebtoken::Algorithm) -> String {
     let msg = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
     let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), key, alg).unwrap();
     format!("{msg}.{sig}")
@@ -40,8 +40,8 @@ fn hs256(claims: &str) -> String {
 }
 
 /// A running `aiwfe proxy`, killed on drop.
-struct Proxy {
-    port: u16,
+pub(crate) struct Proxy {
+    pub(crate) port: u16,
     child: Child,
     _dir: tempfile::TempDir,
 }
@@ -57,11 +57,11 @@ impl Proxy {
         Proxy::start_with(upstream_port, &args, dir)
     }
 
-    fn start_with(upstream_port: u16, args: &[String], dir: tempfile::TempDir) -> Proxy {
+    pub(crate) fn start_with(upstream_port: u16, args: &[String], dir: tempfile::TempDir) -> Proxy {
         Proxy::start_url(&format!("ws://127.0.0.1:{upstream_port}"), args, dir)
     }
 
-    fn start_url(upstream: &str, args: &[String], dir: tempfile::TempDir) -> Proxy {
+    pub(crate) fn start_url(upstream: &str, args: &[String], dir: tempfile::TempDir) -> Proxy {
         let port = free_port();
         let child = aiwfe()
             .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
@@ -79,19 +79,19 @@ impl Proxy {
         p
     }
 
-    fn get(&self, path: &str) -> String {
+    pub(crate) fn get(&self, path: &str) -> String {
         http(self.port, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).unwrap()
     }
 
     /// An upgrade request with the given extra header lines; returns the response head.
-    fn upgrade(&self, target: &str, headers: &str) -> String {
+    pub(crate) fn upgrade(&self, target: &str, headers: &str) -> String {
         let req = format!(
             "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{headers}\r\n"
         );
         http(self.port, &req).unwrap()
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("ws://127.0.0.1:{}{path}", self.port)
     }
 }
@@ -104,7 +104,7 @@ impl Drop for Proxy {
 }
 
 /// One HTTP exchange on a fresh connection; the whole response (or what came within 10 s).
-fn http(port: u16, req: &str) -> Option<String> {
+pub(crate) fn http(port: u16, req: &str) -> Option<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     s.write_all(req.as_bytes()).ok()?;
@@ -124,7 +124,7 @@ fn http(port: u16, req: &str) -> Option<String> {
 }
 
 /// The value of one metric line, e.g. `auth_cache_hits_total`.
-fn metric(text: &str, name: &str) -> f64 {
+pub(crate) fn metric(text: &str, name: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
         .unwrap_or_else(|| panic!("no `{name}` in /metrics:\n{text}"))
@@ -133,10 +133,13 @@ fn metric(text: &str, name: &str) -> f64 {
         .unwrap()
 }
 
-type Client = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+pub(crate) type Client = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
 /// Opens a WebSocket through the proxy with `headers` added to the request.
-async fn connect(url: &str, headers: &[(&'static str, String)]) -> (Client, tokio_tungstenite::tungstenite::handshake::client::Response) {
+pub(crate) async fn connect(
+    url: &str,
+    headers: &[(&'static str, String)],
+) -> (Client, tokio_tungstenite::tungstenite::handshake::client::Response) {
     let mut req = url.into_client_request().unwrap();
     for (k, v) in headers {
         req.headers_mut().insert(*k, v.parse().unwrap());
@@ -148,7 +151,7 @@ async fn connect(url: &str, headers: &[(&'static str, String)]) -> (Client, toki
     tokio_tungstenite::client_async(req, tcp).await.unwrap()
 }
 
-async fn echo(ws: &mut Client, text: &str) {
+pub(crate) async fn echo(ws: &mut Client, text: &str) {
     ws.send(Message::text(text)).await.unwrap();
     let reply = tokio::time::timeout(Duration::from_secs(10), ws.next())
         .await
@@ -320,7 +323,7 @@ fn rfc7515_a1_vector_passes_the_signature_check_and_is_refused_only_as_expired()
     assert!(r.contains("error_description=\"signature\""), "{r}");
 }
 
-fn openssl(args: &[&str]) {
+pub(crate) fn openssl(args: &[&str]) {
     let out = std::process::Command::new("openssl")
         .args(args)
         .output()
