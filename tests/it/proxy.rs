@@ -1004,3 +1004,48 @@ async fn settings_come_from_aiwfe_yaml_and_flags_win() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--upstream"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_rs256_token_costs_one_signature_check_however_many_handshakes_carry_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-out",
+        &path("rsa.key"),
+    ]);
+    openssl(&["pkey", "-in", &path("rsa.key"), "-pubout", "-out", &path("rsa.pub.pem")]);
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("rsa.key")).unwrap()).unwrap();
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start_with(
+        up.port,
+        &["--jwt-public-key".to_string(), path("rsa.pub.pem")],
+        tempfile::tempdir().unwrap(),
+    );
+    let token = sign(
+        r#"{"alg":"RS256","typ":"JWT"}"#,
+        &format!(r#"{{"sub":"many","exp":{}}}"#, now() + 3600),
+        &key,
+        jsonwebtoken::Algorithm::RS256,
+    );
+    // 30 handshakes with the same token, all at once.
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let url = proxy.url("/ws");
+            let token = token.clone();
+            tokio::spawn(async move { connect(&url, &[("authorization", format!("Bearer {token}"))]).await })
+        })
+        .collect();
+    let mut open = Vec::new();
+    for t in tasks {
+        open.push(t.await.unwrap().0);
+    }
+    echo(&mut open[0], "all through").await;
+    let m = proxy.get("/metrics");
+    assert_eq!(metric(&m, "auth_cache_misses_total"), 1.0, "one signature check: {m}");
+    assert_eq!(metric(&m, "auth_cache_hits_total"), 29.0, "{m}");
+}
