@@ -1,5 +1,5 @@
-//! The proxy's auth check on a cache hit (target: at most 5 µs), next to an uncached
-//! HS256 verification for scale.
+//! The proxy's auth check on a cache hit (target: at most 5 µs), next to uncached HS256
+//! and RS256 verifications (what one new token costs) for scale.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -44,6 +44,44 @@ fn bench(c: &mut Criterion) {
     c.bench_function("auth check, cache hit", |b| b.iter(|| auth.check(black_box(&t))));
     let v = Verifier::new(&config()).expect("verifier");
     c.bench_function("auth check, HS256 verify without cache", |b| b.iter(|| v.verify(black_box(&t))));
+
+    // RS256 with a 2048-bit key made by openssl for this run.
+    let dir = std::env::temp_dir().join(format!("aiwfe-bench-rsa-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (key, public) = (dir.join("rsa.key"), dir.join("rsa.pub.pem"));
+    let ok = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    let key_s = key.to_str().expect("utf-8 path");
+    let public_s = public.to_str().expect("utf-8 path");
+    assert!(
+        ok(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key_s])
+            && ok(&["pkey", "-in", key_s, "-pubout", "-out", public_s]),
+        "openssl is needed for the RS256 figures"
+    );
+    let rsa_cfg = AuthConfig {
+        key: KeyMaterial::PublicKeyPem(std::fs::read(&public).expect("public key")),
+        ..config()
+    };
+    let exp = aiwfe::proxy::auth::now_unix() + 3600;
+    let claims = serde_json::json!({"sub": "user-1234567890", "iss": "aiwfe-auth", "aud": "gateway", "exp": exp});
+    let rs = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(&key).expect("key")).expect("rsa key"),
+    )
+    .expect("sign");
+    let _ = std::fs::remove_dir_all(&dir);
+    let rv = Verifier::new(&rsa_cfg).expect("verifier");
+    assert!(rv.verify(&rs).is_ok());
+    c.bench_function("auth check, RS256 verify without cache", |b| b.iter(|| rv.verify(black_box(&rs))));
+    let rauth = Auth::new(&rsa_cfg).expect("auth");
+    assert!(rauth.check(&rs).0.is_ok());
+    c.bench_function("auth check, RS256 token, cache hit", |b| b.iter(|| rauth.check(black_box(&rs))));
 }
 
 criterion_group!(benches, bench);
