@@ -178,6 +178,7 @@ impl Verifier {
     /// Builds the verifier; the error names what is wrong with the key or algorithm. A JWKS
     /// verifier starts without keys (see `Auth::load`).
     pub fn new(cfg: &AuthConfig) -> Result<Verifier, String> {
+        super::crypto::install();
         let (key, alg) = match &cfg.key {
             KeyMaterial::Secret(s) => {
                 if s.is_empty() {

@@ -8,6 +8,7 @@
 //! what is counted.
 
 pub mod auth;
+pub mod crypto;
 pub mod jwks;
 pub mod metrics;
 pub mod relay;
