@@ -805,6 +805,58 @@ mod tests {
         }
     }
 
+    /// RFC 7515 Appendix A.2 (RS256) and A.3 (ES256): the tokens and the public keys.
+    const A2_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+    const A2_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
+    const A3_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+    const A3_X: &str = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+    const A3_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+
+    #[test]
+    fn rfc7515_a2_rs256_and_a3_es256_vectors_verify() {
+        let mut no_exp = jwks_cfg();
+        no_exp.algorithm = Some("RS256,ES256".into());
+        let v = Verifier::new(&no_exp).unwrap();
+        let mut lenient = v.validation.clone();
+        lenient.validate_exp = false;
+        v.set_keys(vec![(
+            None,
+            Algorithm::RS256,
+            DecodingKey::from_rsa_components(A2_N, "AQAB").unwrap(),
+        )]);
+        assert_eq!(v.verify_with(A2_TOKEN, &lenient), Ok(1_300_819_380));
+        assert_eq!(v.verify(A2_TOKEN), Err(Reject::Expired), "its 2011 exp is past");
+        let mut bad = A2_TOKEN.to_string();
+        bad.replace_range(bad.len() - 5..bad.len() - 4, "A");
+        assert_eq!(v.verify_with(&bad, &lenient), Err(Reject::Signature));
+        assert_eq!(
+            v.verify_with(A3_TOKEN, &lenient),
+            Err(Reject::Algorithm),
+            "an ES256 token for the RSA key"
+        );
+
+        v.set_keys(vec![(None, Algorithm::ES256, DecodingKey::from_ec_components(A3_X, A3_Y).unwrap())]);
+        assert_eq!(v.verify_with(A3_TOKEN, &lenient), Ok(1_300_819_380));
+        let mut bad = A3_TOKEN.to_string();
+        bad.replace_range(bad.len() - 5..bad.len() - 4, "A");
+        assert_eq!(v.verify_with(&bad, &lenient), Err(Reject::Signature));
+    }
+
+    #[test]
+    fn ring_checks_the_rfc7515_vectors() {
+        use jsonwebtoken::signature::Verifier as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap();
+        for (token, alg, key) in [
+            (A2_TOKEN, Algorithm::RS256, DecodingKey::from_rsa_components(A2_N, "AQAB").unwrap()),
+            (A3_TOKEN, Algorithm::ES256, DecodingKey::from_ec_components(A3_X, A3_Y).unwrap()),
+        ] {
+            let (input, sig) = token.rsplit_once('.').unwrap();
+            let v = super::super::crypto::verifier_for_tests(&alg, &key).expect("ring takes this key");
+            assert!(v.verify(input.as_bytes(), &b64(sig)).is_ok(), "{alg:?}");
+            assert!(v.verify(b"another input", &b64(sig)).is_err(), "{alg:?}");
+        }
+    }
+
     fn ed_key(kid: &str, pem: &str) -> JwkKey {
         JwkKey {
             kid: Some(kid.into()),

@@ -143,6 +143,12 @@ fn choose(alg: &Algorithm, key: &DecodingKey) -> Option<Chosen> {
     }
 }
 
+/// ring's verifier for this algorithm and key, or `None` when RustCrypto would check it.
+#[cfg(test)]
+pub(crate) fn verifier_for_tests(alg: &Algorithm, key: &DecodingKey) -> Option<Box<dyn JwtVerifier>> {
+    choose(alg, key).is_some().then(|| new_verifier(alg, key).ok()).flatten()
+}
+
 fn new_verifier(alg: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>, Error> {
     match choose(alg, key) {
         Some((key, rsa_params, ring)) => Ok(Box::new(RingVerifier {

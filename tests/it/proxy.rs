@@ -1049,3 +1049,28 @@ async fn a_new_rs256_token_costs_one_signature_check_however_many_handshakes_car
     assert_eq!(metric(&m, "auth_cache_misses_total"), 1.0, "one signature check: {m}");
     assert_eq!(metric(&m, "auth_cache_hits_total"), 29.0, "{m}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_socket_outlives_its_connection_however_the_client_leaves() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let fds = || std::fs::read_dir(format!("/proc/{}/fd", proxy.child.id())).unwrap().count();
+    let before = fds();
+    let mut clean = Vec::new();
+    let mut vanishing = Vec::new();
+    for i in 0..20 {
+        let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
+        echo(&mut ws, "x").await;
+        if i % 2 == 0 { clean.push(ws) } else { vanishing.push(ws) }
+    }
+    assert!(fds() >= before + 40, "two sockets per connection: {} -> {}", before, fds());
+    for mut ws in clean {
+        ws.close(None).await.unwrap();
+        while let Some(Ok(_)) = ws.next().await {}
+    }
+    // The others just drop their TCP connection, with no close frame.
+    drop(vanishing);
+    wait_until("the proxy to release every socket", Duration::from_secs(10), || fds() <= before);
+    assert_eq!(metric(&proxy.get("/metrics"), "ws_active_connections"), 0.0);
+}
