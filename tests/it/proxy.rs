@@ -509,7 +509,8 @@ async fn expired_token_closes_the_connection_with_1008() {
     let closed_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
     assert_eq!(code, CloseCode::Policy);
     assert!(closed_at >= exp as f64, "closed before exp: {closed_at} < {exp}");
-    assert!(closed_at < exp as f64 + 3.0, "closed late: {closed_at} vs exp {exp}");
+    // Within a second of exp (+ 0 leeway), with half a second for a loaded machine.
+    assert!(closed_at < exp as f64 + 1.5, "closed late: {closed_at} vs exp {exp}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
