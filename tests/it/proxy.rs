@@ -63,15 +63,17 @@ impl Proxy {
 
     pub(crate) fn start_url(upstream: &str, args: &[String], dir: tempfile::TempDir) -> Proxy {
         let port = free_port();
-        let child = aiwfe()
-            .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+        let mut cmd = aiwfe();
+        cmd.args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--upstream", upstream])
             .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::inherit());
+        Proxy::spawn(cmd, port, dir)
+    }
+
+    /// Runs `cmd` (an `aiwfe ... proxy` listening on `port`) and waits for its `/healthz`.
+    fn spawn(mut cmd: std::process::Command, port: u16, dir: tempfile::TempDir) -> Proxy {
+        let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
         let p = Proxy { port, child, _dir: dir };
         wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
             http(p.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
@@ -331,22 +333,21 @@ pub(crate) fn openssl(args: &[&str]) {
     assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A 2048-bit RSA key made by openssl: DIR/NAME.key and its public key DIR/NAME.pub.pem.
+fn rsa_key_pair(dir: &std::path::Path, name: &str) {
+    let key = dir.join(format!("{name}.key"));
+    let public = dir.join(format!("{name}.pub.pem"));
+    let (key, public) = (key.to_str().unwrap(), public.to_str().unwrap());
+    openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key]);
+    openssl(&["pkey", "-in", key, "-pubout", "-out", public]);
+}
+
 #[test]
 fn attack_corpus_is_refused_with_401_before_any_upstream_dial() {
     let dir = tempfile::tempdir().unwrap();
     let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    for name in ["rsa", "attacker"] {
-        openssl(&[
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-            "-out",
-            &path(&format!("{name}.key")),
-        ]);
-    }
-    openssl(&["pkey", "-in", &path("rsa.key"), "-pubout", "-out", &path("rsa.pub.pem")]);
+    rsa_key_pair(dir.path(), "rsa");
+    rsa_key_pair(dir.path(), "attacker");
     let rsa = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("rsa.key")).unwrap()).unwrap();
     let attacker = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("attacker.key")).unwrap()).unwrap();
     let public_pem = std::fs::read(path("rsa.pub.pem")).unwrap();
@@ -855,27 +856,15 @@ async fn revoked_jti_in_redis_is_refused_and_redis_outage_follows_the_policy() {
     let log = dir.path().join("proxy.log");
     let start = |extra: &[&str]| {
         let port = free_port();
-        let child = aiwfe()
-            .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+        let mut cmd = aiwfe();
+        cmd.args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--upstream", &format!("ws://127.0.0.1:{}", up.port)])
             .args(["--jwt-secret-file", dir.path().join("secret").to_str().unwrap()])
             .args(["--revocation-ttl", "1s"])
             .args(extra)
             .env("AIWFE_REVOCATION_REDIS_URL", &url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let p = Proxy {
-            port,
-            child,
-            _dir: tempfile::tempdir().unwrap(),
-        };
-        wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
-            http(p.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
-        });
-        p
+            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap());
+        Proxy::spawn(cmd, port, tempfile::tempdir().unwrap())
     };
     let strict = start(&[]);
     let open = start(&["--revocation-fail-open"]);
@@ -948,22 +937,11 @@ async fn settings_come_from_aiwfe_yaml_and_flags_win() {
     );
     let cfg = dir.path().join("aiwfe.yaml");
     std::fs::write(&cfg, yaml).unwrap();
-    let child = aiwfe()
-        .args(["--config", cfg.to_str().unwrap(), "proxy", "--max-message", "1KiB"])
+    let mut cmd = aiwfe();
+    cmd.args(["--config", cfg.to_str().unwrap(), "proxy", "--max-message", "1KiB"])
         .env("REV_PW", "yaml-rev-pw")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let proxy = Proxy {
-        port,
-        child,
-        _dir: tempfile::tempdir().unwrap(),
-    };
-    wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
-        http(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
-    });
+        .stderr(Stdio::inherit());
+    let proxy = Proxy::spawn(cmd, port, tempfile::tempdir().unwrap());
     let token = hs256(&format!(r#"{{"sub":"yaml-user","jti":"y1","exp":{}}}"#, now() + 3600));
     // token_from: [query] — the header is not looked at.
     let head = proxy.upgrade("/ws", &format!("Authorization: Bearer {token}\r\n"));
@@ -1010,16 +988,7 @@ async fn settings_come_from_aiwfe_yaml_and_flags_win() {
 async fn a_new_rs256_token_costs_one_signature_check_however_many_handshakes_carry_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    openssl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        &path("rsa.key"),
-    ]);
-    openssl(&["pkey", "-in", &path("rsa.key"), "-pubout", "-out", &path("rsa.pub.pem")]);
+    rsa_key_pair(dir.path(), "rsa");
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(path("rsa.key")).unwrap()).unwrap();
     let up = WsServer::start(WsBehaviour::default());
     let proxy = Proxy::start_with(

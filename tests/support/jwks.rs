@@ -140,17 +140,5 @@ fn serve(mut s: impl Read + Write, shared: &Shared) {
 }
 
 fn server_config(pki: &TestPki) -> Arc<rustls::ServerConfig> {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("server.pem"))
-        .expect("read server.pem")
-        .collect::<Result<_, _>>()
-        .expect("parse server.pem");
-    let key = PrivateKeyDer::from_pem_file(pki.path("server.key")).expect("read server.key");
-    let cfg = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .expect("server cert");
-    Arc::new(cfg)
+    super::ws::tls_server_config(&pki.path("server.pem"), &pki.path("server.key"))
 }

@@ -142,6 +142,11 @@ impl Drop for WsServer {
 }
 
 fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> tokio_rustls::TlsAcceptor {
+    tokio_rustls::TlsAcceptor::from(tls_server_config(cert, key))
+}
+
+/// A rustls server configuration for the certificate and key in these PEM files.
+pub fn tls_server_config(cert: &std::path::Path, key: &std::path::Path) -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .expect("read server.pem")
@@ -154,7 +159,7 @@ fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> tokio_rustls::
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .expect("server cert");
-    tokio_rustls::TlsAcceptor::from(Arc::new(cfg))
+    Arc::new(cfg)
 }
 
 async fn serve(mut s: Box<dyn Io>, b: &WsBehaviour, seen: &Mutex<Vec<String>>) {
