@@ -661,12 +661,20 @@ where
     if matches!(end, End::UpstreamFailed | End::UpstreamViolation(_)) {
         metrics.upstream_failures.inc();
     }
+    // A side that closed cleanly may still get the other side's answering close frame:
+    // keep relaying that way until it comes (or the close timeout).
+    let relay_reply = (
+        end == End::ClientClosed && !down.close_seen,
+        end == End::UpstreamClosed && !up.close_seen,
+    );
     match to_client {
         Some((c, r)) => down.send_then_stop(close_frame(c, r, false)),
+        None if relay_reply.0 => {}
         None => down.mode = Mode::Discard,
     }
     match to_upstream {
         Some((c, r)) => up.send_then_stop(close_frame(c, r, true)),
+        None if relay_reply.1 => {}
         None => up.mode = Mode::Discard,
     }
     if end == End::ClientVanished {
@@ -688,7 +696,9 @@ where
             let _ = down.poll(cx, &mut upstream, &mut client, &mut stack);
             let client_done = !sent_close.0 || down.broken || up.ended || (up.close_seen && !seen_up);
             let upstream_done = !sent_close.1 || up.broken || down.ended || (down.close_seen && !seen_down);
-            if up.flushed() && down.flushed() && client_done && upstream_done {
+            let replies_done = (!relay_reply.0 || down.close_seen || down.ended || down.broken)
+                && (!relay_reply.1 || up.close_seen || up.ended || up.broken);
+            if up.flushed() && down.flushed() && client_done && upstream_done && replies_done {
                 Poll::Ready(())
             } else {
                 Poll::Pending

@@ -1044,3 +1044,16 @@ async fn no_socket_outlives_its_connection_however_the_client_leaves() {
     wait_until("the proxy to release every socket", Duration::from_secs(10), || fds() <= before);
     assert_eq!(metric(&proxy.get("/metrics"), "ws_active_connections"), 0.0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_closes_and_half_closes_still_gets_the_upstreams_close_frame() {
+    let up = WsServer::start(WsBehaviour::default());
+    let proxy = Proxy::start(up.port, &[]);
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let mut raw = RawClient::open(proxy.port, &token);
+    raw.send(8, &1000u16.to_be_bytes(), true);
+    raw.s.shutdown(std::net::Shutdown::Write).unwrap();
+    let (op, payload) = raw.frame(Duration::from_secs(5)).expect("the upstream's close frame");
+    assert_eq!((op, close_payload_code(&payload)), (8, 1000));
+    assert_eq!(raw.frame(Duration::from_secs(5)), None, "then the connection ends");
+}
