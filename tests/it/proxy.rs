@@ -1057,3 +1057,68 @@ async fn a_client_that_closes_and_half_closes_still_gets_the_upstreams_close_fra
     assert_eq!((op, close_payload_code(&payload)), (8, 1000));
     assert_eq!(raw.frame(Duration::from_secs(5)), None, "then the connection ends");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_stops_the_upstream_instead_of_filling_the_proxy() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // An upstream that, once upgraded, sends 60 KB frames as fast as it is let.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = written.clone();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut b).await.unwrap();
+            head.push(b[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        let key = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+            .unwrap()
+            .to_string();
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        s.write_all(
+            format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        let mut frame = vec![0x82, 126];
+        frame.extend_from_slice(&60_000u16.to_be_bytes());
+        frame.extend(std::iter::repeat_n(7u8, 60_000));
+        while s.write_all(&frame).await.is_ok() {
+            counter.fetch_add(frame.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    let proxy = Proxy::start(port, &[]);
+    let rss = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", proxy.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .unwrap()
+            .trim()
+            .trim_end_matches(" kB")
+            .parse::<u64>()
+            .unwrap()
+    };
+    let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
+    let before = rss();
+    // The client upgrades, then reads nothing for three seconds.
+    let raw = RawClient::open(proxy.port, &token);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = written.load(std::sync::atomic::Ordering::Relaxed);
+    let grown = rss().saturating_sub(before);
+    assert!(sent > 0, "the upstream sent nothing");
+    // What the upstream could send is what the sockets' kernel buffers hold, not what it
+    // would send in three seconds of loopback speed (gigabytes).
+    assert!(sent < 64 << 20, "the upstream sent {sent} bytes to a client that reads nothing");
+    assert!(grown < 8 << 10, "the proxy grew by {grown} kB");
+    drop(raw);
+}
