@@ -939,7 +939,7 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
         (None, None) => None,
         (Some(u), _) => Some(revocation_config(
             u.clone(),
-            "--revocation-redis",
+            ("--revocation-redis", "--revocation-ttl"),
             p.revocation_set.clone(),
             p.revocation_ttl.as_deref(),
             p.revocation_fail_open,
@@ -957,7 +957,7 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
             }
             Some(revocation_config(
                 u.to_string(),
-                "proxy.revocation.redis",
+                ("proxy.revocation.redis", "proxy.revocation.ttl"),
                 r.set.clone(),
                 r.ttl.as_deref(),
                 r.fail_open.unwrap_or(false),
@@ -1010,10 +1010,10 @@ fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn Env) 
     Ok(cfg)
 }
 
-/// Validates the revocation settings (`field` names where the URL came from).
+/// Validates the revocation settings; the two names say where the URL and the TTL came from.
 fn revocation_config(
     url: String,
-    field: &str,
+    (field, ttl_field): (&str, &str),
     set: Option<String>,
     ttl: Option<&str>,
     fail_open: bool,
@@ -1030,8 +1030,7 @@ fn revocation_config(
         url,
         set: set.unwrap_or_else(|| "aiwfe:revoked-jti".into()),
         ttl: parse_duration(ttl.unwrap_or("10s")).map_err(|r| Error::Invalid {
-            // --revocation-redis → --revocation-ttl, proxy.revocation.redis → proxy.revocation.ttl
-            field: field.replace("redis", "ttl"),
+            field: ttl_field.into(),
             reason: r,
         })?,
         fail_open,

@@ -87,10 +87,7 @@ impl Proxy {
 
     /// An upgrade request with the given extra header lines; returns the response head.
     pub(crate) fn upgrade(&self, target: &str, headers: &str) -> String {
-        let req = format!(
-            "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{headers}\r\n"
-        );
-        http(self.port, &req).unwrap()
+        http(self.port, &upgrade_request(target, headers)).unwrap()
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
@@ -103,6 +100,36 @@ impl Drop for Proxy {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A WebSocket upgrade request for `target` with extra header lines (each ending in CRLF).
+fn upgrade_request(target: &str, headers: &str) -> String {
+    format!(
+        "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{headers}\r\n"
+    )
+}
+
+/// Accepts one connection on `listener` as a WebSocket server would: reads the upgrade
+/// request and answers `101` followed by `then` (frames sent in the same write). Returns
+/// the stream and the request head.
+async fn accept_upgrade(listener: &tokio::net::TcpListener, then: &[u8]) -> (tokio::net::TcpStream, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut s, _) = listener.accept().await.unwrap();
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut b).await.unwrap();
+        head.push(b[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let key = head.lines().find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ")).unwrap();
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let mut out =
+        format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
+            .into_bytes();
+    out.extend_from_slice(then);
+    s.write_all(&out).await.unwrap();
+    (s, head)
 }
 
 /// One HTTP exchange on a fresh connection; the whole response (or what came within 10 s).
@@ -621,12 +648,8 @@ impl RawClient {
     fn open(port: u16, token: &str) -> RawClient {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
-             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer {token}\r\n\r\n"
-        )
-        .unwrap();
+        s.write_all(upgrade_request("/ws", &format!("Authorization: Bearer {token}\r\n")).as_bytes())
+            .unwrap();
         let mut head = Vec::new();
         let mut b = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") {
@@ -766,35 +789,15 @@ async fn wss_upstream_is_verified_against_the_given_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frames_sent_with_the_upstreams_101_arrive_and_client_details_are_forwarded() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    // An upstream that greets in the same write as its 101, then echoes one frame's bytes.
+    use tokio::io::AsyncReadExt;
+    // An upstream that greets in the same write as its 101, then reads one frame.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let seen2 = seen.clone();
     tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut b).await.unwrap();
-            head.push(b[0]);
-        }
-        let head = String::from_utf8(head).unwrap();
-        let key = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
-            .unwrap()
-            .to_string();
+        let (mut s, head) = accept_upgrade(&listener, b"\x81\x05hello").await;
         *seen2.lock().unwrap() = head;
-        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-        let mut out = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-        )
-        .into_bytes();
-        out.extend_from_slice(&[0x81, 5]);
-        out.extend_from_slice(b"hello");
-        s.write_all(&out).await.unwrap();
         let mut buf = [0u8; 64];
         let _ = s.read(&mut buf).await;
     });
@@ -1062,35 +1065,14 @@ async fn a_client_that_closes_and_half_closes_still_gets_the_upstreams_close_fra
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_stops_the_upstream_instead_of_filling_the_proxy() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     // An upstream that, once upgraded, sends 60 KB frames as fast as it is let.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let counter = written.clone();
     tokio::spawn(async move {
-        let (mut s, _) = listener.accept().await.unwrap();
-        let mut head = Vec::new();
-        let mut b = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut b).await.unwrap();
-            head.push(b[0]);
-        }
-        let head = String::from_utf8(head).unwrap();
-        let key = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
-            .unwrap()
-            .to_string();
-        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-        s.write_all(
-            format!(
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-            )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
+        let (mut s, _) = accept_upgrade(&listener, b"").await;
         let mut frame = vec![0x82, 126];
         frame.extend_from_slice(&60_000u16.to_be_bytes());
         frame.extend(std::iter::repeat_n(7u8, 60_000));
