@@ -1,8 +1,20 @@
-//! Command-line surface (clap derive types only). `config` turns these into a validated
-//! `Config`; nothing after that imports clap.
+//! Command-line surface (clap derive types only). `config` turns these into each command's
+//! settings; nothing below config imports this module. Value types that are ideas of their
+//! own (`report::Format`, `report::FailOn`, `ws_token::TokenIn`) are used here as they are,
+//! and every default shown in help comes from the constant that config uses too.
 
+use crate::probe;
+use crate::proxy::defaults as proxy_defaults;
+use crate::report::{FailOn, Format};
+use crate::ws_token::TokenIn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt::Display;
 use std::path::PathBuf;
+
+/// `text [default: value]`, the way clap shows defaults.
+fn with_default(text: &str, default: impl Display) -> String {
+    format!("{text} [default: {default}]")
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,23 +37,21 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// Output format on stdout
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
 
     /// Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)
     #[arg(long, global = true, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity [default: error]
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help = with_default("Exit 1 when a finding is at or above this severity", FailOn::default().name()))]
     pub fail_on: Option<FailOn>,
 
     /// Leave out findings with this code (repeatable; `redis.*` matches a prefix)
     #[arg(long, global = true, value_name = "CODE")]
     pub ignore: Vec<String>,
 
-    /// Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]
-    #[arg(long, global = true, value_name = "DURATION")]
+    #[arg(long, global = true, value_name = "DURATION", help = with_default("Deadline for each probe, e.g. 10s, 500ms, 1m", probe::TIMEOUT))]
     pub timeout: Option<String>,
 
     /// No colours (also when NO_COLOR is set)
@@ -77,25 +87,6 @@ pub struct KubeArgs {
     pub all_namespaces: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Yaml,
-    Junit,
-    Sarif,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Info,
-    Warning,
-    Error,
-    /// Never fail the gate: exit 0 whatever is found
-    Never,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run every probe in parallel and report what is wrong and how to fix it
@@ -116,8 +107,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("key").args(["jwt_secret_file", "jwt_public_key", "jwks_url"])))]
 pub struct ProxyArgs {
-    /// Address to listen on [default: 0.0.0.0:8080]
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", help = with_default("Address to listen on", proxy_defaults::LISTEN))]
     pub listen: Option<String>,
     /// Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request's path and query are kept) [or `proxy.upstream` in aiwfe.yaml]
     #[arg(long, value_name = "URL")]
@@ -135,11 +125,9 @@ pub struct ProxyArgs {
     /// Verify the JWKS server with the CA certificates in FILE instead of the system's
     #[arg(long, value_name = "FILE.pem")]
     pub jwks_cacert: Option<PathBuf>,
-    /// Fetch the JWKS again this often [default: 5m]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Fetch the JWKS again this often", proxy_defaults::JWKS_REFRESH))]
     pub jwks_refresh: Option<String>,
-    /// A token with an unknown `kid` fetches the JWKS at most this often [default: 30s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("A token with an unknown `kid` fetches the JWKS at most this often", proxy_defaults::JWKS_MIN_REFRESH))]
     pub jwks_min_refresh: Option<String>,
     /// The one algorithm the key is used with [default: HS256, RS256, ES256 or EdDSA by key
     /// type]; with --jwks-url, the algorithms keys may have (comma-separated) [default: the
@@ -152,32 +140,24 @@ pub struct ProxyArgs {
     /// Require this `aud` claim
     #[arg(long, value_name = "AUDIENCE")]
     pub audience: Option<String>,
-    /// Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0 [default: 30s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Clock skew allowed on `exp` and `nbf`, e.g. 30s or 0", proxy_defaults::LEEWAY))]
     pub leeway: Option<String>,
-    /// Where to look for the token, in order (comma-separated) [default: header,query,cookie,subprotocol]
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHERE")]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHERE", help = with_default("Where to look for the token, in order (comma-separated)", TokenIn::ALL.map(TokenIn::name).join(",")))]
     pub token_from: Vec<TokenIn>,
-    /// Most verified tokens kept in the cache [default: 100000]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help = with_default("Most verified tokens kept in the cache", proxy_defaults::CACHE_SIZE))]
     pub cache_size: Option<u64>,
-    /// Longest a verified token stays cached (never past its `exp`) [default: 5m]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Longest a verified token stays cached (never past its `exp`)", proxy_defaults::CACHE_TTL))]
     pub cache_ttl: Option<String>,
-    /// On SIGTERM/SIGINT, how long to wait for connections to close [default: 10s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("On SIGTERM/SIGINT, how long to wait for connections to close", proxy_defaults::DRAIN))]
     pub drain: Option<String>,
     /// CA certificates (PEM) for a wss:// upstream [default: the system's]
     #[arg(long, value_name = "FILE.pem")]
     pub upstream_cacert: Option<PathBuf>,
-    /// Ping a client that has sent nothing for this long; 0: never [default: 20s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Ping a client that has sent nothing for this long; 0: never", proxy_defaults::PING_INTERVAL))]
     pub ping_interval: Option<String>,
-    /// A pinged client that stays silent this long is closed (1011) [default: 10s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("A pinged client that stays silent this long is closed (1011)", proxy_defaults::PING_TIMEOUT))]
     pub ping_timeout: Option<String>,
-    /// How long to wait for the other side's close frame [default: 5s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("How long to wait for the other side's close frame", proxy_defaults::CLOSE_TIMEOUT))]
     pub close_timeout: Option<String>,
     /// Pass these claims to the upstream as X-Auth-Claim-<name> headers (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "CLAIMS")]
@@ -185,17 +165,14 @@ pub struct ProxyArgs {
     /// Refuse tokens whose `jti` is in a Redis set: redis://[USER:PASSWORD@]HOST[:PORT][/DB]
     #[arg(long, value_name = "URL", env = "AIWFE_REVOCATION_REDIS_URL", hide_env_values = true)]
     pub revocation_redis: Option<String>,
-    /// The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]
-    #[arg(long, value_name = "KEY", requires = "revocation_redis")]
+    #[arg(long, value_name = "KEY", requires = "revocation_redis", help = with_default("The Redis set of revoked `jti` values", proxy_defaults::REVOCATION_SET))]
     pub revocation_set: Option<String>,
-    /// How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]
-    #[arg(long, value_name = "DURATION", requires = "revocation_redis")]
+    #[arg(long, value_name = "DURATION", requires = "revocation_redis", help = with_default("How long a revocation answer is cached (how soon a revocation takes effect)", proxy_defaults::REVOCATION_TTL))]
     pub revocation_ttl: Option<String>,
     /// Let tokens pass when Redis cannot answer [default: refuse with 503]
     #[arg(long, requires = "revocation_redis")]
     pub revocation_fail_open: bool,
-    /// Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", help = with_default("Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009", proxy_defaults::MAX_MESSAGE))]
     pub max_message: Option<String>,
 }
 
@@ -270,8 +247,7 @@ pub struct KubeProbeArgs {
 
 #[derive(Debug, Args)]
 pub struct RedisProbeArgs {
-    /// redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://... [default: from config, else redis://127.0.0.1:6379]
-    #[arg(value_name = "URL", env = "AIWFE_REDIS_URL", hide_env_values = true)]
+    #[arg(value_name = "URL", env = "AIWFE_REDIS_URL", hide_env_values = true, help = with_default("redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...", format!("from config, else {}", probe::redis::DEFAULT_URL)))]
     pub url: Option<String>,
     /// Number of PINGs for the latency figures
     #[arg(long, value_name = "N")]
@@ -288,7 +264,7 @@ pub struct PostgresProbeArgs {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct WsProbeArgs {
     /// ws://HOST[:PORT]/PATH or wss://... [default: `ws.url` from config]
     #[arg(value_name = "URL", env = "AIWFE_WS_URL")]
@@ -302,8 +278,7 @@ pub struct WsProbeArgs {
     /// Read the token from this file
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
-    /// Where the token goes [default: header]
-    #[arg(long, value_enum, value_name = "WHERE")]
+    #[arg(long, value_enum, value_name = "WHERE", help = with_default("Where the token goes", TokenIn::Header.name()))]
     pub token_in: Option<TokenIn>,
     /// Subprotocol to offer in Sec-WebSocket-Protocol (repeatable)
     #[arg(long, value_name = "NAME")]
@@ -311,11 +286,9 @@ pub struct WsProbeArgs {
     /// Extra request header, e.g. 'Origin: https://app.example.com' (repeatable)
     #[arg(long, short = 'H', value_name = "K: V")]
     pub header: Vec<String>,
-    /// Total connections to open [default: 1]
-    #[arg(short = 'n', long = "connections", value_name = "N")]
+    #[arg(short = 'n', long = "connections", value_name = "N", help = with_default("Total connections to open", probe::websocket::target::CONNECTIONS))]
     pub connections: Option<u32>,
-    /// How many connections are open at once [default: 1]
-    #[arg(short = 'c', long = "concurrency", value_name = "N")]
+    #[arg(short = 'c', long = "concurrency", value_name = "N", help = with_default("How many connections are open at once", probe::websocket::target::CONCURRENCY))]
     pub concurrency: Option<u32>,
     /// Text message to send once the connection is open (e.g. an in-band auth message)
     #[arg(long, value_name = "TEXT")]
@@ -338,34 +311,17 @@ pub struct WsProbeArgs {
     /// Keep each connection open this long after the handshake, e.g. 30s (load generation)
     #[arg(long, value_name = "DURATION")]
     pub hold: Option<String>,
-    /// While holding, messages per second each connection sends [default: 0]
-    #[arg(long, value_name = "PER_SECOND", requires = "hold")]
+    #[arg(long, value_name = "PER_SECOND", requires = "hold", help = with_default("While holding, messages per second each connection sends", probe::websocket::target::RATE))]
     pub rate: Option<f64>,
     /// While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)
     #[arg(long, requires = "hold", conflicts_with = "rate")]
     pub await_echo: bool,
-    /// Size in bytes of each message sent while holding [default: 64]
-    #[arg(long, value_name = "BYTES", requires = "hold")]
+    #[arg(long, value_name = "BYTES", requires = "hold", help = with_default("Size in bytes of each message sent while holding", probe::websocket::target::SIZE))]
     pub size: Option<usize>,
-    /// Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this [default: 1s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Warn when the handshake p95 (DNS to 101, plus --send/--expect) is at least this", format!("{}s", probe::websocket::target::WARN_AFTER_S)))]
     pub warn_after: Option<String>,
-    /// Error when the handshake p95 is at least this [default: 30s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", help = with_default("Error when the handshake p95 is at least this", format!("{}s", probe::websocket::target::ERROR_AFTER_S)))]
     pub error_after: Option<String>,
-}
-
-/// Where a WebSocket client puts its token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TokenIn {
-    /// `Authorization: Bearer TOKEN`
-    Header,
-    /// `?access_token=TOKEN`
-    Query,
-    /// `Cookie: access_token=TOKEN`
-    Cookie,
-    /// `Sec-WebSocket-Protocol: bearer, TOKEN` (what browsers can do)
-    Subprotocol,
 }
 
 #[derive(Debug, Args)]

@@ -2,31 +2,7 @@
 //! of symptoms, the exact command that fixes it, and, when only part of the evidence is at
 //! hand (a snapshot, no Redis target), what would confirm it.
 
-use crate::report::{Finding, Observation, Severity};
-use serde::{Deserialize, Serialize};
-
-/// A pointer from a cause to a finding it explains.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FindingRef {
-    pub check: String,
-    pub code: String,
-    pub subject: Option<String>,
-}
-
-/// One root cause.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cause {
-    /// Stable identifier: `redis-auth`, `affinity`, `overprovisioned`, ...
-    pub id: String,
-    pub severity: Severity,
-    pub summary: String,
-    /// `confirmed` when independent evidence agrees; `likely` when inferred from one side.
-    pub certainty: String,
-    /// What would confirm a `likely` cause.
-    pub confirm: Option<String>,
-    pub fix: Option<String>,
-    pub explains: Vec<FindingRef>,
-}
+use crate::report::{Cause, Finding, FindingRef, Observation, Severity};
 
 struct Hit<'a> {
     check: &'a str,

@@ -35,6 +35,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// A file or directory that could not be written.
+    pub fn write(path: &std::path::Path, e: &std::io::Error) -> Error {
+        Error::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string().to_lowercase(),
+        }
+    }
+
     /// The process exit code for this error: always 2, "could not run as asked".
     pub fn exit_code(&self) -> u8 {
         2
@@ -65,6 +73,23 @@ impl Error {
             Error::Write { .. } => Some("check that the directory exists and is writable".into()),
             Error::Runtime(_) => None,
             Error::Cluster(_) => Some("check --kubeconfig/--context and that `aiwfe rbac --for doctor` is granted".into()),
+        }
+    }
+}
+
+impl From<crate::cluster::live::ReadError> for Error {
+    fn from(e: crate::cluster::live::ReadError) -> Error {
+        Error::Cluster(e.to_string())
+    }
+}
+
+impl From<crate::proxy::StartError> for Error {
+    fn from(e: crate::proxy::StartError) -> Error {
+        match e {
+            crate::proxy::StartError::Revocation(reason) => Error::Invalid {
+                field: "--revocation-redis".into(),
+                reason,
+            },
         }
     }
 }

@@ -113,6 +113,52 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
     out
 }
 
+/// What kind of secret an env var holds in plain text, if it does.
+pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
+    // A URL with a password (or one a snapshot already masked as `***`).
+    if scrub_urls(value) != value || (value.contains("://") && value.contains(":***@")) {
+        return Some("URL with a password");
+    }
+    let n = env_name.to_ascii_uppercase();
+    let secretish = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY"]
+        .iter()
+        .any(|s| n.ends_with(s) || n.contains(&format!("{s}_")));
+    let reference =
+        n.ends_with("_FILE") || n.ends_with("_PATH") || n.ends_with("_ENV") || value.starts_with('/') || value.starts_with("$(");
+    (secretish && !reference && value.len() >= 4).then_some("secret value")
+}
+
+/// An env value with its secret masked: a URL keeps everything but its password, other
+/// values become a fingerprint. Idempotent, so masking a snapshot's values again keeps them.
+pub fn masked_value(value: &str) -> String {
+    if value.contains("://") {
+        scrub_urls(value)
+    } else if value.starts_with("*** (sha256:") {
+        value.to_string()
+    } else {
+        format!("*** (sha256:{})", fingerprint(value))
+    }
+}
+
+/// A secret value. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret(sha256:{})", fingerprint(&self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +209,33 @@ mod tests {
     fn scrub_replaces_every_occurrence() {
         let s = scrub("AUTH hunter2 failed for hunter2", &["hunter2".into()]);
         assert_eq!(s, "AUTH *** failed for ***");
+    }
+
+    #[test]
+    fn masking_is_idempotent_so_a_replayed_snapshot_keeps_the_finding() {
+        for v in ["redis://:hunter2@redis:6379/0", "hunter22"] {
+            let once = masked_value(v);
+            assert!(!once.contains("hunter2"), "{once}");
+            assert_eq!(masked_value(&once), once);
+            assert!(plaintext_secret("REDIS_PASSWORD_URL", &once).is_some() || plaintext_secret("REDIS_PASSWORD", &once).is_some());
+        }
+    }
+
+    #[test]
+    fn finds_passwords_but_not_references() {
+        assert_eq!(
+            plaintext_secret("REDIS_URL", "redis://:hunter2@redis:6379/0"),
+            Some("URL with a password")
+        );
+        assert_eq!(
+            plaintext_secret("DATABASE_URL", "postgres://app:pw@db/app"),
+            Some("URL with a password")
+        );
+        assert_eq!(plaintext_secret("REDIS_PASSWORD", "hunter22"), Some("secret value"));
+        assert_eq!(plaintext_secret("JWT_SECRET", "abcdef123"), Some("secret value"));
+        assert_eq!(plaintext_secret("REDIS_URL", "redis://redis:6379/0"), None);
+        assert_eq!(plaintext_secret("PASSWORD_FILE", "/run/secrets/pw"), None);
+        assert_eq!(plaintext_secret("LOG_LEVEL", "debug"), None);
+        assert_eq!(plaintext_secret("TOKEN_TTL_SECONDS", "300"), None);
     }
 }

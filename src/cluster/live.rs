@@ -5,8 +5,6 @@
 //! read (403, ...) becomes a `ReadProblem`; the rest is still analysed.
 
 use super::{ClusterState, ContainerLog, NodeMetrics, PodMetrics, ReadProblem, secret_info};
-use crate::probe::Recorder;
-use crate::report::{Finding, Severity};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret};
@@ -16,7 +14,7 @@ use kube::core::{ApiResource, GroupVersionKind};
 use kube::{Client, Config};
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Which cluster: a kubeconfig (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`) and context,
 /// or the in-cluster service account.
@@ -66,23 +64,34 @@ pub async fn client(t: &LiveTarget, timeout: Duration) -> Result<(Client, String
     Ok((client, ns))
 }
 
-/// Reads everything doctor looks at. `namespace`: `Some("")` means the kubeconfig's default
-/// namespace, `None` every namespace.
-pub async fn load(t: &LiveTarget, namespace: Option<&str>, rec: &Recorder) -> Result<ClusterState, Box<Finding>> {
-    let (client, default_ns) = client(t, rec.remaining()).await.map_err(|e| {
-        Box::new(
-            Finding::new("kube.config", Severity::Error, "cannot set up a Kubernetes client")
-                .evidence(e)
-                .hint("pass --kubeconfig/--context, set KUBECONFIG, or run inside a cluster; --snapshot reads a saved state instead"),
-        )
-    })?;
+/// Why nothing at all could be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadError {
+    /// No kubeconfig, a broken one, or no in-cluster service account.
+    #[error("cannot set up a Kubernetes client: {0}")]
+    Client(String),
+    /// Every list failed without an HTTP status: no API server answered.
+    #[error("cannot reach the Kubernetes API ({target}): {message}")]
+    Unreachable { target: String, message: String },
+}
+
+/// Reads everything doctor looks at, before `deadline`; `on_phase` hears what it is doing.
+/// `namespace`: `Some("")` means the kubeconfig's default namespace, `None` every namespace.
+pub async fn load(
+    t: &LiveTarget,
+    namespace: Option<&str>,
+    deadline: Instant,
+    on_phase: &(dyn Fn(&str) + Send + Sync),
+) -> Result<ClusterState, ReadError> {
+    let remaining = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+    let (client, default_ns) = client(t, remaining).await.map_err(ReadError::Client)?;
     let ns: Option<String> = namespace.map(|n| if n.is_empty() { default_ns.clone() } else { n.to_string() });
     let mut state = ClusterState {
         source: t.display(),
         ..Default::default()
     };
 
-    rec.phase("kube.read", "listing pods, events, deployments, replica sets, HPAs and nodes");
+    on_phase("listing pods, events, deployments, replica sets, HPAs and nodes");
     let (pods, events, deployments, replica_sets, hpas, nodes) = tokio::join!(
         list::<Pod>(&client, ns.as_deref()),
         list::<Event>(&client, ns.as_deref()),
@@ -100,19 +109,14 @@ pub async fn load(t: &LiveTarget, namespace: Option<&str>, rec: &Recorder) -> Re
     state.nodes = take(nodes, &mut problems);
     // Nothing at all could be read: the API server is not there.
     if problems.len() == 6 && problems.iter().all(|p| p.status.is_none()) {
-        return Err(Box::new(
-            Finding::new(
-                "kube.unreachable",
-                Severity::Error,
-                format!("cannot reach the Kubernetes API ({})", t.display()),
-            )
-            .evidence(problems[0].message.clone())
-            .hint("check the kubeconfig's server address and your network; --snapshot reads a saved state instead"),
-        ));
+        return Err(ReadError::Unreachable {
+            target: t.display(),
+            message: problems[0].message.clone(),
+        });
     }
     state.problems = problems;
 
-    rec.phase("kube.read", "reading metrics.k8s.io, previous logs and secret fingerprints");
+    on_phase("reading metrics.k8s.io, previous logs and secret fingerprints");
     let (pm, nm, logs, secrets) = tokio::join!(
         metrics::<PodMetrics>(&client, ns.as_deref(), "PodMetrics", "pods"),
         metrics::<NodeMetrics>(&client, None, "NodeMetrics", "nodes"),
@@ -257,7 +261,7 @@ async fn redis_secrets(client: &Client, pods: &[Pod]) -> Vec<super::SecretInfo> 
     for p in pods {
         let Some(ns) = p.metadata.namespace.clone() else { continue };
         for c in p.spec.iter().flat_map(|s| s.containers.iter()) {
-            if let Some(r) = crate::probe::kube::pods::redis_secret_ref(c, &ns)
+            if let Some(r) = super::objects::redis_secret_ref(c, &ns)
                 && let Some((nsname, _key)) = r.split_once(':')
                 && let Some((ns, name)) = nsname.split_once('/')
             {

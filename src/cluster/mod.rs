@@ -9,6 +9,7 @@
 //! (annotation `aiwfe.dev/fingerprints`).
 
 pub mod live;
+pub mod objects;
 pub mod snapshot;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};

@@ -4,7 +4,6 @@
 //! managed fields are dropped, and URLs in logs lose their passwords.
 
 use super::{ClusterState, FINGERPRINTS_ANNOTATION};
-use crate::probe::kube::credentials::{masked_value, plaintext_secret};
 use crate::redact;
 use serde_json::{Value, json};
 
@@ -89,9 +88,9 @@ fn scrub_env(v: &mut Value) {
                 for e in env.iter_mut() {
                     let name = e.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                     if let Some(Value::String(value)) = e.get_mut("value")
-                        && plaintext_secret(&name, value).is_some()
+                        && redact::plaintext_secret(&name, value).is_some()
                     {
-                        *value = masked_value(value);
+                        *value = redact::masked_value(value);
                     }
                 }
             }

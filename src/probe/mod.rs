@@ -8,14 +8,16 @@ pub mod kube;
 pub mod postgres;
 pub mod redis;
 pub mod websocket;
-pub mod websocket_conn;
 
-use crate::report::{Finding, Observation, Severity};
+use crate::report::{Finding, Observation, Severity, human};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Each probe's deadline unless `--timeout` says otherwise.
+pub const TIMEOUT: &str = "10s";
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -137,14 +139,6 @@ impl Recorder {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn human(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.1} s", d.as_secs_f64())
-    }
 }
 
 /// Runs every probe concurrently, each under `timeout`, and returns all observations in

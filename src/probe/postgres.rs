@@ -1,5 +1,5 @@
 //! PostgreSQL probe: connect (TLS via rustls when asked), then summarise `pg_stat_activity`
-//! the way the incident report did, against `max_connections` minus reserved slots.
+//! as an on-call engineer would (sessions by state), against `max_connections` minus reserved slots.
 //!
 //! Checks: `postgres.connect` (reachability, TLS, authentication, version),
 //! `postgres.connections` (sessions by state, headroom), `postgres.sessions` (idle in
@@ -7,17 +7,37 @@
 //! the per-state figures, so they match what a user counts for their application.
 
 use super::{BoxFuture, Probe, Recorder};
-use crate::config::PostgresTarget;
-use crate::redact;
+use crate::redact::{self, Secret};
 use crate::report::{Finding, Observation, Severity};
-use std::sync::Arc;
 use std::time::Instant;
 use tokio_postgres::config::SslMode;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls};
 
+/// A PostgreSQL endpoint, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub config: tokio_postgres::Config,
+    pub display: String,
+    /// The password, kept to scrub it from any server text that might echo it.
+    pub password: Option<Secret>,
+    pub connections_warn_pct: f64,
+    pub connections_error_pct: f64,
+    pub idle_in_transaction_warn_s: f64,
+    pub long_query_warn_s: f64,
+}
+
+/// Connections at or above this share of `max_connections` is a warning.
+pub const CONNECTIONS_WARN_PCT: f64 = 80.0;
+/// Connections at or above this share of `max_connections` is an error.
+pub const CONNECTIONS_ERROR_PCT: f64 = 95.0;
+/// A session idle in a transaction this long (seconds) is a warning.
+pub const IDLE_IN_TRANSACTION_WARN_S: f64 = 60.0;
+/// A query running this long (seconds) is a warning.
+pub const LONG_QUERY_WARN_S: f64 = 300.0;
+
 pub struct PostgresProbe {
-    pub target: PostgresTarget,
+    pub target: Target,
 }
 
 impl Probe for PostgresProbe {
@@ -38,7 +58,7 @@ impl Probe for PostgresProbe {
     }
 }
 
-async fn run(t: &PostgresTarget, rec: &Recorder) {
+async fn run(t: &Target, rec: &Recorder) {
     let secrets: Vec<String> = t.password.iter().map(|p| p.expose().to_string()).collect();
     let mut connect = rec.observation("postgres.connect");
     rec.phase("postgres.connect", "connecting and authenticating");
@@ -91,7 +111,7 @@ enum OpenError {
     Pg(tokio_postgres::Error),
 }
 
-async fn open(t: &PostgresTarget, rec: &Recorder) -> Result<Client, OpenError> {
+async fn open(t: &Target, rec: &Recorder) -> Result<Client, OpenError> {
     let mut config = t.config.clone();
     config.connect_timeout(rec.remaining());
     let client = if config.get_ssl_mode() == SslMode::Disable {
@@ -99,7 +119,7 @@ async fn open(t: &PostgresTarget, rec: &Recorder) -> Result<Client, OpenError> {
         tokio::spawn(conn);
         client
     } else {
-        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config());
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(crate::tls::unverified());
         let (client, conn) = config.connect(tls).await.map_err(OpenError::Pg)?;
         tokio::spawn(conn);
         client
@@ -107,63 +127,9 @@ async fn open(t: &PostgresTarget, rec: &Recorder) -> Result<Client, OpenError> {
     Ok(client)
 }
 
-/// TLS as libpq's `sslmode=prefer`/`require` do it: encrypted, certificate not verified.
-fn tls_config() -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap_or_else(|_| {
-            rustls::ClientConfig::builder_with_provider(provider.clone())
-                .with_protocol_versions(&[&rustls::version::TLS13])
-                .expect("TLS 1.3 is supported by ring")
-        });
-    builder
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(NoVerify(provider)))
-        .with_no_client_auth()
-}
-
-#[derive(Debug)]
-pub(crate) struct NoVerify(pub(crate) Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for NoVerify {
-    fn verify_server_cert(
-        &self,
-        _: &rustls::pki_types::CertificateDer<'_>,
-        _: &[rustls::pki_types::CertificateDer<'_>],
-        _: &rustls::pki_types::ServerName<'_>,
-        _: &[u8],
-        _: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// Sessions by state (the incident report's query, client backends only, our own session
+/// Sessions by state (client backends only, our own session
 /// left out) and the headroom left under `max_connections`.
-async fn connections(t: &PostgresTarget, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
+async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT coalesce(state, 'unknown') AS state, count(*)::bigint AS n, \
@@ -252,7 +218,7 @@ async fn connections(t: &PostgresTarget, client: &Client, obs: &mut Observation)
     Ok(())
 }
 
-async fn stuck_sessions(t: &PostgresTarget, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
+async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
     let idle_tx = client
         .query(
             "SELECT pid, coalesce(usename, '?')::text, coalesce(datname, '?')::text, coalesce(application_name, '')::text, \
@@ -405,7 +371,7 @@ pub fn normalize_query(q: &str) -> String {
     }
 }
 
-fn connect_finding(e: &OpenError, t: &PostgresTarget, secrets: &[String]) -> Finding {
+fn connect_finding(e: &OpenError, t: &Target, secrets: &[String]) -> Finding {
     let OpenError::Pg(e) = e;
     let who = t.config.get_user().unwrap_or("postgres");
     if let Some(db) = e.as_db_error() {

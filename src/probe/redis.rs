@@ -5,8 +5,7 @@
 //! `redis.server` (version, role, clients against `maxclients`).
 
 use super::{BoxFuture, Probe, Recorder};
-use crate::config::RedisTarget;
-use crate::redact;
+use crate::redact::{self, Secret};
 use crate::report::{Finding, Observation, Severity};
 use hdrhistogram::Histogram;
 use redis::aio::MultiplexedConnection;
@@ -14,8 +13,40 @@ use redis::{AsyncConnectionConfig, ConnectionAddr, IntoConnectionInfo, RedisConn
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// A Redis endpoint, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    /// `rediss://...#insecure`: TLS without certificate verification.
+    pub insecure: bool,
+    /// PEM bytes of the CA(s) to trust instead of the system's.
+    pub cacert: Option<Vec<u8>>,
+    pub db: i64,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// The URL as shown in reports: password masked.
+    pub display: String,
+    pub pings: u32,
+    pub latency_warn_ms: f64,
+    pub clients_warn_pct: f64,
+    pub clients_error_pct: f64,
+}
+
+/// Where Redis is when nothing names it.
+pub const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
+/// PINGs for the latency figures.
+pub const PINGS: u32 = 20;
+/// Median PING round trip at or above this is a warning.
+pub const LATENCY_WARN_MS: f64 = 50.0;
+/// Connected clients at or above this share of `maxclients` is a warning.
+pub const CLIENTS_WARN_PCT: f64 = 80.0;
+/// Connected clients at or above this share of `maxclients` is an error.
+pub const CLIENTS_ERROR_PCT: f64 = 95.0;
+
 pub struct RedisProbe {
-    pub target: RedisTarget,
+    pub target: Target,
 }
 
 impl Probe for RedisProbe {
@@ -42,7 +73,7 @@ impl Probe for RedisProbe {
     }
 }
 
-async fn run(t: &RedisTarget, rec: &Recorder) {
+async fn run(t: &Target, rec: &Recorder) {
     let secrets: Vec<String> = t.password.iter().map(|p| p.expose().to_string()).collect();
     let mut auth = rec.observation("redis.auth");
     let over = if t.tls { " over TLS" } else { "" };
@@ -78,7 +109,7 @@ async fn run(t: &RedisTarget, rec: &Recorder) {
 }
 
 /// Opens a connection that sends nothing of its own (no AUTH, no CLIENT SETINFO).
-async fn connect(t: &RedisTarget, rec: &Recorder, obs: &mut Observation, secrets: &[String]) -> Option<MultiplexedConnection> {
+async fn connect(t: &Target, rec: &Recorder, obs: &mut Observation, secrets: &[String]) -> Option<MultiplexedConnection> {
     let addr = if t.tls {
         ConnectionAddr::TcpTls {
             host: t.host.clone(),
@@ -138,7 +169,7 @@ async fn connect(t: &RedisTarget, rec: &Recorder, obs: &mut Observation, secrets
 
 /// Sends AUTH ourselves when a password is configured, or a PING when not, so that NOAUTH,
 /// WRONGPASS and friends arrive as the server wrote them.
-async fn authenticate(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) -> bool {
+async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) -> bool {
     let started = Instant::now();
     match &t.password {
         Some(pw) => {
@@ -198,7 +229,7 @@ fn dropped(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal()
 }
 
-async fn latency(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
+async fn latency(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
     let mut hist = match Histogram::<u64>::new_with_bounds(1, 60_000_000, 3) {
         Ok(h) => h,
         Err(_) => return,
@@ -233,7 +264,7 @@ async fn latency(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Obs
     }
 }
 
-async fn info(t: &RedisTarget, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
+async fn info(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
     let text = match redis::cmd("INFO").query_async::<String>(con).await {
         Ok(s) => s,
         Err(e) => {
@@ -334,7 +365,7 @@ fn server_text(e: &RedisError, secrets: &[String]) -> String {
 /// What a Redis server says unprompted to a new connection: nothing, normally; an error line
 /// such as `-ERR max number of clients reached` when it refuses the client and closes. Used
 /// to recover that line when our first command raced the close (broken pipe, reset).
-async fn unprompted_reply(t: &RedisTarget) -> Option<String> {
+async fn unprompted_reply(t: &Target) -> Option<String> {
     use tokio::io::AsyncReadExt;
     if t.tls {
         return None;
@@ -351,7 +382,7 @@ async fn unprompted_reply(t: &RedisTarget) -> Option<String> {
     Some(line.trim().to_string())
 }
 
-fn server_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Finding {
+fn server_finding(e: &RedisError, t: &Target, secrets: &[String]) -> Finding {
     if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() {
         return connect_finding(e, t, secrets);
     }
@@ -359,7 +390,7 @@ fn server_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Findin
 }
 
 /// Maps a server reply to its finding. Pure: unit-tested on the replies of real servers.
-pub fn classify_reply(reply: &str, t: &RedisTarget) -> Finding {
+pub fn classify_reply(reply: &str, t: &Target) -> Finding {
     let user = t.username.as_deref().unwrap_or("default");
     let upper = reply.to_ascii_uppercase();
     if upper.starts_with("NOAUTH") {
@@ -410,7 +441,7 @@ pub fn classify_reply(reply: &str, t: &RedisTarget) -> Finding {
     }
 }
 
-fn connect_finding(e: &RedisError, t: &RedisTarget, secrets: &[String]) -> Finding {
+fn connect_finding(e: &RedisError, t: &Target, secrets: &[String]) -> Finding {
     let text = server_text(e, secrets);
     let lower = text.to_lowercase();
     let addr = format!("{}:{}", t.host, t.port);
@@ -459,17 +490,23 @@ fn round3(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{RedisFile, redis_target};
 
-    struct NoEnv;
-    impl crate::config::Env for NoEnv {
-        fn var(&self, _: &str) -> Option<String> {
-            None
+    fn target() -> Target {
+        Target {
+            host: "redis".into(),
+            port: 6379,
+            tls: false,
+            insecure: false,
+            cacert: None,
+            db: 0,
+            username: Some("app".into()),
+            password: Some(Secret::new("pw")),
+            display: "redis://app:***@redis:6379".into(),
+            pings: PINGS,
+            latency_warn_ms: LATENCY_WARN_MS,
+            clients_warn_pct: CLIENTS_WARN_PCT,
+            clients_error_pct: CLIENTS_ERROR_PCT,
         }
-    }
-
-    fn target() -> RedisTarget {
-        redis_target(Some("redis://app:pw@redis:6379".into()), RedisFile::default(), None, &NoEnv).unwrap()
     }
 
     #[test]

@@ -238,8 +238,8 @@ struct Gate {
 impl Jwks {
     pub fn new(source: JwksSource, allowed: Vec<Algorithm>, metrics: JwksMetrics) -> Result<Jwks, String> {
         let tls = if source.url.starts_with("https://") {
-            let cfg = crate::probe::websocket_conn::tls_config(source.cacert.as_deref(), false)
-                .map_err(|e| e.replace("--cacert", "--jwks-cacert"))?;
+            let cfg =
+                crate::tls::http_client(source.cacert.as_deref(), false).map_err(|e| format!("the JWKS server's CA certificates: {e}"))?;
             Some(Arc::new(cfg))
         } else {
             None

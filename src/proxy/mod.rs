@@ -16,7 +16,7 @@ pub mod revoke;
 pub mod token;
 pub mod upstream;
 
-use crate::config::TokenIn;
+use crate::ws_token::TokenIn;
 use auth::{Auth, AuthConfig, Lookup, Reject};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -34,9 +34,36 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 /// How long the upstream dial and handshake may take.
 pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Every default of `aiwfe proxy`, written once: the flags' help shows these and config
+/// parses them.
+pub mod defaults {
+    pub const LISTEN: &str = "0.0.0.0:8080";
+    pub const JWKS_REFRESH: &str = "5m";
+    pub const JWKS_MIN_REFRESH: &str = "30s";
+    pub const LEEWAY: &str = "30s";
+    pub const CACHE_SIZE: u64 = 100_000;
+    pub const CACHE_TTL: &str = "5m";
+    pub const DRAIN: &str = "10s";
+    pub const PING_INTERVAL: &str = "20s";
+    pub const PING_TIMEOUT: &str = "10s";
+    pub const CLOSE_TIMEOUT: &str = "5s";
+    /// 1 MiB, the gateway's own message limit.
+    pub const MAX_MESSAGE: &str = "1MiB";
+    pub const REVOCATION_SET: &str = "aiwfe:revoked-jti";
+    pub const REVOCATION_TTL: &str = "10s";
+}
+
+/// Why the proxy could not start serving.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    /// The revocation Redis URL cannot be used.
+    #[error("{0}")]
+    Revocation(String),
+}
+
 /// The validated settings of `aiwfe proxy`.
 #[derive(Debug, Clone)]
-pub struct ProxyConfig {
+pub struct Config {
     pub listen: std::net::SocketAddr,
     /// The upstream WebSocket server.
     pub upstream: upstream::Upstream,
@@ -51,8 +78,26 @@ pub struct ProxyConfig {
     pub revocation: Option<revoke::RevocationConfig>,
 }
 
+impl Config {
+    /// The secrets these settings hold (the HMAC key, passwords in the JWKS and Redis URLs),
+    /// for scrubbing logs.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut s = Vec::new();
+        let password = |u: &str| url::Url::parse(u).ok().and_then(|u| u.password().map(str::to_string));
+        match &self.auth.key {
+            auth::KeyMaterial::Secret(k) => s.push(String::from_utf8_lossy(k).into_owned()),
+            auth::KeyMaterial::Jwks(j) => s.extend(password(&j.url)),
+            auth::KeyMaterial::PublicKeyPem(_) => {}
+        }
+        if let Some(r) = &self.revocation {
+            s.extend(password(&r.url));
+        }
+        s
+    }
+}
+
 struct State {
-    cfg: ProxyConfig,
+    cfg: Config,
     auth: Auth,
     revocations: Option<revoke::Revocations>,
     metrics: Metrics,
@@ -63,24 +108,22 @@ struct State {
 
 type Body = Full<Bytes>;
 
-/// Loads the keys (the first JWKS fetch included), then `serve`s.
-pub async fn run(listener: TcpListener, cfg: ProxyConfig, shutdown: impl Future<Output = ()>) -> Result<(), String> {
-    let metrics = Metrics::new();
-    let auth = Auth::load(&cfg.auth, metrics.jwks()).await?;
-    serve(listener, cfg, auth, metrics, shutdown).await
-}
-
 /// Serves until `shutdown` completes, then stops accepting, closes every proxied
 /// connection with 1001, and waits up to `cfg.drain` for them to finish. `auth` comes from
 /// `Auth::load` with `metrics.jwks()`; a JWKS is refreshed in the background meanwhile.
 pub async fn serve(
     listener: TcpListener,
-    cfg: ProxyConfig,
+    cfg: Config,
     auth: Auth,
     metrics: Metrics,
     shutdown: impl Future<Output = ()>,
-) -> Result<(), String> {
-    let revocations = cfg.revocation.clone().map(revoke::Revocations::new).transpose()?;
+) -> Result<(), StartError> {
+    let revocations = cfg
+        .revocation
+        .clone()
+        .map(revoke::Revocations::new)
+        .transpose()
+        .map_err(StartError::Revocation)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let drain = cfg.drain;
@@ -132,16 +175,11 @@ async fn serve_connection(state: Arc<State>, tcp: TcpStream, peer: std::net::Soc
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}
-        _ = stopped(&mut stop) => {
+        _ = relay::stopped(&mut stop) => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(state.cfg.drain, conn).await;
         }
     }
-}
-
-/// Completes once shutdown has begun.
-pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
-    let _ = rx.wait_for(|s| *s).await;
 }
 
 fn text(status: StatusCode, body: &str) -> Response<Body> {

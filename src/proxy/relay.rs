@@ -28,7 +28,7 @@ pub const BUF: usize = 16 * 1024;
 /// The payload of the proxy's keepalive pings.
 const PING_PAYLOAD: &[u8] = b"aiwfe-keepalive";
 
-/// The seed's `WEBSOCKET_CONFIG`, as the relay applies it.
+/// Keepalive, close and size limits of a relayed connection (defaults in `proxy::defaults`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Ping a client silent this long; `None`: never.
@@ -39,17 +39,6 @@ pub struct Limits {
     pub close_timeout: Duration,
     /// Largest message (all fragments together), either way (1009 beyond).
     pub max_message: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            ping_interval: Some(Duration::from_secs(20)),
-            ping_timeout: Duration::from_secs(10),
-            close_timeout: Duration::from_secs(5),
-            max_message: 1024 * 1024,
-        }
-    }
 }
 
 /// Why a relay ended.
@@ -560,7 +549,7 @@ where
 
     let expiry = tokio::time::sleep_until(expires);
     tokio::pin!(expiry);
-    let stop = super::stopped(&mut shutdown);
+    let stop = stopped(&mut shutdown);
     tokio::pin!(stop);
     // Keepalive: wake when the client has been silent for the interval; after a ping,
     // when the timeout runs out.
@@ -712,6 +701,11 @@ where
     })
     .await;
     end
+}
+
+/// Completes once shutdown has begun.
+pub async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Where a client's token is (header, query, cookie, subprotocol) and how the request
 //! looks once the token is taken out, so the upstream never sees it. Pure functions.
 
-use crate::config::TokenIn;
+use crate::ws_token::TokenIn;
 use hyper::http::HeaderMap;
 
 /// The query parameter and cookie name that carry a token.

@@ -1,13 +1,13 @@
 //! JUnit XML: one testsuite, one testcase per check. A check whose worst finding is at or
 //! above `--fail-on` carries a `<failure>` listing its findings; the rest go to `<system-out>`.
 
-use super::{Report, Severity};
+use super::model::{FailOn, Report, Severity};
 use std::io::{self, Write};
 
-pub fn render(report: &Report, fail_on: Option<Severity>, out: &mut impl Write) -> io::Result<()> {
-    let failed = |c: &super::Check| {
+pub fn render(report: &Report, fail_on: FailOn, out: &mut impl Write) -> io::Result<()> {
+    let failed = |c: &super::model::Check| {
         let worst = c.findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok);
-        fail_on.is_some_and(|level| worst >= level && worst > Severity::Ok)
+        fail_on.fails(worst)
     };
     let failures = report.checks.iter().filter(|c| failed(c)).count();
     let total_s: f64 = report.checks.iter().map(|c| c.duration_ms as f64 / 1000.0).sum();

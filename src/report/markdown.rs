@@ -1,7 +1,8 @@
 //! Markdown for a CI job summary (e.g. `$GITHUB_STEP_SUMMARY`): a heading with the overall
 //! status, one table row per finding, evidence in code spans.
 
-use super::{Report, Severity, Status, key_figures};
+use super::figures::key_figures;
+use super::model::{Report, Severity, Status};
 use std::io::{self, Write};
 
 pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {

@@ -2,7 +2,7 @@
 //! (`info` becomes `note`; `ok` findings are not results). Results have logical locations
 //! naming the check and target, since the problems live in services, not source files.
 
-use super::{Report, Severity};
+use super::model::{Report, Severity};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, Write};

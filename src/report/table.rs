@@ -1,7 +1,8 @@
 //! Human output: a table of checks, then the evidence and hints behind each problem.
 //! Box-drawn with colour on a terminal, plain aligned columns when piped.
 
-use super::{Check, Report, Severity, Status, Style, key_figures};
+use super::figures::key_figures;
+use super::model::{Check, Report, Severity, Status, Style};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
@@ -106,7 +107,7 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
 }
 
 /// Findings worth a line of their own: warnings and errors.
-fn problems(check: &Check) -> impl Iterator<Item = &super::Finding> {
+fn problems(check: &Check) -> impl Iterator<Item = &super::model::Finding> {
     check.findings.iter().filter(|f| f.severity >= Severity::Warning)
 }
 

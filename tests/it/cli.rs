@@ -177,3 +177,34 @@ fn every_finding_code_is_documented_in_readme() {
     let missing: Vec<_> = codes.iter().filter(|c| !readme.contains(&format!("| `{c}` |"))).collect();
     assert!(missing.is_empty(), "README's finding codes table lacks {missing:?}");
 }
+
+#[test]
+fn a_command_reads_only_the_settings_it_uses() {
+    // A broken libpq variable and a broken aiwfe.yaml stop the commands that read them...
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aiwfe.yaml"), "redis: [not, a, section]\n").unwrap();
+    let out = run(aiwfe().env("PGPORT", "abc").args(["doctor", "--only", "postgres"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`PGPORT`: `abc` is not a port"), "{}", stderr(&out));
+    let out = run(aiwfe()
+        .current_dir(dir.path())
+        .args(["probe", "kube", "--snapshot"])
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml")));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("aiwfe.yaml"), "{}", stderr(&out));
+    // ...and no other command.
+    let out = run(aiwfe().env("PGPORT", "abc").current_dir(dir.path()).args(["completions", "bash"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("_aiwfe()"));
+    let out = run(aiwfe()
+        .env("PGPORT", "abc")
+        .current_dir(dir.path())
+        .args(["rbac", "--for", "doctor"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(aiwfe()
+        .env("PGPORT", "abc")
+        .args(["probe", "kube", "--snapshot"])
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml"))
+        .args(["--fail-on", "never"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

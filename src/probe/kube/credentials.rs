@@ -1,8 +1,8 @@
 //! `kube.credentials`: passwords in plain sight in container env values, e.g.
 //! `REDIS_URL=redis://:pw@redis:6379`. The evidence is redacted; the fix is a secretKeyRef.
 
-use super::{name, namespace};
 use crate::cluster::ClusterState;
+use crate::cluster::objects::{name, namespace};
 use crate::redact;
 use crate::report::{Finding, Observation, Severity};
 use k8s_openapi::api::core::v1::PodSpec;
@@ -17,7 +17,7 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
         }
     }
     for p in &state.pods {
-        let w = super::workload_of(p, state);
+        let w = crate::cluster::objects::workload_of(p, state);
         if w.kind == "deployment"
             && state
                 .deployments
@@ -40,7 +40,9 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
                 let Some(value) = e.value.as_deref().filter(|v| !v.is_empty()) else {
                     continue;
                 };
-                let Some(kind) = plaintext_secret(&e.name, value) else { continue };
+                let Some(kind) = redact::plaintext_secret(&e.name, value) else {
+                    continue;
+                };
                 count += 1;
                 let (ns, rest) = subject.split_once('/').unwrap_or(("default", subject.as_str()));
                 obs.push(
@@ -49,7 +51,7 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
                         Severity::Warning,
                         format!("{rest}: env `{}` of container `{}` holds a {kind} in plain text", e.name, c.name),
                     )
-                    .evidence(format!("{}={}", e.name, masked_value(value)))
+                    .evidence(format!("{}={}", e.name, redact::masked_value(value)))
                     .hint(format!(
                         "anyone who can read the {} can read it: move it to a Secret and use `valueFrom.secretKeyRef` (kubectl create secret generic ... -n {ns})",
                         rest.split('/').next().unwrap_or("object")
@@ -125,64 +127,4 @@ pub fn redis_server_password(spec: &PodSpec, ns: &str, state: &ClusterState) -> 
         .find(|s| s.namespace == ns && s.name == r.name)
         .and_then(|s| s.fingerprints.get(&r.key).cloned());
     Some((format!("{ns}/{}:{}", r.name, r.key), fp))
-}
-
-/// What kind of secret an env var holds in plain text, if it does.
-pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
-    // A URL with a password (or one a snapshot already masked as `***`).
-    if redact::scrub_urls(value) != value || (value.contains("://") && value.contains(":***@")) {
-        return Some("URL with a password");
-    }
-    let n = env_name.to_ascii_uppercase();
-    let secretish = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY"]
-        .iter()
-        .any(|s| n.ends_with(s) || n.contains(&format!("{s}_")));
-    let reference =
-        n.ends_with("_FILE") || n.ends_with("_PATH") || n.ends_with("_ENV") || value.starts_with('/') || value.starts_with("$(");
-    (secretish && !reference && value.len() >= 4).then_some("secret value")
-}
-
-/// An env value with its secret masked: a URL keeps everything but its password, other
-/// values become a fingerprint. Idempotent, so masking a snapshot's values again keeps them.
-pub fn masked_value(value: &str) -> String {
-    if value.contains("://") {
-        redact::scrub_urls(value)
-    } else if value.starts_with("*** (sha256:") {
-        value.to_string()
-    } else {
-        format!("*** (sha256:{})", redact::fingerprint(value))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masking_is_idempotent_so_a_replayed_snapshot_keeps_the_finding() {
-        for v in ["redis://:hunter2@redis:6379/0", "hunter22"] {
-            let once = masked_value(v);
-            assert!(!once.contains("hunter2"), "{once}");
-            assert_eq!(masked_value(&once), once);
-            assert!(plaintext_secret("REDIS_PASSWORD_URL", &once).is_some() || plaintext_secret("REDIS_PASSWORD", &once).is_some());
-        }
-    }
-
-    #[test]
-    fn finds_passwords_but_not_references() {
-        assert_eq!(
-            plaintext_secret("REDIS_URL", "redis://:hunter2@redis:6379/0"),
-            Some("URL with a password")
-        );
-        assert_eq!(
-            plaintext_secret("DATABASE_URL", "postgres://app:pw@db/app"),
-            Some("URL with a password")
-        );
-        assert_eq!(plaintext_secret("REDIS_PASSWORD", "hunter22"), Some("secret value"));
-        assert_eq!(plaintext_secret("JWT_SECRET", "abcdef123"), Some("secret value"));
-        assert_eq!(plaintext_secret("REDIS_URL", "redis://redis:6379/0"), None);
-        assert_eq!(plaintext_secret("PASSWORD_FILE", "/run/secrets/pw"), None);
-        assert_eq!(plaintext_secret("LOG_LEVEL", "debug"), None);
-        assert_eq!(plaintext_secret("TOKEN_TTL_SECONDS", "300"), None);
-    }
 }

@@ -2,8 +2,8 @@
 //! cannot read their metrics, HPAs on CPU utilisation for pods without CPU requests, and
 //! Deployments that are unavailable or past their progress deadline.
 
-use super::{name, namespace};
 use crate::cluster::ClusterState;
+use crate::cluster::objects::{name, namespace};
 use crate::report::{Finding, Observation, Severity};
 
 pub fn analyze(state: &ClusterState, target: &str) -> Observation {

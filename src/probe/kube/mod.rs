@@ -12,43 +12,16 @@ pub mod quantity;
 pub mod resources;
 pub mod scheduling;
 pub mod signatures;
+pub mod target;
+
+pub use target::{KubeThresholds, Source, Target};
 
 use super::{BoxFuture, Probe, Recorder};
 use crate::cluster::{self, ClusterState};
 use crate::report::{Finding, Observation, Severity};
-use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-/// Where the cluster state comes from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    Snapshot(std::path::PathBuf),
-    Live(cluster::live::LiveTarget),
-}
-
-/// Thresholds for the Kubernetes checks.
-#[derive(Debug, Clone)]
-pub struct KubeThresholds {
-    /// A container using less than this share of its CPU request is over-provisioned.
-    pub overprovisioned_pct: f64,
-    /// Cluster efficiency (used ÷ requested) below this is a warning.
-    pub efficiency_warn_pct: f64,
-}
-
-impl Default for KubeThresholds {
-    fn default() -> Self {
-        KubeThresholds {
-            overprovisioned_pct: 20.0,
-            efficiency_warn_pct: 50.0,
-        }
-    }
-}
 
 pub struct KubeProbe {
-    pub source: Source,
-    /// `None`: every namespace.
-    pub namespace: Option<String>,
-    pub thresholds: KubeThresholds,
+    pub target: Target,
 }
 
 impl Probe for KubeProbe {
@@ -57,11 +30,11 @@ impl Probe for KubeProbe {
     }
 
     fn target(&self) -> String {
-        let scope = match &self.namespace {
+        let scope = match &self.target.namespace {
             Some(ns) => format!("namespace {ns}"),
             None => "all namespaces".into(),
         };
-        match &self.source {
+        match &self.target.source {
             Source::Snapshot(p) => format!("snapshot {} ({scope})", p.display()),
             Source::Live(t) => format!("{} ({scope})", t.display()),
         }
@@ -70,10 +43,10 @@ impl Probe for KubeProbe {
     fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             rec.phase("kube.read", "reading the cluster state");
-            let state = match &self.source {
+            let state = match &self.target.source {
                 Source::Snapshot(path) => match cluster::load_snapshot(path) {
                     Ok(mut s) => {
-                        if let Some(ns) = &self.namespace {
+                        if let Some(ns) = &self.target.namespace {
                             s.retain_namespace(ns);
                         }
                         s
@@ -85,21 +58,41 @@ impl Probe for KubeProbe {
                         return;
                     }
                 },
-                Source::Live(t) => match cluster::live::load(t, self.namespace.as_deref(), rec).await {
-                    Ok(s) => s,
-                    Err(f) => {
-                        let mut o = rec.observation("kube.read");
-                        o.push(*f);
-                        rec.commit(o);
-                        return;
+                Source::Live(t) => {
+                    let on_phase = |doing: &str| rec.phase("kube.read", doing);
+                    match cluster::live::load(t, self.target.namespace.as_deref(), rec.deadline, &on_phase).await {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let mut o = rec.observation("kube.read");
+                            o.push(read_error(e));
+                            rec.commit(o);
+                            return;
+                        }
                     }
-                },
+                }
             };
-            for obs in analyze(&state, &self.thresholds, &self.target()) {
+            for obs in analyze(&state, &self.target.thresholds, &self.target()) {
                 rec.phase(&obs.id.clone(), "analysing");
                 rec.commit(obs);
             }
         })
+    }
+}
+
+/// The finding for a cluster that could not be read at all.
+fn read_error(e: cluster::live::ReadError) -> Finding {
+    use cluster::live::ReadError;
+    match e {
+        ReadError::Client(reason) => Finding::new("kube.config", Severity::Error, "cannot set up a Kubernetes client")
+            .evidence(reason)
+            .hint("pass --kubeconfig/--context, set KUBECONFIG, or run inside a cluster; --snapshot reads a saved state instead"),
+        ReadError::Unreachable { target, message } => Finding::new(
+            "kube.unreachable",
+            Severity::Error,
+            format!("cannot reach the Kubernetes API ({target})"),
+        )
+        .evidence(message)
+        .hint("check the kubeconfig's server address and your network; --snapshot reads a saved state instead"),
     }
 }
 
@@ -144,82 +137,4 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Vec<Ob
     out.push(credentials::analyze(state, target));
     out.push(hpa::analyze(state, target));
     out
-}
-
-/// `namespace/kind/name` of the workload that owns a pod: the Deployment behind its
-/// ReplicaSet, or the StatefulSet, DaemonSet or Job; the pod itself when it has no owner.
-pub fn workload_of(pod: &Pod, state: &ClusterState) -> Workload {
-    let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
-    let owner = pod
-        .metadata
-        .owner_references
-        .as_ref()
-        .and_then(|o| o.iter().find(|r| r.controller == Some(true)).or(o.first()));
-    match owner {
-        Some(o) if o.kind == "ReplicaSet" => {
-            let rs = state
-                .replica_sets
-                .iter()
-                .find(|rs| rs.metadata.name.as_deref() == Some(&o.name) && rs.metadata.namespace.as_deref() == Some(&ns));
-            let dep = rs
-                .and_then(|rs| rs.metadata.owner_references.as_ref())
-                .and_then(|refs| refs.iter().find(|r| r.kind == "Deployment"))
-                .map(|r| r.name.clone())
-                .or_else(|| {
-                    // Without the ReplicaSet, strip its pod-template hash: `name-7d9f8c6b5d`.
-                    o.name
-                        .rsplit_once('-')
-                        .map(|(base, _)| base.to_string())
-                        .filter(|b| state.deployments.iter().any(|d| d.metadata.name.as_deref() == Some(b)))
-                });
-            match dep {
-                Some(d) => Workload {
-                    namespace: ns,
-                    kind: "deployment".into(),
-                    name: d,
-                },
-                None => Workload {
-                    namespace: ns,
-                    kind: "replicaset".into(),
-                    name: o.name.clone(),
-                },
-            }
-        }
-        Some(o) => Workload {
-            namespace: ns,
-            kind: o.kind.to_lowercase(),
-            name: o.name.clone(),
-        },
-        None => Workload {
-            namespace: ns,
-            kind: "pod".into(),
-            name: pod.metadata.name.clone().unwrap_or_default(),
-        },
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Workload {
-    pub namespace: String,
-    pub kind: String,
-    pub name: String,
-}
-
-impl Workload {
-    /// `aiwfe/deployment/reasoning-service`
-    pub fn subject(&self) -> String {
-        format!("{}/{}/{}", self.namespace, self.kind, self.name)
-    }
-    /// `deployment/reasoning-service`, as kubectl takes it.
-    pub fn kubectl(&self) -> String {
-        format!("{}/{}", self.kind, self.name)
-    }
-}
-
-pub fn name(m: &ObjectMeta) -> &str {
-    m.name.as_deref().unwrap_or("?")
-}
-
-pub fn namespace(m: &ObjectMeta) -> &str {
-    m.namespace.as_deref().unwrap_or("default")
 }

@@ -3,8 +3,8 @@
 //! telling line of the previous container's log (or its termination message) as evidence.
 
 use super::signatures::{self, Signature};
-use super::{Workload, name, namespace, workload_of};
 use crate::cluster::ClusterState;
+use crate::cluster::objects::{Workload, name, namespace, workload_of};
 use crate::report::{Finding, Observation, Severity};
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod};
 use std::collections::BTreeMap;
@@ -165,7 +165,7 @@ fn record(g: &mut Group, pod: &Pod, cs: &ContainerStatus, state: &ClusterState) 
     }
     if let Some(c) = container_spec(pod, &cs.name) {
         if g.redis_secret.is_none() {
-            g.redis_secret = redis_secret_ref(c, &ns);
+            g.redis_secret = crate::cluster::objects::redis_secret_ref(c, &ns);
             g.redis_secret_fp = g.redis_secret.as_ref().and_then(|r| {
                 let (nsname, key) = r.split_once(':')?;
                 let (sns, sname) = nsname.split_once('/')?;
@@ -195,18 +195,6 @@ fn container_spec<'a>(pod: &'a Pod, container: &str) -> Option<&'a Container> {
         .iter()
         .chain(spec.init_containers.iter().flatten())
         .find(|c| c.name == container)
-}
-
-/// `namespace/secret:key` of the secret that feeds the container's Redis password or URL.
-pub fn redis_secret_ref(c: &Container, ns: &str) -> Option<String> {
-    c.env.iter().flatten().find_map(|e| {
-        let n = e.name.to_ascii_uppercase();
-        if !n.contains("REDIS") || !(n.contains("PASS") || n.contains("AUTH") || n.contains("URL") || n.contains("URI")) {
-            return None;
-        }
-        let r = e.value_from.as_ref()?.secret_key_ref.as_ref()?;
-        Some(format!("{ns}/{}:{}", r.name, r.key))
-    })
 }
 
 fn last_line(text: &str) -> String {

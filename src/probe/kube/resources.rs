@@ -1,10 +1,11 @@
 //! `kube.resources`: requests and limits against usage (metrics.k8s.io), per workload and
-//! per node, and the cluster's efficiency (used ÷ requested), the figure the incident
-//! measured at 30–40 %. Over-provisioned workloads get a right-sizing command.
+//! per node, and the cluster's efficiency (used ÷ requested): how much of what is reserved
+//! is used. Over-provisioned workloads get a right-sizing command.
 
 use super::quantity;
-use super::{KubeThresholds, Workload, name, namespace, workload_of};
+use super::target::KubeThresholds;
 use crate::cluster::ClusterState;
+use crate::cluster::objects::{Workload, name, namespace, workload_of};
 use crate::report::{Finding, Observation, Severity};
 use std::collections::BTreeMap;
 

@@ -3,8 +3,8 @@
 //! Kubernetes 1.18 to 1.33. When required pod anti-affinity is the cause, it says how many
 //! replicas want how many nodes and gives the patch that makes the rule preferred.
 
-use super::{Workload, name, namespace, workload_of};
 use crate::cluster::ClusterState;
+use crate::cluster::objects::{Workload, name, namespace, workload_of};
 use crate::report::{Finding, Observation, Severity};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};

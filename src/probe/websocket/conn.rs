@@ -6,7 +6,8 @@
 //! dialled here); the first bytes of the server's answer are kept so that a refusal can be
 //! quoted as the server wrote it.
 
-use crate::config::{TokenIn, WsEndpoint, WsTarget};
+use super::target::{Endpoint, Target};
+use crate::ws_token::TokenIn;
 use futures_util::{SinkExt, StreamExt};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -209,7 +210,7 @@ pub struct Workload {
 }
 
 impl Workload {
-    pub fn new(t: &WsTarget) -> Workload {
+    pub fn new(t: &Target) -> Workload {
         Workload {
             send: t.send.clone(),
             expect: t.expect.clone(),
@@ -225,7 +226,7 @@ impl Workload {
 
 impl Dialer {
     /// Prepares the request (token placed where asked) and the TLS client for `ep`.
-    pub fn new(t: &WsTarget, ep: &WsEndpoint) -> Result<Dialer, String> {
+    pub fn new(t: &Target, ep: &Endpoint) -> Result<Dialer, String> {
         let mut url = ep.url.clone();
         let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
         let header = |k: &str, v: &str| -> Result<(HeaderName, HeaderValue), String> {
@@ -263,7 +264,7 @@ impl Dialer {
             headers.push(header(k, v)?);
         }
         let tls = if ep.tls {
-            let cfg = tls_config(t.cacert.as_deref(), t.insecure)?;
+            let cfg = crate::tls::http_client(t.cacert.as_deref(), t.insecure).map_err(|e| format!("--cacert {e}"))?;
             let name = rustls::pki_types::ServerName::try_from(ep.host.clone())
                 .map_err(|_| format!("`{}` is not a valid TLS server name", ep.host))?;
             Some((TlsConnector::from(Arc::new(cfg)), name))
@@ -287,46 +288,6 @@ impl Dialer {
             ws_config,
         })
     }
-}
-
-/// rustls with the ring provider; roots from `--cacert`, else the system's (Mozilla's
-/// bundle when the system has none); `--insecure` verifies nothing.
-pub fn tls_config(cacert: Option<&[u8]>, insecure: bool) -> Result<rustls::ClientConfig, String> {
-    use rustls::pki_types::{CertificateDer, pem::PemObject};
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?;
-    let mut cfg = if insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(super::postgres::NoVerify(provider)))
-            .with_no_client_auth()
-    } else {
-        let mut roots = rustls::RootCertStore::empty();
-        match cacert {
-            Some(pem) => {
-                for cert in CertificateDer::pem_slice_iter(pem) {
-                    let cert = cert.map_err(|e| format!("cannot read --cacert: {e}"))?;
-                    roots.add(cert).map_err(|e| format!("cannot use a certificate in --cacert: {e}"))?;
-                }
-                if roots.is_empty() {
-                    return Err("--cacert holds no PEM certificate".into());
-                }
-            }
-            None => {
-                for cert in rustls_native_certs::load_native_certs().certs {
-                    let _ = roots.add(cert);
-                }
-                if roots.is_empty() {
-                    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-                }
-            }
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
-    };
-    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(cfg)
 }
 
 type Ws = WebSocketStream<Tap<Conn>>;

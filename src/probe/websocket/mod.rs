@@ -5,18 +5,22 @@
 //!
 //! Checks: `ws.handshake` (one per endpoint), `ws.compare` (with `--compare`).
 
-use super::websocket_conn::{Dialer, Failure, Outcome, Phase, Workload, run_one};
+pub mod conn;
+pub mod target;
+
+pub use target::{Endpoint, Target};
+
 use super::{BoxFuture, Probe, Recorder};
-use crate::config::{WsEndpoint, WsTarget};
 use crate::redact;
-use crate::report::{Finding, Observation, Severity};
+use crate::report::{Finding, Observation, Severity, human, human_ms};
+use conn::{Dialer, Failure, Outcome, Phase, Workload, run_one};
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct WsProbe {
-    pub target: WsTarget,
+    pub target: Target,
 }
 
 impl Probe for WsProbe {
@@ -64,7 +68,7 @@ fn raise_fd_limit() -> Option<FdLimit> {
 /// File descriptors kept for everything but the connections (stdio, runtime, DNS).
 const FD_RESERVE: u64 = 64;
 
-async fn run(t: &WsTarget, rec: &Recorder) {
+async fn run(t: &Target, rec: &Recorder) {
     let secrets = t.secrets();
     let fd = raise_fd_limit();
     let a = endpoint(t, &t.endpoint, rec, fd.as_ref(), &secrets).await;
@@ -79,7 +83,7 @@ async fn run(t: &WsTarget, rec: &Recorder) {
 }
 
 /// Runs the workload against one endpoint and commits its `ws.handshake` check.
-async fn endpoint(t: &WsTarget, ep: &WsEndpoint, rec: &Recorder, fd: Option<&FdLimit>, secrets: &[String]) -> Option<Stats> {
+async fn endpoint(t: &Target, ep: &Endpoint, rec: &Recorder, fd: Option<&FdLimit>, secrets: &[String]) -> Option<Stats> {
     let check = "ws.handshake";
     let mut obs = Observation::new(check, ep.display.clone());
     rec.phase(check, &format!("connecting to {}", ep.display));
@@ -331,23 +335,8 @@ impl Stats {
     }
 }
 
-/// Human duration from milliseconds: `850 µs`, `12.3 ms`, `2.4 s`.
-pub fn human_ms(ms: f64) -> String {
-    if ms < 1.0 {
-        format!("{:.0} µs", ms * 1000.0)
-    } else if ms < 1000.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{:.1} s", ms / 1000.0)
-    }
-}
-
-fn human(d: Duration) -> String {
-    human_ms(d.as_secs_f64() * 1000.0)
-}
-
 /// The findings for one endpoint's figures. Pure: unit-tested on built `Stats`.
-pub fn findings(s: &Stats, t: &WsTarget, secrets: &[String]) -> Vec<Finding> {
+pub fn findings(s: &Stats, t: &Target, secrets: &[String]) -> Vec<Finding> {
     let scrub = |x: &str| redact::scrub(x, secrets);
     let mut out = Vec::new();
     let of = |n: u64| {
@@ -656,25 +645,9 @@ fn round3(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Env, WsFile, ws_target};
 
-    struct NoEnv;
-    impl Env for NoEnv {
-        fn var(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
-
-    fn target() -> WsTarget {
-        ws_target(
-            None,
-            Some("wss://gw.example/ws".into()),
-            WsFile::default(),
-            Duration::from_secs(10),
-            &NoEnv,
-        )
-        .unwrap()
-        .unwrap()
+    fn target() -> Target {
+        Target::new(Endpoint::parse("wss://gw.example/ws").unwrap(), Duration::from_secs(10))
     }
 
     fn ok_outcome(tls_ms: u64, upgrade_ms: u64) -> Outcome {

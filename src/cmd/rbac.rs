@@ -3,6 +3,20 @@
 //! metrics, and `get` on Secrets (only to fingerprint the Redis password; values never leave).
 
 use crate::cli::RbacMode;
+use crate::error::Error;
+use std::io::Write;
+
+#[derive(Debug, Clone)]
+pub struct Rbac {
+    pub mode: RbacMode,
+    /// Namespace of the ServiceAccount bound to the role.
+    pub service_account_namespace: String,
+}
+
+pub fn run(r: Rbac, out: &mut impl Write) -> Result<u8, Error> {
+    let _ = out.write_all(render(r.mode, &r.service_account_namespace).as_bytes());
+    Ok(0)
+}
 
 pub fn render(mode: RbacMode, sa_namespace: &str) -> String {
     match mode {

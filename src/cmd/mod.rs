@@ -1,0 +1,60 @@
+//! One file per command, all of one shape: `run(settings, out) -> Result<exit code, Error>`,
+//! where the settings are what `config` built for that command alone and `out` is stdout.
+//! What several commands share lives here: how a report is written, and the async runtime.
+
+pub mod completions;
+pub mod doctor;
+pub mod proxy;
+pub mod rbac;
+pub mod snapshot;
+
+use crate::error::Error;
+use crate::redact;
+use crate::report::{FailOn, Format, Report, Style};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// How a command that produces a report writes it, and how the CI gate reads it.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// What stdout gets.
+    pub format: Format,
+    /// `--report FILE`, in the format its extension names.
+    pub report_file: Option<(PathBuf, Format)>,
+    pub fail_on: FailOn,
+    /// Finding codes (or `prefix*`) left out of the report.
+    pub ignore: Vec<String>,
+    pub style: Style,
+    /// Nothing on stdout.
+    pub quiet: bool,
+}
+
+/// Writes the report to `out` (unless `-q`) and to `--report FILE`, scrubbing every known
+/// secret as a last line of defence.
+pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Write) -> Result<(), Error> {
+    // Short secrets would also match ordinary words; those are scrubbed at the source.
+    let secrets: Vec<String> = secrets.iter().filter(|s| s.len() >= 8).cloned().collect();
+    let render = |format| -> Vec<u8> {
+        let mut buf = Vec::new();
+        let _ = crate::report::render(report, format, o.style, o.fail_on, &mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        redact::scrub(&text, &secrets).into_bytes()
+    };
+    if let Some((path, format)) = &o.report_file {
+        std::fs::write(path, render(*format)).map_err(|e| Error::write(path, &e))?;
+    }
+    if !o.quiet {
+        // A closed pipe (`aiwfe doctor | head`) is not an error worth reporting.
+        let _ = out.write_all(&render(o.format)).and_then(|_| out.flush());
+    }
+    Ok(())
+}
+
+/// The async runtime a command runs on; `workers: None` is one thread per core.
+pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime, Error> {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = workers {
+        b.worker_threads(n);
+    }
+    b.enable_all().build().map_err(|e| Error::Runtime(e.to_string()))
+}

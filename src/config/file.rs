@@ -1,0 +1,99 @@
+//! The aiwfe.yaml file: where it is looked for, and its top level. Each section's schema
+//! sits next to the settings it feeds (`probes`, `proxy`).
+
+use super::probes::{KubeFile, PostgresFile, RedisFile, WsFile};
+use super::proxy::ProxyFile;
+use super::values::Env;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// What `aiwfe.yaml` may hold. Unknown keys are errors, so a typo never goes unnoticed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    #[serde(default)]
+    pub redis: Option<RedisFile>,
+    #[serde(default)]
+    pub postgres: Option<PostgresFile>,
+    #[serde(default)]
+    pub kube: Option<KubeFile>,
+    pub ws: Option<WsFile>,
+    /// Settings of `aiwfe proxy`.
+    #[serde(default)]
+    pub proxy: Option<ProxyFile>,
+    /// Probe deadline, e.g. `10s`.
+    #[serde(default)]
+    pub timeout: Option<String>,
+    /// `info`, `warning`, `error` or `never`.
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+/// The file `--config` names, else `./aiwfe.yaml`, else `$XDG_CONFIG_HOME/aiwfe/aiwfe.yaml`;
+/// no file at all is an empty config.
+pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<FileConfig> {
+    match explicit.map(Path::to_path_buf).or_else(|| default_config_path(env)) {
+        Some(path) => read_file_config(&path),
+        None => Ok(FileConfig::default()),
+    }
+}
+
+fn default_config_path(env: &dyn Env) -> Option<PathBuf> {
+    let local = PathBuf::from("aiwfe.yaml");
+    if local.is_file() {
+        return Some(local);
+    }
+    let base = env
+        .var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env.var("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let p = base.join("aiwfe").join("aiwfe.yaml");
+    p.is_file().then_some(p)
+}
+
+/// Reads and parses a config file; syntax and type errors carry line and column.
+pub fn read_file_config(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigRead {
+        path: path.to_path_buf(),
+        reason: e.to_string().to_lowercase(),
+    })?;
+    parse_file_config(&text).map_err(|message| Error::ConfigParse {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+pub fn parse_file_config(text: &str) -> std::result::Result<FileConfig, String> {
+    if text.trim().is_empty() {
+        return Ok(FileConfig::default());
+    }
+    serde_saphyr::from_str::<FileConfig>(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_file_errors_name_line_and_column() {
+        let e = parse_file_config("redis:\n  url: redis://x\n  pasword_env: X\n").unwrap_err();
+        assert!(e.contains("pasword_env"), "{e}");
+        assert!(e.contains('3'), "no line number in: {e}");
+        let e = parse_file_config("postgres:\n  connections_warn_pct: lots\n").unwrap_err();
+        assert!(e.contains('2'), "no line number in: {e}");
+    }
+
+    #[test]
+    fn full_config_file_parses() {
+        let c = parse_file_config(
+            "redis:\n  url: redis://redis:6379/0\n  password_env: REDIS_PASSWORD\n  pings: 50\npostgres:\n  url: postgres://app@db/aiwfe\n  idle_in_transaction_warn_s: 30\ntimeout: 5s\nfail_on: warning\nignore: [redis.no_password]\n",
+        )
+        .unwrap();
+        assert_eq!(c.redis.unwrap().pings, Some(50));
+        assert_eq!(c.postgres.unwrap().idle_in_transaction_warn_s, Some(30.0));
+        assert_eq!(c.ignore, vec!["redis.no_password"]);
+    }
+}

@@ -1,0 +1,399 @@
+//! Tests of token verification and the verdict cache: RFC 7515 vectors, every algorithm
+//! family, rejections by reason, and cache expiry.
+
+#![allow(clippy::unwrap_used)]
+use super::*;
+
+/// RFC 7515 Appendix A.1: the HS256 example.
+const A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const A1_KEY: &str = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+fn secret_cfg(secret: &[u8]) -> AuthConfig {
+    AuthConfig {
+        key: KeyMaterial::Secret(secret.to_vec()),
+        algorithm: None,
+        issuer: None,
+        audience: None,
+        leeway: Duration::from_secs(0),
+        cache_size: 100,
+        cache_ttl: Duration::from_secs(300),
+        forward_claims: Vec::new(),
+    }
+}
+
+fn a1_key() -> Vec<u8> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(A1_KEY).unwrap()
+}
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+}
+
+fn hs256(header: &str, claims: &str, secret: &[u8]) -> String {
+    let msg = format!("{}.{}", b64(header), b64(claims));
+    let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), &jsonwebtoken::EncodingKey::from_secret(secret), Algorithm::HS256).unwrap();
+    format!("{msg}.{sig}")
+}
+
+#[test]
+fn rfc7515_a1_signature_verifies_and_its_2011_exp_is_expired() {
+    let v = Verifier::new(&secret_cfg(&a1_key())).unwrap();
+    // The vector's exp (1300819380) is in 2011: with exp checking it is refused as expired,
+    // which means the signature itself was accepted.
+    assert_eq!(v.verify(A1_TOKEN), Err(Reject::Expired));
+    let mut no_exp = v.validation.clone();
+    no_exp.validate_exp = false;
+    assert_eq!(v.verify_with(A1_TOKEN, &no_exp), Ok(1_300_819_380));
+    // One flipped signature character is a bad signature.
+    let mut bad = A1_TOKEN.to_string();
+    bad.pop();
+    bad.push('Y');
+    assert_eq!(v.verify_with(&bad, &no_exp), Err(Reject::Signature));
+}
+
+#[test]
+fn attacks_are_refused_for_the_right_reason() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let later = now_unix() + 3600;
+    let v = Verifier::new(&AuthConfig {
+        issuer: Some("issuer".into()),
+        audience: Some("aud".into()),
+        ..secret_cfg(key)
+    })
+    .unwrap();
+    let ok = format!(r#"{{"exp":{later},"iss":"issuer","aud":"aud"}}"#);
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &ok, key)), Ok(later));
+    let none = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(&ok));
+    assert_eq!(v.verify(&none), Err(Reject::Algorithm));
+    let mixed = format!("{}.{}.", b64(r#"{"alg":"noNE"}"#), b64(&ok));
+    assert_eq!(v.verify(&mixed), Err(Reject::Algorithm));
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256","crit":["exp"]}"#, &ok, key)), Err(Reject::Crit));
+    let expired = format!(r#"{{"exp":{},"iss":"issuer","aud":"aud"}}"#, now_unix() - 100);
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &expired, key)), Err(Reject::Expired));
+    let early = format!(r#"{{"exp":{later},"nbf":{later},"iss":"issuer","aud":"aud"}}"#);
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &early, key)), Err(Reject::NotYetValid));
+    let iss = format!(r#"{{"exp":{later},"iss":"other","aud":"aud"}}"#);
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &iss, key)), Err(Reject::Issuer));
+    let aud = format!(r#"{{"exp":{later},"iss":"issuer","aud":"other"}}"#);
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &aud, key)), Err(Reject::Audience));
+    let no_exp = r#"{"iss":"issuer","aud":"aud"}"#;
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, no_exp, key)), Err(Reject::MissingClaim));
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &ok, b"another key")), Err(Reject::Signature));
+    let good = hs256(r#"{"alg":"HS256"}"#, &ok, key);
+    assert_eq!(v.verify(&format!("{good}=")), Err(Reject::Malformed));
+    assert_eq!(v.verify(&good.replacen('.', "+.", 1)), Err(Reject::Malformed));
+    assert_eq!(v.verify("a.b"), Err(Reject::Malformed));
+    let big = format!(
+        r#"{{"exp":{later},"iss":"issuer","aud":"aud","pad":"{}"}}"#,
+        "x".repeat(MAX_TOKEN_BYTES)
+    );
+    assert_eq!(v.verify(&hs256(r#"{"alg":"HS256"}"#, &big, key)), Err(Reject::TooLarge));
+}
+
+#[test]
+fn a_secret_cannot_be_used_with_rsa_and_unknown_algorithms_are_refused() {
+    assert!(
+        Verifier::new(&AuthConfig {
+            algorithm: Some("RS256".into()),
+            ..secret_cfg(b"k")
+        })
+        .is_err()
+    );
+    assert!(
+        Verifier::new(&AuthConfig {
+            algorithm: Some("none".into()),
+            ..secret_cfg(b"k")
+        })
+        .is_err()
+    );
+    assert!(
+        Verifier::new(&AuthConfig {
+            key: KeyMaterial::PublicKeyPem(b"not a pem".to_vec()),
+            ..secret_cfg(b"k")
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn cache_hits_recheck_exp_and_refusals_are_cached_too() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let auth = Auth::new(&secret_cfg(key)).unwrap();
+    let exp = now_unix() + 1;
+    let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{exp}}}"#), key);
+    assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Hit));
+    std::thread::sleep(Duration::from_millis(2100));
+    // Past exp: refused, whether the entry expired or is re-checked on the hit.
+    assert_eq!(auth.check(&t).0, Err(Reject::Expired));
+    let bad = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, now_unix() + 60), b"wrong");
+    assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&bad)), (Err(Reject::Signature), Lookup::Hit));
+}
+
+fn exp_of(r: (Result<Arc<Pass>, Reject>, Lookup)) -> (Result<u64, Reject>, Lookup) {
+    (r.0.map(|p| p.exp), r.1)
+}
+
+fn valid(exp: u64) -> Verdict {
+    Verdict::Valid(Arc::new(Pass {
+        exp,
+        jti: None,
+        headers: Vec::new(),
+    }))
+}
+
+#[test]
+fn forwarded_claims_become_headers_and_jti_is_kept() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let v = Verifier::new(&AuthConfig {
+        forward_claims: vec![
+            "sub".into(),
+            "roles".into(),
+            "tier".into(),
+            "org".into(),
+            "absent".into(),
+            "bad".into(),
+        ],
+        ..secret_cfg(key)
+    })
+    .unwrap();
+    let exp = now_unix() + 60;
+    let claims = format!(r#"{{"exp":{exp},"jti":"j-1","sub":"alice","roles":["admin","ops"],"tier":3,"org":{{"id":7}},"bad":"a\nb"}}"#);
+    let p = v.pass(&hs256(r#"{"alg":"HS256"}"#, &claims, key)).unwrap();
+    assert_eq!(p.exp, exp);
+    assert_eq!(p.jti.as_deref(), Some("j-1"));
+    let h: Vec<(&str, &[u8])> = p.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())).collect();
+    assert_eq!(
+        h,
+        [
+            ("X-Auth-Claim-sub", &b"alice"[..]),
+            ("X-Auth-Claim-roles", b"admin,ops"),
+            ("X-Auth-Claim-tier", b"3"),
+            ("X-Auth-Claim-org", br#"{"id":7}"#),
+        ]
+    );
+}
+
+#[test]
+fn concurrent_checks_of_a_new_token_share_one_verification() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let auth = Arc::new(Auth::new(&secret_cfg(key)).unwrap());
+    let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, now_unix() + 60), key);
+    let barrier = Arc::new(std::sync::Barrier::new(8));
+    let lookups: Vec<Lookup> = (0..8)
+        .map(|_| {
+            let (auth, t, barrier) = (auth.clone(), t.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let (r, l) = auth.check(&t);
+                assert!(r.is_ok());
+                l
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(lookups.iter().filter(|l| **l == Lookup::Miss).count(), 1, "{lookups:?}");
+}
+
+#[test]
+fn cache_entry_never_outlives_exp() {
+    let e = Expiry {
+        ttl: Duration::from_secs(300),
+        leeway: 5,
+    };
+    use moka::Expiry as _;
+    let now = std::time::Instant::now();
+    let in_10s = e.expire_after_create(&[0; 32], &valid(now_unix() + 10), now).unwrap();
+    assert!(in_10s <= Duration::from_secs(15) && in_10s >= Duration::from_secs(13), "{in_10s:?}");
+    let far = e.expire_after_create(&[0; 32], &valid(now_unix() + 100_000), now).unwrap();
+    assert_eq!(far, Duration::from_secs(300));
+    let bad = e.expire_after_create(&[0; 32], &Verdict::Refused(Reject::Signature), now).unwrap();
+    assert_eq!(bad, NEGATIVE_TTL);
+}
+
+// Ed25519 keys made with `openssl genpkey -algorithm ed25519` for these tests only.
+const ED_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ0yTbTTZkmurIjyp2jC1zk58nwWUjQZpofwgPUBPYyU\n-----END PRIVATE KEY-----\n";
+const ED_PUB: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAzt0NLGNWNKATj/KOX5TqtuVfhbq17jmQVMbRaUQmM/I=\n-----END PUBLIC KEY-----\n";
+const ED2_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEICYDlqrczR7WOObZSKlcYIk3QcXjMb9UqXfgDd8ZRsL+\n-----END PRIVATE KEY-----\n";
+const ED2_PUB: &str =
+    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA8i+FZjtAmgqC0RyHkDMjLC/kuNGBlAKWdOn92NmgAh4=\n-----END PUBLIC KEY-----\n";
+
+fn eddsa(header: &str, claims: &str, pem: &str) -> String {
+    let msg = format!("{}.{}", b64(header), b64(claims));
+    let key = jsonwebtoken::EncodingKey::from_ed_pem(pem.as_bytes()).unwrap();
+    let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), &key, Algorithm::EdDSA).unwrap();
+    format!("{msg}.{sig}")
+}
+
+fn jwks_cfg() -> AuthConfig {
+    AuthConfig {
+        key: KeyMaterial::Jwks(JwksSource {
+            url: "http://127.0.0.1:9/jwks.json".into(),
+            cacert: None,
+            refresh: Duration::from_secs(300),
+            min_refresh: Duration::from_secs(30),
+        }),
+        ..secret_cfg(b"unused")
+    }
+}
+
+/// RFC 7515 Appendix A.2 (RS256) and A.3 (ES256): the tokens and the public keys.
+const A2_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+const A2_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
+const A3_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+const A3_X: &str = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+const A3_Y: &str = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+
+#[test]
+fn rfc7515_a2_rs256_and_a3_es256_vectors_verify() {
+    let mut no_exp = jwks_cfg();
+    no_exp.algorithm = Some("RS256,ES256".into());
+    let v = Verifier::new(&no_exp).unwrap();
+    let mut lenient = v.validation.clone();
+    lenient.validate_exp = false;
+    v.set_keys(vec![(
+        None,
+        Algorithm::RS256,
+        DecodingKey::from_rsa_components(A2_N, "AQAB").unwrap(),
+    )]);
+    assert_eq!(v.verify_with(A2_TOKEN, &lenient), Ok(1_300_819_380));
+    assert_eq!(v.verify(A2_TOKEN), Err(Reject::Expired), "its 2011 exp is past");
+    let mut bad = A2_TOKEN.to_string();
+    bad.replace_range(bad.len() - 5..bad.len() - 4, "A");
+    assert_eq!(v.verify_with(&bad, &lenient), Err(Reject::Signature));
+    assert_eq!(
+        v.verify_with(A3_TOKEN, &lenient),
+        Err(Reject::Algorithm),
+        "an ES256 token for the RSA key"
+    );
+
+    v.set_keys(vec![(None, Algorithm::ES256, DecodingKey::from_ec_components(A3_X, A3_Y).unwrap())]);
+    assert_eq!(v.verify_with(A3_TOKEN, &lenient), Ok(1_300_819_380));
+    let mut bad = A3_TOKEN.to_string();
+    bad.replace_range(bad.len() - 5..bad.len() - 4, "A");
+    assert_eq!(v.verify_with(&bad, &lenient), Err(Reject::Signature));
+}
+
+#[test]
+fn ring_checks_the_rfc7515_vectors() {
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).unwrap();
+    for (token, alg, key) in [
+        (A2_TOKEN, Algorithm::RS256, DecodingKey::from_rsa_components(A2_N, "AQAB").unwrap()),
+        (A3_TOKEN, Algorithm::ES256, DecodingKey::from_ec_components(A3_X, A3_Y).unwrap()),
+    ] {
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let v = super::super::crypto::verifier_for_tests(&alg, &key).expect("ring takes this key");
+        assert!(v.verify(input.as_bytes(), &b64(sig)).is_ok(), "{alg:?}");
+        assert!(v.verify(b"another input", &b64(sig)).is_err(), "{alg:?}");
+    }
+}
+
+fn ed_key(kid: &str, pem: &str) -> JwkKey {
+    JwkKey {
+        kid: Some(kid.into()),
+        alg: Algorithm::EdDSA,
+        key: DecodingKey::from_ed_pem(pem.as_bytes()).unwrap(),
+        fingerprint: kid.into(),
+    }
+}
+
+#[test]
+fn ed25519_pem_key_verifies_eddsa_tokens_and_nothing_else() {
+    let cfg = AuthConfig {
+        key: KeyMaterial::PublicKeyPem(ED_PUB.as_bytes().to_vec()),
+        ..secret_cfg(b"k")
+    };
+    let v = Verifier::new(&cfg).unwrap();
+    assert_eq!(v.algorithm(), Algorithm::EdDSA);
+    let exp = now_unix() + 600;
+    let claims = format!(r#"{{"exp":{exp}}}"#);
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED_KEY)), Ok(exp));
+    // A kid in the token does not matter with one configured key.
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"x"}"#, &claims, ED_KEY)), Ok(exp));
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED2_KEY)), Err(Reject::Signature));
+    // The public key used as an HMAC secret is an algorithm mismatch.
+    assert_eq!(
+        v.verify(&hs256(r#"{"alg":"HS256"}"#, &claims, ED_PUB.as_bytes())),
+        Err(Reject::Algorithm)
+    );
+    let err = Verifier::new(&AuthConfig {
+        algorithm: Some("ES256".into()),
+        ..cfg
+    })
+    .err()
+    .unwrap();
+    assert!(err.contains("Ed25519 key is used with EdDSA"), "{err}");
+}
+
+#[test]
+fn kid_selects_the_key_and_alg_must_be_that_keys() {
+    let auth = Auth::new(&jwks_cfg()).unwrap();
+    assert_eq!(auth.verifier.key_count(), 0);
+    auth.install(vec![ed_key("a", ED_PUB), ed_key("b", ED2_PUB)]);
+    let v = &auth.verifier;
+    let exp = now_unix() + 600;
+    let claims = format!(r#"{{"exp":{exp}}}"#);
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &claims, ED_KEY)), Ok(exp));
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &claims, ED2_KEY)), Ok(exp));
+    // Signed with a's key but naming b: b's key does not verify it.
+    assert_eq!(
+        v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &claims, ED_KEY)),
+        Err(Reject::Signature)
+    );
+    assert_eq!(
+        v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"c"}"#, &claims, ED_KEY)),
+        Err(Reject::UnknownKey)
+    );
+    assert_eq!(v.verify(&eddsa(r#"{"alg":"EdDSA"}"#, &claims, ED_KEY)), Err(Reject::UnknownKey));
+    // An accepted algorithm that is not the key's, `none`, and an HMAC algorithm.
+    assert_eq!(
+        v.verify(&eddsa(r#"{"alg":"RS256","kid":"a"}"#, &claims, ED_KEY)),
+        Err(Reject::Algorithm)
+    );
+    let none = format!("{}.{}.", b64(r#"{"alg":"none","kid":"a"}"#), b64(&claims));
+    assert_eq!(v.verify(&none), Err(Reject::Algorithm));
+    assert_eq!(
+        v.verify(&hs256(r#"{"alg":"HS256","kid":"a"}"#, &claims, ED_PUB.as_bytes())),
+        Err(Reject::Algorithm)
+    );
+    assert_eq!(
+        v.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a","crit":["x"]}"#, &claims, ED_KEY)),
+        Err(Reject::Crit)
+    );
+    // A key URL in the header is never used: the token is checked against the set.
+    let jku = r#"{"alg":"EdDSA","kid":"a","jku":"http://127.0.0.1:9/evil.json"}"#;
+    assert_eq!(v.verify(&eddsa(jku, &claims, ED_KEY)), Ok(exp));
+    // An allow-list without EdDSA refuses the header before any key is looked up.
+    let narrow = Auth::new(&AuthConfig {
+        algorithm: Some("RS256".into()),
+        ..jwks_cfg()
+    })
+    .unwrap();
+    narrow.install(vec![ed_key("a", ED_PUB)]);
+    assert_eq!(
+        narrow.verifier.verify(&eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &claims, ED_KEY)),
+        Err(Reject::Algorithm)
+    );
+}
+
+#[test]
+fn a_new_key_set_flushes_cached_verdicts() {
+    let auth = Auth::new(&jwks_cfg()).unwrap();
+    auth.install(vec![ed_key("a", ED_PUB)]);
+    let exp = now_unix() + 600;
+    let good = eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &format!(r#"{{"exp":{exp}}}"#), ED_KEY);
+    let other = eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &format!(r#"{{"exp":{exp}}}"#), ED2_KEY);
+    assert_eq!(exp_of(auth.check(&good)), (Ok(exp), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&good)), (Ok(exp), Lookup::Hit));
+    assert_eq!(exp_of(auth.check(&other)), (Err(Reject::UnknownKey), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&other)), (Err(Reject::UnknownKey), Lookup::Hit));
+    // Rotation: a is gone, b is in. Neither cached verdict survives.
+    auth.install(vec![ed_key("b", ED2_PUB)]);
+    assert_eq!(exp_of(auth.check(&good)), (Err(Reject::UnknownKey), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&other)), (Ok(exp), Lookup::Miss));
+}
