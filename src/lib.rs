@@ -32,6 +32,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnose;
 pub mod error;
+pub mod playbook;
 pub mod probe;
 pub mod proxy;
 pub mod redact;

@@ -11,6 +11,7 @@
 pub mod live;
 pub mod objects;
 pub mod snapshot;
+pub mod write;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
