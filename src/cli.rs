@@ -102,6 +102,158 @@ pub enum Command {
     Rbac(RbacArgs),
     /// Run the fast-auth WebSocket reverse proxy: verify each token once, then relay
     Proxy(Box<ProxyArgs>),
+    /// Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)
+    #[command(subcommand)]
+    Fix(FixCommand),
+    /// List, show or run the playbooks behind `fix`, and your own
+    #[command(subcommand)]
+    Playbook(PlaybookCommand),
+    /// List the journaled runs of fix and playbook, newest last
+    History(HistoryArgs),
+    /// Restore what a journaled run changed
+    Rollback(RollbackArgs),
+}
+
+/// How a plan is applied: shared by `fix`, `playbook run` and `rollback`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ApplyArgs {
+    /// Print the plan and stop: nothing is sent to the cluster
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// When a step fails, restore what the run changed before stopping
+    #[arg(long)]
+    pub rollback_on_failure: bool,
+    /// Longest wait for each rollout [default: the playbook's, e.g. 5m]
+    #[arg(long, value_name = "DURATION")]
+    pub rollout_timeout: Option<String>,
+    /// Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run
+    #[arg(long, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+    /// Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]
+    #[arg(long, value_name = "DIR")]
+    pub playbooks: Option<PathBuf>,
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FixCommand {
+    /// Give every consumer of the Redis password the one Redis accepts; restart, wait, verify
+    RedisAuth(Box<RedisAuthArgs>),
+    /// Make required pod anti-affinity preferred for Deployments whose pods are Pending on it
+    Affinity(AffinityArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("password_source").args(["from_secret", "password_env", "password_file", "password_stdin"])))]
+pub struct RedisAuthArgs {
+    /// The Secret the consumers read the Redis password from
+    #[arg(long, value_name = "NAME", default_value = "redis-auth")]
+    pub secret: String,
+    /// The key of the password in that Secret
+    #[arg(long, value_name = "KEY", default_value = "password")]
+    pub key: String,
+    /// Take the right password from this Secret's key, e.g. the Redis server's own: NS/NAME:KEY
+    #[arg(long, value_name = "NS/NAME:KEY")]
+    pub from_secret: Option<String>,
+    /// Take the right password from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// Take the right password from this file (one line)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Read the right password from standard input (one line)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Redis to check the password against before changing anything [default: from aiwfe.yaml, else redis://127.0.0.1:6379]
+    #[arg(long, value_name = "URL", env = "AIWFE_REDIS_URL", hide_env_values = true)]
+    pub redis: Option<String>,
+    /// Move inline Redis URLs with a password into the Secret (env var reads it by secretKeyRef)
+    #[arg(long)]
+    pub move_inline: bool,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AffinityArgs {
+    /// Only these Deployments (repeatable or comma-separated) [default: every Deployment with Pods Pending on required anti-affinity]
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub deployment: Vec<String>,
+    /// Weight (1-100) each required term gets as a preferred one
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub weight: u8,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCommand {
+    /// The playbooks there are: built-in ones and those in --playbooks DIR
+    List(PlaybookListArgs),
+    /// Print a playbook's YAML
+    Show(PlaybookShowArgs),
+    /// Run a playbook (a name or a FILE) through the same machinery as `fix`
+    Run(Box<PlaybookRunArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct PlaybookListArgs {
+    /// Read playbooks from DIR before the built-in ones
+    #[arg(long, value_name = "DIR")]
+    pub playbooks: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaybookShowArgs {
+    /// A playbook name (`redis-auth`) or a FILE
+    pub name: String,
+    /// Read playbooks from DIR before the built-in ones
+    #[arg(long, value_name = "DIR")]
+    pub playbooks: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaybookRunArgs {
+    /// A playbook name (`affinity`) or a FILE
+    pub name: String,
+    /// A parameter, NAME=VALUE (repeatable; lists as a,b or [a, b])
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// A secret parameter from an environment variable, NAME=VAR (repeatable)
+    #[arg(long = "set-env", value_name = "NAME=VAR")]
+    pub set_env: Vec<String>,
+    #[command(flatten)]
+    pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Delete the in-cluster backup Secrets of every run (their runs can no longer restore Secrets)
+    #[arg(long)]
+    pub prune: bool,
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The run to restore (an id or its start, from `aiwfe history`) [default: the newest run that changed something]
+    pub id: Option<String>,
+    /// Restore even objects changed since the run (their later changes are lost)
+    #[arg(long)]
+    pub force: bool,
+    /// Show what would be restored, check it with a server dry run, and stop
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Restore without asking (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -193,11 +345,16 @@ pub struct RbacArgs {
     /// Namespace of the ServiceAccount bound to the role
     #[arg(long, value_name = "NS", default_value = "aiwfe")]
     pub service_account_namespace: String,
+    /// With --for fix: the namespace fix may write in
+    #[arg(short = 'n', long, value_name = "NS", default_value = "aiwfe")]
+    pub namespace: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RbacMode {
     Doctor,
+    /// What `aiwfe fix` writes, on top of what doctor reads
+    Fix,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,22 @@ pub enum Error {
 
     #[error("cannot read the cluster: {0}")]
     Cluster(String),
+
+    /// A playbook that does not parse, or parameters it does not take; the text quotes the
+    /// file, line and column.
+    #[error("{0}")]
+    Playbook(String),
+
+    /// A change the API server refused, or one that could not be made safely.
+    #[error("{0}")]
+    Apply(String),
+
+    #[error("no change made: not confirmed")]
+    NotConfirmed,
+
+    /// Redis refused the password a fix was about to write.
+    #[error("Redis at `{redis}` refuses that password: {reply}")]
+    PasswordRefused { redis: String, reply: String },
 }
 
 impl Error {
@@ -73,6 +89,12 @@ impl Error {
             Error::Write { .. } => Some("check that the directory exists and is writable".into()),
             Error::Runtime(_) => None,
             Error::Cluster(_) => Some("check --kubeconfig/--context and that `aiwfe rbac --for doctor` is granted".into()),
+            Error::Playbook(_) => Some("see README.md, section `Playbooks`, for the schema; `aiwfe playbook show NAME` prints a working one".into()),
+            Error::Apply(_) => Some("nothing more was changed; `aiwfe history` shows what was, `aiwfe rollback` restores it".into()),
+            Error::NotConfirmed => Some("run it in a terminal to be asked, or pass --yes; --dry-run shows the plan".into()),
+            Error::PasswordRefused { .. } => {
+                Some("nothing was changed; pass the password Redis accepts (--from-secret NS/NAME:KEY of the Secret Redis is started with, --password-env, --password-file or --password-stdin), or --redis URL to check against another server".into())
+            }
         }
     }
 }

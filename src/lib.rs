@@ -84,5 +84,11 @@ fn dispatch(cfg: Config) -> Result<u8, Error> {
         Action::Proxy(p) => cmd::proxy::run(*p, out),
         Action::Rbac(r) => cmd::rbac::run(r, out),
         Action::Completions(c) => cmd::completions::run(c, out),
+        Action::Fix(f) => cmd::fix::run(*f, out),
+        Action::PlaybookList { dir } => cmd::playbook::run_list(dir.as_deref(), out),
+        Action::PlaybookShow { name, dir } => cmd::playbook::run_show(&name, dir.as_deref(), out),
+        Action::PlaybookRun(r) => cmd::playbook::run(*r, out),
+        Action::History(h) => cmd::history::run(h, out),
+        Action::Rollback(r) => cmd::rollback::run(r, out),
     }
 }

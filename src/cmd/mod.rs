@@ -4,8 +4,12 @@
 
 pub mod completions;
 pub mod doctor;
+pub mod fix;
+pub mod history;
+pub mod playbook;
 pub mod proxy;
 pub mod rbac;
+pub mod rollback;
 pub mod snapshot;
 
 use crate::error::Error;

@@ -30,6 +30,9 @@ pub struct FileConfig {
     pub fail_on: Option<String>,
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Playbooks here come before the built-in ones (`--playbooks DIR` wins).
+    #[serde(default)]
+    pub playbooks_dir: Option<PathBuf>,
 }
 
 /// The file `--config` names, else `./aiwfe.yaml`, else `$XDG_CONFIG_HOME/aiwfe/aiwfe.yaml`;

@@ -10,6 +10,7 @@
 //! `file` is the top of aiwfe.yaml, `probes` the probe targets, `proxy` the proxy's
 //! settings, `values` what they share (durations, sizes, secrets, the environment).
 
+pub mod apply;
 pub mod file;
 pub mod probes;
 pub mod proxy;
@@ -19,7 +20,11 @@ use crate::cli::{Cli, Command, GlobalArgs, ProbeCommand};
 use crate::cmd::Output;
 use crate::cmd::completions::Completions;
 use crate::cmd::doctor::{Doctor, Target};
+use crate::cmd::fix::FixSettings;
+use crate::cmd::history::History;
+use crate::cmd::playbook::RunSettings;
 use crate::cmd::rbac::Rbac;
+use crate::cmd::rollback::Rollback;
 use crate::cmd::snapshot::Snapshot;
 use crate::error::{Error, Result};
 use crate::probe::{self, kube::Source};
@@ -37,6 +42,17 @@ pub enum Action {
     Proxy(Box<crate::proxy::Config>),
     Rbac(Rbac),
     Completions(Completions),
+    Fix(Box<FixSettings>),
+    PlaybookList {
+        dir: Option<std::path::PathBuf>,
+    },
+    PlaybookShow {
+        name: String,
+        dir: Option<std::path::PathBuf>,
+    },
+    PlaybookRun(Box<RunSettings>),
+    History(History),
+    Rollback(Rollback),
 }
 
 /// The validated configuration of one run.
@@ -51,7 +67,23 @@ impl Config {
         match &self.action {
             Action::Doctor(d) => d.secrets(),
             Action::Proxy(p) => p.secrets(),
-            Action::Snapshot(_) | Action::Rbac(_) | Action::Completions(_) => Vec::new(),
+            Action::Fix(f) => f.secrets(),
+            Action::PlaybookRun(r) => r
+                .params
+                .iter()
+                .filter_map(|(_, v)| match v {
+                    crate::playbook::ParamValue::String(s) if s.len() >= 8 => Some(s.clone()),
+                    _ => None,
+                })
+                .chain(r.redis.iter().flat_map(|t| t.password.iter().map(|p| p.expose().to_string())))
+                .collect(),
+            Action::Snapshot(_)
+            | Action::Rbac(_)
+            | Action::Completions(_)
+            | Action::PlaybookList { .. }
+            | Action::PlaybookShow { .. }
+            | Action::History(_)
+            | Action::Rollback(_) => Vec::new(),
         }
     }
 }
@@ -68,6 +100,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         Command::Rbac(r) => Action::Rbac(Rbac {
             mode: r.mode,
             service_account_namespace: r.service_account_namespace,
+            namespace: r.namespace,
         }),
         Command::Proxy(p) => {
             let file = file::load(g.config.as_deref(), env)?;
@@ -97,6 +130,71 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         Command::Probe(p) => {
             let file = file::load(g.config.as_deref(), env)?;
             Action::Doctor(probe(p, &g, file, env, is_tty)?)
+        }
+        Command::Fix(c) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            let timeout = timeout(&g, &file)?;
+            let output = output(&g, &file, env, is_tty)?;
+            Action::Fix(Box::new(apply::fix_settings(c, &file, timeout, output, env)?))
+        }
+        Command::Playbook(crate::cli::PlaybookCommand::List(l)) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            Action::PlaybookList {
+                dir: apply::playbooks_dir(l.playbooks, &file),
+            }
+        }
+        Command::Playbook(crate::cli::PlaybookCommand::Show(s)) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            Action::PlaybookShow {
+                name: s.name,
+                dir: apply::playbooks_dir(s.playbooks, &file),
+            }
+        }
+        Command::Playbook(crate::cli::PlaybookCommand::Run(r)) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            let timeout = timeout(&g, &file)?;
+            let params = apply::params(&r.set, &r.set_env, env)?;
+            let mut redis = None;
+            if let Some(crate::playbook::ParamValue::String(pw)) = params.iter().find(|(k, _)| k == "password").map(|(_, v)| v) {
+                let mut t = probes::redis_target(None, file.redis.clone().unwrap_or_default(), Some(1), env)?;
+                t.password = Some(crate::redact::Secret::new(pw.clone()));
+                redis = Some(t);
+            }
+            Action::PlaybookRun(Box::new(RunSettings {
+                source: crate::cmd::playbook::find(&r.name, apply::playbooks_dir(r.apply.playbooks.clone(), &file).as_deref())?,
+                params,
+                cluster: apply::cluster(r.apply.snapshot.clone(), &r.apply.kube, &file)?,
+                apply: apply::apply_settings(&r.apply, timeout, env)?,
+                output: output(&g, &file, env, is_tty)?,
+                redis,
+                notes: Vec::new(),
+            }))
+        }
+        Command::History(h) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            Action::History(History {
+                state_dir: apply::state_dir(env)?,
+                format: g.output,
+                prune: if h.prune {
+                    Some(apply::cluster(None, &h.kube, &file)?)
+                } else {
+                    None
+                },
+                timeout: timeout(&g, &file)?,
+            })
+        }
+        Command::Rollback(r) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            Action::Rollback(Rollback {
+                id: r.id,
+                force: r.force,
+                dry_run: r.dry_run,
+                yes: r.yes,
+                cluster: apply::cluster(None, &r.kube, &file)?,
+                state_dir: apply::state_dir(env)?,
+                timeout: timeout(&g, &file)?,
+                quiet: g.quiet,
+            })
         }
     };
     Ok(Config { action })

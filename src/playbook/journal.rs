@@ -276,7 +276,14 @@ pub fn before_image(obj: &Value) -> Value {
         m.remove("status");
     }
     if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-        for k in ["managedFields", "creationTimestamp", "uid", "generation", "selfLink"] {
+        for k in [
+            "managedFields",
+            "creationTimestamp",
+            "uid",
+            "generation",
+            "selfLink",
+            "resourceVersion",
+        ] {
             meta.remove(k);
         }
     }
@@ -413,7 +420,7 @@ mod tests {
                        "managedFields": [{}], "labels": {"app": "x"}}, "spec": {"replicas": 2}, "status": {"replicas": 2}});
         assert_eq!(
             before_image(&o),
-            json!({"kind": "Deployment", "metadata": {"name": "x", "resourceVersion": "7", "labels": {"app": "x"}}, "spec": {"replicas": 2}})
+            json!({"kind": "Deployment", "metadata": {"name": "x", "labels": {"app": "x"}}, "spec": {"replicas": 2}})
         );
     }
 }

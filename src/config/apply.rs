@@ -1,0 +1,192 @@
+//! Settings of the commands that change a cluster: `fix`, `playbook run`, `history`,
+//! `rollback`; and where their journal lives.
+
+use super::file::FileConfig;
+use super::probes;
+use super::values::{Env, duration, read_token_file};
+use crate::cli::{self, ApplyArgs};
+use crate::cmd::fix::{Fix, FixSettings, Password};
+use crate::cmd::playbook::{ApplySettings, Cluster};
+use crate::error::{Error, Result};
+use crate::playbook::ParamValue;
+use crate::probe::kube::Source;
+use crate::redact::Secret;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `$XDG_STATE_HOME/aiwfe`, else `~/.local/state/aiwfe`.
+pub fn state_dir(env: &dyn Env) -> Result<PathBuf> {
+    if let Some(x) = env.var("XDG_STATE_HOME") {
+        return Ok(PathBuf::from(x).join("aiwfe"));
+    }
+    match env.var("HOME") {
+        Some(h) => Ok(PathBuf::from(h).join(".local").join("state").join("aiwfe")),
+        None => Err(Error::Invalid {
+            field: "XDG_STATE_HOME".into(),
+            reason: "neither XDG_STATE_HOME nor HOME is set, so there is no place for the journal; set one".into(),
+        }),
+    }
+}
+
+/// The cluster a write command works on: `--snapshot` (plan only) or the live one.
+pub fn cluster(snapshot: Option<PathBuf>, k: &cli::KubeArgs, file: &FileConfig) -> Result<Cluster> {
+    let t = probes::kube_target(
+        snapshot,
+        k.kubeconfig.clone(),
+        k.context.clone(),
+        k.namespace.clone(),
+        k.all_namespaces,
+        file.kube.as_ref(),
+    )?;
+    Ok(match t.source {
+        Source::Snapshot(path) => Cluster::Snapshot {
+            path,
+            namespace: t.namespace,
+        },
+        Source::Live(target) => Cluster::Live {
+            target,
+            namespace: t.namespace,
+        },
+    })
+}
+
+/// `--dry-run`, `--yes`, `--rollback-on-failure`, `--rollout-timeout` and the journal.
+pub fn apply_settings(a: &ApplyArgs, timeout: Duration, env: &dyn Env) -> Result<ApplySettings> {
+    Ok(ApplySettings {
+        dry_run: a.dry_run || a.snapshot.is_some(),
+        yes: a.yes,
+        rollback_on_failure: a.rollback_on_failure,
+        rollout_timeout: match a.rollout_timeout.as_deref() {
+            Some(s) => Some(duration("--rollout-timeout", Some(s), s)?),
+            None => None,
+        },
+        state_dir: state_dir(env)?,
+        timeout,
+    })
+}
+
+/// `--playbooks DIR`, else `playbooks_dir` in aiwfe.yaml.
+pub fn playbooks_dir(flag: Option<PathBuf>, file: &FileConfig) -> Option<PathBuf> {
+    flag.or_else(|| file.playbooks_dir.clone())
+}
+
+/// `aiwfe fix ...`
+pub fn fix(c: cli::FixCommand, file: &FileConfig, timeout: Duration, env: &dyn Env) -> Result<(Fix, ApplyArgs)> {
+    Ok(match c {
+        cli::FixCommand::RedisAuth(r) => {
+            let r = *r;
+            let password = if let Some(spec) = &r.from_secret {
+                let bad = || Error::Invalid {
+                    field: "--from-secret".into(),
+                    reason: format!("`{spec}` is not NAMESPACE/NAME:KEY, e.g. aiwfe/redis:password"),
+                };
+                let (nsname, key) = spec.rsplit_once(':').ok_or_else(bad)?;
+                let (ns, name) = nsname.split_once('/').ok_or_else(bad)?;
+                if ns.is_empty() || name.is_empty() || key.is_empty() {
+                    return Err(bad());
+                }
+                Password::FromSecret {
+                    namespace: ns.into(),
+                    name: name.into(),
+                    key: key.into(),
+                }
+            } else if let Some(var) = &r.password_env {
+                Password::Given(env.var(var).map(Secret::new).ok_or_else(|| Error::MissingEnv {
+                    field: "--password-env".into(),
+                    var: var.clone(),
+                })?)
+            } else if let Some(path) = &r.password_file {
+                Password::Given(read_token_file("--password-file", path)?)
+            } else if r.password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| Error::Invalid {
+                    field: "--password-stdin".into(),
+                    reason: format!("cannot read standard input: {}", e.to_string().to_lowercase()),
+                })?;
+                let pw = line.trim_end_matches(['\n', '\r']);
+                if pw.is_empty() {
+                    return Err(Error::Invalid {
+                        field: "--password-stdin".into(),
+                        reason: "standard input held no password".into(),
+                    });
+                }
+                Password::Given(Secret::new(pw))
+            } else {
+                Password::Discover
+            };
+            if let Password::Given(p) = &password
+                && p.expose().chars().any(|c| c.is_control())
+            {
+                return Err(Error::Invalid {
+                    field: "redis password".into(),
+                    reason: "the password holds control characters".into(),
+                });
+            }
+            let redis = probes::redis_target(r.redis.clone(), file.redis.clone().unwrap_or_default(), Some(1), env)?;
+            let _ = timeout;
+            (
+                Fix::RedisAuth {
+                    secret: r.secret,
+                    key: r.key,
+                    password,
+                    redis,
+                    move_inline: r.move_inline,
+                },
+                r.apply,
+            )
+        }
+        cli::FixCommand::Affinity(a) => (
+            Fix::Affinity {
+                deployments: a
+                    .deployment
+                    .iter()
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| !d.is_empty())
+                    .collect(),
+                weight: a.weight,
+            },
+            a.apply,
+        ),
+    })
+}
+
+/// `--set NAME=VALUE` and `--set-env NAME=VAR` → parameters.
+pub fn params(set: &[String], set_env: &[String], env: &dyn Env) -> Result<Vec<(String, ParamValue)>> {
+    let mut out = Vec::new();
+    for s in set {
+        out.push(crate::playbook::parse_set(s).map_err(|e| Error::Invalid {
+            field: "--set".into(),
+            reason: e.to_string(),
+        })?);
+    }
+    for s in set_env {
+        let (name, var) = s.split_once('=').ok_or_else(|| Error::Invalid {
+            field: "--set-env".into(),
+            reason: format!("`{s}` is not NAME=VAR"),
+        })?;
+        let v = env.var(var).ok_or_else(|| Error::MissingEnv {
+            field: "--set-env".into(),
+            var: var.into(),
+        })?;
+        out.push((name.trim().to_string(), ParamValue::String(v)));
+    }
+    Ok(out)
+}
+
+/// A fix's settings, whole.
+pub fn fix_settings(
+    c: cli::FixCommand,
+    file: &FileConfig,
+    timeout: Duration,
+    output: crate::cmd::Output,
+    env: &dyn Env,
+) -> Result<FixSettings> {
+    let (fix, a) = fix(c, file, timeout, env)?;
+    Ok(FixSettings {
+        fix,
+        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        apply: apply_settings(&a, timeout, env)?,
+        output,
+        playbooks_dir: playbooks_dir(a.playbooks.clone(), file),
+    })
+}

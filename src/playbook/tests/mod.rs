@@ -1,0 +1,6 @@
+//! Tests across the module: kubectl parity, the shipped playbooks, redaction.
+
+mod kubectl;
+mod params;
+mod playbooks;
+mod redaction;
