@@ -20,7 +20,8 @@
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `cluster`: the Kubernetes state as plain data, from a snapshot or the live API (the
 //!   one place that builds a kube client); `cluster::snapshot` writes it back out without
-//!   secrets, `cluster::objects` knows which workload owns a pod.
+//!   secrets, `cluster::objects` knows which workload owns a pod and where Redis passwords
+//!   come from, `cluster::scheduler` reads why a pod is Pending.
 //! - `report`: `Observation`/`Finding`/`Cause`/`Report`, the gate (`FailOn`) and the
 //!   renderers (table, json, yaml, junit, sarif, markdown).
 //! - Bottom: `redact` (masking, fingerprints, the log scrubber), `tls` (client TLS for

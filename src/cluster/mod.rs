@@ -10,6 +10,7 @@
 
 pub mod live;
 pub mod objects;
+pub mod scheduler;
 pub mod snapshot;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
