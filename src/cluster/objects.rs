@@ -58,7 +58,7 @@ pub fn workload_of(pod: &Pod, state: &ClusterState) -> Workload {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Workload {
     pub namespace: String,
     pub kind: String,
@@ -83,6 +83,10 @@ pub fn name(m: &ObjectMeta) -> &str {
 pub fn namespace(m: &ObjectMeta) -> &str {
     m.namespace.as_deref().unwrap_or("default")
 }
+
+/// The Secret the stack's Redis clients read their password from, by convention, and its key.
+pub const REDIS_SECRET: &str = "redis-auth";
+pub const REDIS_SECRET_KEY: &str = "password";
 
 /// `namespace/secret:key` of the secret that feeds the container's Redis password or URL.
 pub fn redis_secret_ref(c: &Container, ns: &str) -> Option<String> {
