@@ -17,10 +17,14 @@
 //!   and caches tokens, `proxy::jwks` fetches keys from a JSON Web Key Set, `proxy::token`
 //!   finds and strips tokens, `proxy::relay` moves frames, `proxy::metrics` serves
 //!   Prometheus text); `proxy::Config` is its settings.
+//! - `remedy`: parameter discovery for the fixes (`remedy::redis_auth`, `remedy::affinity`):
+//!   pure functions over a `ClusterState` that say what a playbook should change, or why
+//!   there is nothing to fix.
 //! - `diagnose`: pure root-cause rules over all findings.
 //! - `cluster`: the Kubernetes state as plain data, from a snapshot or the live API (the
 //!   one place that builds a kube client); `cluster::snapshot` writes it back out without
-//!   secrets, `cluster::objects` knows which workload owns a pod.
+//!   secrets, `cluster::objects` knows which workload owns a pod and where Redis passwords
+//!   come from, `cluster::scheduler` reads why a pod is Pending.
 //! - `report`: `Observation`/`Finding`/`Cause`/`Report`, the gate (`FailOn`) and the
 //!   renderers (table, json, yaml, junit, sarif, markdown).
 //! - Bottom: `redact` (masking, fingerprints, the log scrubber), `tls` (client TLS for
@@ -36,6 +40,7 @@ pub mod playbook;
 pub mod probe;
 pub mod proxy;
 pub mod redact;
+pub mod remedy;
 pub mod report;
 pub mod tls;
 pub mod ws_token;

@@ -113,10 +113,14 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
     out
 }
 
+/// Does `value` hold a URL with a password (or one a snapshot already masked as `***`)?
+pub fn has_url_password(value: &str) -> bool {
+    scrub_urls(value) != value || (value.contains("://") && value.contains(":***@"))
+}
+
 /// What kind of secret an env var holds in plain text, if it does.
 pub fn plaintext_secret(env_name: &str, value: &str) -> Option<&'static str> {
-    // A URL with a password (or one a snapshot already masked as `***`).
-    if scrub_urls(value) != value || (value.contains("://") && value.contains(":***@")) {
+    if has_url_password(value) {
         return Some("URL with a password");
     }
     let n = env_name.to_ascii_uppercase();

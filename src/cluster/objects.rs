@@ -1,8 +1,9 @@
 //! Facts about the objects of a `ClusterState` that several readers need: which workload
-//! owns a pod, an object's name and namespace, where a container gets its Redis password.
+//! owns a pod, every workload's pod template, an object's name and namespace, where a
+//! container gets its Redis password and where a Redis server gets its own.
 
 use super::ClusterState;
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 /// `namespace/kind/name` of the workload that owns a pod: the Deployment behind its
@@ -57,7 +58,7 @@ pub fn workload_of(pod: &Pod, state: &ClusterState) -> Workload {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Workload {
     pub namespace: String,
     pub kind: String,
@@ -83,6 +84,10 @@ pub fn namespace(m: &ObjectMeta) -> &str {
     m.namespace.as_deref().unwrap_or("default")
 }
 
+/// The Secret the stack's Redis clients read their password from, by convention, and its key.
+pub const REDIS_SECRET: &str = "redis-auth";
+pub const REDIS_SECRET_KEY: &str = "password";
+
 /// `namespace/secret:key` of the secret that feeds the container's Redis password or URL.
 pub fn redis_secret_ref(c: &Container, ns: &str) -> Option<String> {
     c.env.iter().flatten().find_map(|e| {
@@ -92,5 +97,99 @@ pub fn redis_secret_ref(c: &Container, ns: &str) -> Option<String> {
         }
         let r = e.value_from.as_ref()?.secret_key_ref.as_ref()?;
         Some(format!("{ns}/{}:{}", r.name, r.key))
+    })
+}
+
+/// Every workload's pod template, once each: Deployments' templates, then the spec of one
+/// pod per other owner (StatefulSet, DaemonSet, Job, a ReplicaSet without its Deployment,
+/// or the pod itself), since the state holds no other workload kinds.
+pub fn pod_templates(state: &ClusterState) -> Vec<(Workload, &PodSpec)> {
+    let mut out: Vec<(Workload, &PodSpec)> = Vec::new();
+    for d in &state.deployments {
+        if let Some(spec) = d.spec.as_ref().and_then(|s| s.template.spec.as_ref()) {
+            let w = Workload {
+                namespace: namespace(&d.metadata).to_string(),
+                kind: "deployment".into(),
+                name: name(&d.metadata).to_string(),
+            };
+            out.push((w, spec));
+        }
+    }
+    for p in &state.pods {
+        let w = workload_of(p, state);
+        if let Some(spec) = &p.spec
+            && !out.iter().any(|(known, _)| *known == w)
+        {
+            out.push((w, spec));
+        }
+    }
+    out
+}
+
+/// `namespace/name:key`: one key of one Secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SecretKey {
+    pub namespace: String,
+    pub name: String,
+    pub key: String,
+}
+
+impl std::fmt::Display for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}:{}", self.namespace, self.name, self.key)
+    }
+}
+
+/// Where a Redis server takes its password from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RedisServerPassword {
+    /// The container running `redis-server`.
+    pub container: String,
+    /// The env var holding the password (`$(VAR)` after `--requirepass`, or `REDIS_PASSWORD`).
+    pub env: String,
+    pub secret: SecretKey,
+    /// Fingerprint of the value, when the state holds the secret.
+    pub sha256: Option<String>,
+}
+
+/// For a Redis server pod template: the secret its password comes from (`--requirepass
+/// $(VAR)` or the images' `REDIS_PASSWORD` convention), and that value's fingerprint when
+/// the secret was read. `None` for other pods, and for passwords not taken from a secret.
+pub fn redis_server_password(spec: &PodSpec, ns: &str, state: &ClusterState) -> Option<RedisServerPassword> {
+    let c = spec.containers.iter().find(|c| {
+        let image = c.image.as_deref().unwrap_or_default();
+        image.rsplit('/').next().unwrap_or_default().starts_with("redis") && !image.contains("exporter")
+    })?;
+    let words: Vec<&String> = c.command.iter().flatten().chain(c.args.iter().flatten()).collect();
+    let var = words
+        .iter()
+        .position(|w| w.as_str() == "--requirepass")
+        .and_then(|i| words.get(i + 1))
+        .and_then(|w| w.strip_prefix("$(").and_then(|v| v.strip_suffix(')')))
+        .map(str::to_string)
+        .or_else(|| c.env.iter().flatten().find(|e| e.name == "REDIS_PASSWORD").map(|e| e.name.clone()))?;
+    let r = c
+        .env
+        .iter()
+        .flatten()
+        .find(|e| e.name == var)?
+        .value_from
+        .as_ref()?
+        .secret_key_ref
+        .as_ref()?;
+    let sha256 = state
+        .secrets
+        .iter()
+        .find(|s| s.namespace == ns && s.name == r.name)
+        .and_then(|s| s.fingerprints.get(&r.key).cloned());
+    Some(RedisServerPassword {
+        container: c.name.clone(),
+        env: var,
+        secret: SecretKey {
+            namespace: ns.to_string(),
+            name: r.name.clone(),
+            key: r.key.clone(),
+        },
+        sha256,
     })
 }
