@@ -125,13 +125,27 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
             }
             Fix::Affinity { deployments, weight } => {
                 let found =
-                    remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, *weight).map_err(|n| {
+                    remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, i32::from(*weight)).map_err(|n| {
                         Error::Invalid {
                             field: "fix affinity".into(),
                             reason: n.to_string(),
                         }
                     })?;
-                let notes = found.notes();
+                let mut notes: Vec<String> = found
+                    .deployments
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "deployment/{}: {} pod(s) Pending on {} required anti-affinity term(s) ({}): {}",
+                            b.name,
+                            b.pending,
+                            b.required_terms,
+                            b.topology_keys.join(", "),
+                            b.message
+                        )
+                    })
+                    .collect();
+                notes.extend(found.skipped.iter().map(|s| format!("{} left alone: {:?}", s.workload.kubectl(), s.why)));
                 (
                     "affinity",
                     json_params(found.params()),
