@@ -454,6 +454,9 @@ fn load_into(st: &mut State, v: Value) {
         return;
     }
     let Some(k) = kind_of(&v) else { return };
+    let mut v = v;
+    // Objects read from a cluster carry the API's defaults.
+    defaults(&mut v);
     put(st, k, v);
 }
 
@@ -912,6 +915,8 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
             return ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}));
         }
         ["api", "v1"] => return ok(resource_list("", "v1")),
+        ["openapi", "v3"] => return ok(openapi_root()),
+        ["openapi", "v3", gv @ ..] => return ok(openapi_doc(&gv.join("/"))),
         ["apis", g, v] if KINDS.iter().any(|k| k.group == *g && k.version == *v) && (*g != "metrics.k8s.io" || st.metrics) => {
             return ok(resource_list(g, v));
         }
@@ -951,6 +956,14 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
         ("GET", None, _) => list(req, st, kind, r.ns.as_deref()),
         ("GET", Some(n), None) => match lookup(st, kind, &ns_key, n) {
             Some(o) => ok(o.clone()),
+            // A namespace that holds objects exists, as it does on a cluster.
+            None if kind.plural == "namespaces" && kind.group.is_empty() && namespace_in_use(st, n) => ok(json!({
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {"name": n, "labels": {"kubernetes.io/metadata.name": n}},
+                "spec": {"finalizers": ["kubernetes"]},
+                "status": {"phase": "Active"},
+            })),
             None => not_found(kind, n),
         },
         ("GET", Some(n), Some("status")) => match lookup(st, kind, &ns_key, n) {
@@ -981,7 +994,12 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
             }
         }
         ("POST", None, None) => {
-            let body: Value = match serde_json::from_slice(&req.body) {
+            let decoded = if ctype.starts_with("application/vnd.kubernetes.protobuf") {
+                protobuf_object(&req.body)
+            } else {
+                serde_json::from_slice(&req.body).ok()
+            };
+            let body: Value = match decoded.map(Ok).unwrap_or_else(|| serde_json::from_slice(&req.body)) {
                 Ok(b) => b,
                 Err(e) => return status_body(400, "BadRequest", &format!("the object provided is unrecognized: {e}")),
             };
@@ -1074,6 +1092,144 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
         meta["remainingItemCount"] = json!(total - end);
     }
     ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
+}
+
+fn namespace_in_use(st: &State, ns: &str) -> bool {
+    matches!(ns, "default" | "kube-system" | "kube-public" | "kube-node-lease")
+        || st.objects.values().any(|by_ns| by_ns.get(ns).is_some_and(|m| !m.is_empty()))
+}
+
+// ---------------------------------------------------------------- protobuf
+
+/// Reads one protobuf field: (field number, wire type, varint value or bytes).
+fn pb_field<'a>(buf: &mut &'a [u8]) -> Option<(u64, u8, u64, &'a [u8])> {
+    fn varint(buf: &mut &[u8]) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = buf.split_first()?;
+            *buf = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let tag = varint(buf)?;
+    let (field, wire) = (tag >> 3, (tag & 7) as u8);
+    match wire {
+        0 => Some((field, wire, varint(buf)?, &[])),
+        2 => {
+            let n = varint(buf)? as usize;
+            if buf.len() < n {
+                return None;
+            }
+            let (data, rest) = buf.split_at(n);
+            *buf = rest;
+            Some((field, wire, 0, data))
+        }
+        1 => {
+            let (_, rest) = buf.split_at_checked(8)?;
+            *buf = rest;
+            Some((field, wire, 0, &[]))
+        }
+        5 => {
+            let (_, rest) = buf.split_at_checked(4)?;
+            *buf = rest;
+            Some((field, wire, 0, &[]))
+        }
+        _ => None,
+    }
+}
+
+fn pb_fields(mut buf: &[u8]) -> Vec<(u64, u64, &[u8])> {
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        match pb_field(&mut buf) {
+            Some((f, _, v, data)) => out.push((f, v, data)),
+            None => break,
+        }
+    }
+    out
+}
+
+fn pb_str(data: &[u8]) -> Value {
+    json!(String::from_utf8_lossy(data))
+}
+
+/// A map entry (key 1, value 2) into `m`; values as text or base64.
+fn pb_map_entry(m: &mut Value, data: &[u8], base64_values: bool) {
+    use base64::Engine as _;
+    let (mut key, mut value) = (String::new(), Value::String(String::new()));
+    for (f, _, d) in pb_fields(data) {
+        match f {
+            1 => key = String::from_utf8_lossy(d).into_owned(),
+            2 if base64_values => value = json!(base64::engine::general_purpose::STANDARD.encode(d)),
+            2 => value = pb_str(d),
+            _ => {}
+        }
+    }
+    if !m.is_object() {
+        *m = json!({});
+    }
+    m[key] = value;
+}
+
+/// A body in the API's protobuf encoding (as `kubectl create` sends it), for the kinds it
+/// creates that way here: a Secret. Other kinds are not decoded.
+fn protobuf_object(body: &[u8]) -> Option<Value> {
+    let raw = body.strip_prefix(b"k8s\0")?;
+    let (mut api, mut kind, mut inner) = (String::new(), String::new(), &[][..]);
+    for (f, _, d) in pb_fields(raw) {
+        match f {
+            1 => {
+                for (g, _, t) in pb_fields(d) {
+                    match g {
+                        1 => api = String::from_utf8_lossy(t).into_owned(),
+                        2 => kind = String::from_utf8_lossy(t).into_owned(),
+                        _ => {}
+                    }
+                }
+            }
+            2 => inner = d,
+            _ => {}
+        }
+    }
+    if kind != "Secret" {
+        return None;
+    }
+    let mut v = json!({"apiVersion": api, "kind": kind, "metadata": {}});
+    for (f, n, d) in pb_fields(inner) {
+        match f {
+            1 => {
+                for (g, _, t) in pb_fields(d) {
+                    let meta = &mut v["metadata"];
+                    match g {
+                        1 => meta["name"] = pb_str(t),
+                        2 => meta["generateName"] = pb_str(t),
+                        3 => meta["namespace"] = pb_str(t),
+                        6 => meta["resourceVersion"] = pb_str(t),
+                        11 => pb_map_entry(&mut meta["labels"], t, false),
+                        12 => pb_map_entry(&mut meta["annotations"], t, false),
+                        _ => {}
+                    }
+                }
+            }
+            2 => pb_map_entry(&mut v["data"], d, true),
+            3 => v["type"] = pb_str(d),
+            4 => pb_map_entry(&mut v["stringData"], d, false),
+            5 => v["immutable"] = json!(n != 0),
+            _ => {}
+        }
+    }
+    for f in ["name", "generateName", "namespace", "resourceVersion"] {
+        if v["metadata"][f] == "" {
+            if let Some(m) = v["metadata"].as_object_mut() {
+                m.remove(f);
+            }
+        }
+    }
+    Some(v)
 }
 
 // ---------------------------------------------------------------- writes
@@ -1189,6 +1345,8 @@ fn update(st: &mut State, k: Kind, ns: &str, name: &str, status_only: bool, chan
         ));
     }
     let mut new = prepare_update(k, &current, doc, status_only);
+    string_data(&mut new);
+    defaults(&mut new);
     if k.namespaced {
         new["metadata"]["namespace"] = json!(ns);
     }
@@ -1198,6 +1356,55 @@ fn update(st: &mut State, k: Kind, ns: &str, name: &str, status_only: bool, chan
         return Ok(new);
     }
     Ok(put(st, k, new))
+}
+
+/// Some of the API's defaulting: Secret type, a Deployment's strategy, limits and the pod
+/// template's policies.
+fn defaults(v: &mut Value) {
+    fn or(v: &mut Value, key: &str, d: Value) {
+        if v.get(key).is_none_or(Value::is_null) || v[key] == "" {
+            v[key] = d;
+        }
+    }
+    match v["kind"].as_str() {
+        Some("Secret") => or(v, "type", json!("Opaque")),
+        Some("Deployment") => {
+            let spec = &mut v["spec"];
+            or(spec, "replicas", json!(1));
+            or(spec, "revisionHistoryLimit", json!(10));
+            or(spec, "progressDeadlineSeconds", json!(600));
+            or(spec, "strategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+            let pod = &mut spec["template"]["spec"];
+            or(pod, "restartPolicy", json!("Always"));
+            or(pod, "terminationGracePeriodSeconds", json!(30));
+            or(pod, "dnsPolicy", json!("ClusterFirst"));
+            or(pod, "schedulerName", json!("default-scheduler"));
+            or(pod, "securityContext", json!({}));
+            for c in pod["containers"].as_array_mut().into_iter().flatten() {
+                let latest = c["image"].as_str().is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
+                or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
+                or(c, "terminationMessagePath", json!("/dev/termination-log"));
+                or(c, "terminationMessagePolicy", json!("File"));
+                or(c, "resources", json!({}));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A Secret's write-only `stringData` goes into `data`, base64-encoded.
+fn string_data(v: &mut Value) {
+    use base64::Engine as _;
+    if v["kind"] != "Secret" {
+        return;
+    }
+    let Some(Value::Object(strings)) = v.as_object_mut().and_then(|m| m.remove("stringData")) else {
+        return;
+    };
+    for (k, s) in strings {
+        let text = s.as_str().unwrap_or_default().to_string();
+        v["data"][k] = json!(base64::engine::general_purpose::STANDARD.encode(text));
+    }
 }
 
 fn create(st: &mut State, k: Kind, ns: &str, mut body: Value, dry: bool) -> Result<Value, Reply> {
@@ -1280,6 +1487,8 @@ fn create(st: &mut State, k: Kind, ns: &str, mut body: Value, dry: bool) -> Resu
     if k == DEPLOYMENTS || k == REPLICASETS {
         body["metadata"]["generation"] = json!(1);
     }
+    string_data(&mut body);
+    defaults(&mut body);
     validate(k, &body)?;
     if dry {
         return Ok(body);
@@ -1949,6 +2158,56 @@ fn resource_list(group: &str, version: &str) -> Value {
         })
         .collect();
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
+}
+
+/// The OpenAPI v3 index: one document per group version, as kubectl looks them up.
+fn openapi_root() -> Value {
+    let mut paths = serde_json::Map::new();
+    for k in KINDS.iter().filter(|k| k.group != "metrics.k8s.io") {
+        let gv = if k.group.is_empty() {
+            format!("api/{}", k.version)
+        } else {
+            format!("apis/{}/{}", k.group, k.version)
+        };
+        paths.insert(gv.clone(), json!({"serverRelativeURL": format!("/openapi/v3/{gv}?hash=0")}));
+    }
+    json!({"paths": paths})
+}
+
+/// A group version's OpenAPI v3 document, reduced to what kubectl reads before a write:
+/// each kind's PATCH operation and its `fieldValidation` parameter (so kubectl leaves
+/// validation to the server, as against a real one).
+fn openapi_doc(gv: &str) -> Value {
+    let mut paths = serde_json::Map::new();
+    for k in KINDS.iter().filter(|k| {
+        k.group != "metrics.k8s.io"
+            && if k.group.is_empty() {
+                gv == format!("api/{}", k.version)
+            } else {
+                gv == format!("apis/{}/{}", k.group, k.version)
+            }
+    }) {
+        let path = if k.namespaced {
+            format!("/{gv}/namespaces/{{namespace}}/{}/{{name}}", k.plural)
+        } else {
+            format!("/{gv}/{}/{{name}}", k.plural)
+        };
+        let params: Vec<Value> = ["dryRun", "fieldManager", "fieldValidation", "force"]
+            .iter()
+            .map(|p| json!({"name": p, "in": "query", "schema": {"type": "string", "uniqueItems": true}}))
+            .collect();
+        paths.insert(
+            path,
+            json!({"patch": {
+                "operationId": format!("patch{}", k.kind),
+                "parameters": params,
+                "responses": {"200": {"description": "OK"}},
+                "x-kubernetes-action": "patch",
+                "x-kubernetes-group-version-kind": {"group": k.group, "version": k.version, "kind": k.kind},
+            }}),
+        );
+    }
+    json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.33.0"}, "paths": paths, "components": {"schemas": {}}})
 }
 
 // ---------------------------------------------------------------- time, hashing
