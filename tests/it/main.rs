@@ -9,6 +9,7 @@ mod support;
 mod cli;
 mod kube;
 mod kube_live;
+mod kubeapi_server;
 mod layout;
 mod output;
 mod postgres;
