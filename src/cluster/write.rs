@@ -144,8 +144,10 @@ impl Writer {
     /// Applies a JSON Patch (RFC 6902); `dry_run` asks the server to validate and admit it
     /// without storing anything (`dryRun=All`). Returns the object as the server has it.
     pub async fn patch(&self, r: &Resource, ns: &str, name: &str, patch: &json_patch::Patch, dry_run: bool) -> Result<Value, WriteError> {
-        let mut pp = PatchParams::default();
-        pp.dry_run = dry_run;
+        let pp = PatchParams {
+            dry_run,
+            ..Default::default()
+        };
         let o = self
             .call(self.api(r, ns).patch(name, &pp, &Patch::<()>::Json(patch.clone())))
             .await?;

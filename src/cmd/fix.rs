@@ -34,7 +34,7 @@ pub enum Fix {
         key: String,
         password: Password,
         /// The Redis the password is checked against first, and verified against after.
-        redis: probe::redis::Target,
+        redis: Box<probe::redis::Target>,
         move_inline: bool,
     },
     Affinity {
@@ -99,7 +99,7 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                 )];
                 let (pw, from) = password_value(password, &found, &session).await?;
                 notes.push(format!("the password Redis accepts: {from}"));
-                let mut redis = redis.clone();
+                let mut redis = (**redis).clone();
                 match &pw {
                     Some(pw) => {
                         redis.password = Some(pw.clone());
@@ -124,38 +124,66 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                 ("redis-auth", params, Some(redis), notes)
             }
             Fix::Affinity { deployments, weight } => {
-                let found =
-                    remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, i32::from(*weight)).map_err(|n| {
-                        Error::Invalid {
+                use remedy::affinity::{Nothing, Why};
+                let found = match remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, i32::from(*weight))
+                {
+                    Ok(f) => f,
+                    // Named, and nothing of theirs Pending: plan them anyway, so that a fix
+                    // already in place says "no change" rather than failing.
+                    Err(Nothing::Unfixable { skipped })
+                        if !deployments.is_empty() && skipped.iter().all(|s| s.why == Why::NothingPending) =>
+                    {
+                        remedy::affinity::Affinity {
+                            namespace: skipped.first().map(|s| s.workload.namespace.clone()).unwrap_or_default(),
+                            deployments: skipped
+                                .iter()
+                                .map(|s| remedy::affinity::Blocked {
+                                    namespace: s.workload.namespace.clone(),
+                                    name: s.workload.name.clone(),
+                                    pending: 0,
+                                    message: String::new(),
+                                    required_terms: 0,
+                                    topology_keys: Vec::new(),
+                                })
+                                .collect(),
+                            weight: i32::from(*weight),
+                            skipped: Vec::new(),
+                        }
+                    }
+                    Err(n @ Nothing::NothingPending { .. }) => {
+                        if !f.output.quiet {
+                            let _ = writeln!(out, "nothing to fix: {n}");
+                        }
+                        return Ok(0);
+                    }
+                    Err(n) => {
+                        return Err(Error::Invalid {
                             field: "fix affinity".into(),
                             reason: n.to_string(),
-                        }
-                    })?;
+                        });
+                    }
+                };
                 let mut notes: Vec<String> = found
                     .deployments
                     .iter()
                     .map(|b| {
-                        format!(
-                            "deployment/{}: {} pod(s) Pending on {} required anti-affinity term(s) ({}): {}",
-                            b.name,
-                            b.pending,
-                            b.required_terms,
-                            b.topology_keys.join(", "),
-                            b.message
-                        )
+                        if b.pending == 0 {
+                            format!("deployment/{}: no pod Pending", b.name)
+                        } else {
+                            format!(
+                                "deployment/{}: {} pod(s) Pending on {} required anti-affinity term(s) ({}): {}",
+                                b.name,
+                                b.pending,
+                                b.required_terms,
+                                b.topology_keys.join(", "),
+                                b.message
+                            )
+                        }
                     })
                     .collect();
-                notes.extend(found.skipped.iter().map(|s| format!("{} left alone: {:?}", s.workload.kubectl(), s.why)));
-                (
-                    "affinity",
-                    json_params(found.params()),
-                    None,
-                    [
-                        notes,
-                        vec!["trade-off: replicas may share a node when there are not enough nodes to spread them".into()],
-                    ]
-                    .concat(),
-                )
+                notes.extend(found.skipped.iter().map(|s| format!("left alone: {s}")));
+                notes.push("trade-off: replicas may share a node when there are not enough nodes to spread them".into());
+                ("affinity", json_params(found.params()), None, notes)
             }
         };
         let settings = RunSettings {

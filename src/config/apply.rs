@@ -129,7 +129,7 @@ pub fn fix(c: cli::FixCommand, file: &FileConfig, timeout: Duration, env: &dyn E
                     secret: r.secret,
                     key: r.key,
                     password,
-                    redis,
+                    redis: Box::new(redis),
                     move_inline: r.move_inline,
                 },
                 r.apply,

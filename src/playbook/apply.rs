@@ -190,6 +190,7 @@ pub async fn apply(
                                     last_rv.insert(c.target.clone(), v.clone());
                                 }
                                 run.changes[entry].after_rv = new_rv;
+                                run.changes[entry].after_digest = Some(digest(&obj));
                                 run.changes[entry].state = EntryState::Applied;
                                 journal.save(run)?;
                                 break;
@@ -270,6 +271,7 @@ pub async fn apply(
                         Ok(obj) => {
                             progress.step(&format!("created {target}"));
                             run.changes[entry].after_rv = rv_of(&obj);
+                            run.changes[entry].after_digest = Some(digest(&obj));
                             run.changes[entry].state = EntryState::Applied;
                             journal.save(run)?;
                         }
@@ -373,6 +375,7 @@ async fn record(
         action: action.to_string(),
         before_rv: rv,
         after_rv: None,
+        after_digest: None,
         state: EntryState::Pending,
         before: None,
         backup: None,
@@ -489,7 +492,7 @@ pub async fn rollback(
         if e.action == "create" {
             match &current {
                 Some(cur) => {
-                    if first_touch && rv_of(cur) != e.after_rv && !force {
+                    if first_touch && changed_since(cur, e) && !force {
                         return Err(ApplyError::Changed {
                             target: target.to_string(),
                             diff: object_diff(&target, rv_of(cur).as_deref(), &Value::Null, cur, red),
@@ -526,7 +529,7 @@ pub async fn rollback(
                 });
             }
         };
-        if first_touch && rv_of(&cur) != e.after_rv && !force {
+        if first_touch && changed_since(&cur, e) && !force {
             return Err(ApplyError::Changed {
                 target: target.to_string(),
                 diff: object_diff(&target, rv_of(&cur).as_deref(), &cur, &restored(&cur, &before), red),
@@ -609,19 +612,76 @@ pub async fn rollback(
     Ok(undone)
 }
 
-/// `current` with what a restore writes back taken from `before`: labels, annotations,
-/// `spec`, and a Secret's `type` and `data`. Status and the server's bookkeeping stay.
+/// Annotations that controllers keep (the Deployment's revision): never restored, never
+/// counted as a change.
+fn controller_owned(key: &str) -> bool {
+    key.starts_with("deployment.kubernetes.io/")
+}
+
+/// What a restore writes back, as one value: spec, data, type, labels, and annotations
+/// other than the controllers' own.
+fn restorable(obj: &Value) -> Value {
+    let annotations: serde_json::Map<String, Value> = obj["metadata"]["annotations"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| !controller_owned(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({"spec": obj["spec"], "data": obj["data"], "type": obj["type"], "labels": obj["metadata"]["labels"], "annotations": annotations})
+}
+
+/// SHA-256 (hex) of `restorable(obj)`.
+fn digest(obj: &Value) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(restorable(obj).to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Has someone changed what the run wrote since (status updates aside)? A journal without
+/// a digest falls back to the resourceVersion.
+fn changed_since(current: &Value, e: &Entry) -> bool {
+    match &e.after_digest {
+        Some(d) => *d != digest(current),
+        None => rv_of(current) != e.after_rv,
+    }
+}
+
+/// `current` with what a restore writes back taken from `before`: labels, annotations
+/// (the controllers' own stay as they are now), `spec`, and a Secret's `type` and `data`.
+/// Status and the server's bookkeeping stay.
 fn restored(current: &Value, before: &Value) -> Value {
     let mut out = current.clone();
-    for key in ["labels", "annotations"] {
-        match before["metadata"].get(key) {
-            Some(v) => out["metadata"][key] = v.clone(),
-            None => {
-                if let Some(m) = out["metadata"].as_object_mut() {
-                    m.remove(key);
-                }
+    match before["metadata"].get("labels") {
+        Some(v) => out["metadata"]["labels"] = v.clone(),
+        None => {
+            if let Some(m) = out["metadata"].as_object_mut() {
+                m.remove("labels");
             }
         }
+    }
+    let mut annotations: serde_json::Map<String, Value> = before["metadata"]["annotations"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| !controller_owned(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(m) = current["metadata"]["annotations"].as_object() {
+        annotations.extend(m.iter().filter(|(k, _)| controller_owned(k)).map(|(k, v)| (k.clone(), v.clone())));
+    }
+    if annotations.is_empty() {
+        if let Some(m) = out["metadata"].as_object_mut() {
+            m.remove("annotations");
+        }
+    } else {
+        out["metadata"]["annotations"] = Value::Object(annotations);
     }
     for key in ["spec", "data", "type"] {
         match before.get(key) {

@@ -96,6 +96,11 @@ pub struct Entry {
     /// The resourceVersion the change was planned against, and the one it produced.
     pub before_rv: Option<String>,
     pub after_rv: Option<String>,
+    /// SHA-256 of what a restore would write back (spec, data, labels, annotations) as the
+    /// change left it: a rollback compares it with the object as it is now, so status
+    /// updates by controllers do not count as someone else's change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_digest: Option<String>,
     pub state: EntryState,
     /// The object as it was (without status and managedFields), when it holds no secret.
     pub before: Option<Value>,
@@ -344,6 +349,7 @@ mod tests {
             action: "patch".into(),
             before_rv: Some("41".into()),
             after_rv: None,
+            after_digest: None,
             state,
             before: Some(json!({"spec": {}})),
             backup: None,

@@ -45,13 +45,13 @@ pub fn index_objects(items: impl IntoIterator<Item = Value>) -> BTreeMap<ObjectR
         .collect()
 }
 
-/// The optimistic-concurrency precondition: `ops` preceded by a `test` that the object
-/// still has resourceVersion `rv` (the patch fails as a whole if anyone wrote it since it
-/// was read) and a `replace` of the same value, which puts `rv` into the patched object so
-/// that the API server's own resourceVersion check applies as well.
+/// The optimistic-concurrency precondition: `ops` preceded by a `replace` of
+/// `/metadata/resourceVersion` with `rv`, the version the patch was planned against. The API
+/// server applies the patch to the object as it is now and stores the result only if that
+/// resourceVersion is still current: otherwise 409 Conflict, and nothing is written. (A
+/// `test` op would fail the same patch with a 422 that does not say "conflict".)
 pub fn with_precondition(ops: &json_patch::Patch, rv: &str) -> json_patch::Patch {
     let mut all: Vec<json_patch::PatchOperation> = serde_json::from_value(json!([
-        {"op": "test", "path": "/metadata/resourceVersion", "value": rv},
         {"op": "replace", "path": "/metadata/resourceVersion", "value": rv},
     ]))
     .unwrap_or_default();

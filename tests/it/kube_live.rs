@@ -10,10 +10,10 @@ fn incident() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join("incident.yaml")
 }
 
-const SERVER_PW: &str = "aiwfe-redis-2025-rotated";
-const STALE_PW: &str = "aiwfe-redis-2024";
+pub(crate) const SERVER_PW: &str = "aiwfe-redis-2025-rotated";
+pub(crate) const STALE_PW: &str = "aiwfe-redis-2024";
 
-fn b64(s: &str) -> String {
+pub(crate) fn b64(s: &str) -> String {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let b = s.as_bytes();
     let mut out = String::new();
@@ -31,7 +31,7 @@ fn b64(s: &str) -> String {
 }
 
 /// The incident's objects, with the two Redis secrets holding real values.
-fn incident_api() -> KubeApi {
+pub(crate) fn incident_api() -> KubeApi {
     let api = KubeApi::start();
     api.load_yaml_file(&incident());
     for (name, pw) in [("redis-auth", STALE_PW), ("redis-server-auth", SERVER_PW)] {

@@ -7,6 +7,7 @@
 mod support;
 
 mod cli;
+mod fix;
 mod kube;
 mod kube_live;
 mod kubeapi_server;

@@ -409,6 +409,9 @@ pub fn aiwfe() -> Command {
         "PGSSLMODE",
         "RUST_LOG",
         "XDG_CONFIG_HOME",
+        "XDG_STATE_HOME",
+        "KUBECONFIG",
+        "KUBERNETES_SERVICE_HOST",
     ] {
         c.env_remove(var);
     }

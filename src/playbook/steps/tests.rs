@@ -1,4 +1,6 @@
 use super::*;
+use crate::playbook::action::{EnvChange, PatchBody};
+use crate::playbook::secrets::mask;
 use crate::playbook::error::{Diagnostic, Error};
 use crate::playbook::render::parse_duration;
 use crate::playbook::target::Kind;

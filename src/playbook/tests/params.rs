@@ -2,6 +2,7 @@
 
 use crate::playbook::model::Playbook;
 use crate::playbook::params::*;
+use crate::playbook::secrets::mask;
 use crate::playbook::value::*;
 use serde_json::json;
 
