@@ -40,6 +40,10 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand snapshot 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
             cand rbac 'Print the least-privilege RBAC objects a mode needs'
             cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+            cand fix 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+            cand playbook 'List, show or run the playbooks behind `fix`, and your own'
+            cand history 'List the journaled runs of fix and playbook, newest last'
+            cand rollback 'Restore what a journaled run changed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;doctor'= {
@@ -248,6 +252,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;rbac'= {
             cand --for 'The mode to grant'
             cand --service-account-namespace 'Namespace of the ServiceAccount bound to the role'
+            cand -n 'With --for fix: the namespace fix may write in'
+            cand --namespace 'With --for fix: the namespace fix may write in'
             cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
             cand -o 'Output format on stdout'
             cand --output 'Output format on stdout'
@@ -305,6 +311,252 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'aiwfe;fix'= {
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand redis-auth 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+            cand affinity 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;fix;redis-auth'= {
+            cand --secret 'The Secret the consumers read the Redis password from'
+            cand --key 'The key of the password in that Secret'
+            cand --from-secret 'Take the right password from this Secret''s key, e.g. the Redis server''s own: NS/NAME:KEY'
+            cand --password-env 'Take the right password from this environment variable'
+            cand --password-file 'Take the right password from this file (one line)'
+            cand --redis 'Redis to check the password against before changing anything [default: from aiwfe.yaml, else redis://127.0.0.1:6379]'
+            cand --rollout-timeout 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]'
+            cand --snapshot 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run'
+            cand --playbooks 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]'
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --password-stdin 'Read the right password from standard input (one line)'
+            cand --move-inline 'Move inline Redis URLs with a password into the Secret (env var reads it by secretKeyRef)'
+            cand --dry-run 'Print the plan and stop: nothing is sent to the cluster'
+            cand -y 'Apply without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply without asking (needed when stdin is not a terminal)'
+            cand --rollback-on-failure 'When a step fails, restore what the run changed before stopping'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;fix;affinity'= {
+            cand --deployment 'Only these Deployments (repeatable or comma-separated) [default: every Deployment with Pods Pending on required anti-affinity]'
+            cand --weight 'Weight (1-100) each required term gets as a preferred one'
+            cand --rollout-timeout 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]'
+            cand --snapshot 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run'
+            cand --playbooks 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]'
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --dry-run 'Print the plan and stop: nothing is sent to the cluster'
+            cand -y 'Apply without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply without asking (needed when stdin is not a terminal)'
+            cand --rollback-on-failure 'When a step fails, restore what the run changed before stopping'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;fix;help'= {
+            cand redis-auth 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+            cand affinity 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;fix;help;redis-auth'= {
+        }
+        &'aiwfe;fix;help;affinity'= {
+        }
+        &'aiwfe;fix;help;help'= {
+        }
+        &'aiwfe;playbook'= {
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'The playbooks there are: built-in ones and those in --playbooks DIR'
+            cand show 'Print a playbook''s YAML'
+            cand run 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;playbook;list'= {
+            cand --playbooks 'Read playbooks from DIR before the built-in ones'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;playbook;show'= {
+            cand --playbooks 'Read playbooks from DIR before the built-in ones'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;playbook;run'= {
+            cand --set 'A parameter, NAME=VALUE (repeatable; lists as a,b or [a, b])'
+            cand --set-env 'A secret parameter from an environment variable, NAME=VAR (repeatable)'
+            cand --rollout-timeout 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]'
+            cand --snapshot 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run'
+            cand --playbooks 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]'
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --dry-run 'Print the plan and stop: nothing is sent to the cluster'
+            cand -y 'Apply without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply without asking (needed when stdin is not a terminal)'
+            cand --rollback-on-failure 'When a step fails, restore what the run changed before stopping'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;playbook;help'= {
+            cand list 'The playbooks there are: built-in ones and those in --playbooks DIR'
+            cand show 'Print a playbook''s YAML'
+            cand run 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;playbook;help;list'= {
+        }
+        &'aiwfe;playbook;help;show'= {
+        }
+        &'aiwfe;playbook;help;run'= {
+        }
+        &'aiwfe;playbook;help;help'= {
+        }
+        &'aiwfe;history'= {
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --prune 'Delete the in-cluster backup Secrets of every run (their runs can no longer restore Secrets)'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;rollback'= {
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --force 'Restore even objects changed since the run (their later changes are lost)'
+            cand --dry-run 'Show what would be restored, check it with a server dry run, and stop'
+            cand -y 'Restore without asking (needed when stdin is not a terminal)'
+            cand --yes 'Restore without asking (needed when stdin is not a terminal)'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'aiwfe;help'= {
             cand doctor 'Run every probe in parallel and report what is wrong and how to fix it'
             cand probe 'Run one probe'
@@ -312,6 +564,10 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand snapshot 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
             cand rbac 'Print the least-privilege RBAC objects a mode needs'
             cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+            cand fix 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+            cand playbook 'List, show or run the playbooks behind `fix`, and your own'
+            cand history 'List the journaled runs of fix and playbook, newest last'
+            cand rollback 'Restore what a journaled run changed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aiwfe;help;doctor'= {
@@ -337,6 +593,29 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;help;rbac'= {
         }
         &'aiwfe;help;proxy'= {
+        }
+        &'aiwfe;help;fix'= {
+            cand redis-auth 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+            cand affinity 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+        }
+        &'aiwfe;help;fix;redis-auth'= {
+        }
+        &'aiwfe;help;fix;affinity'= {
+        }
+        &'aiwfe;help;playbook'= {
+            cand list 'The playbooks there are: built-in ones and those in --playbooks DIR'
+            cand show 'Print a playbook''s YAML'
+            cand run 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+        }
+        &'aiwfe;help;playbook;list'= {
+        }
+        &'aiwfe;help;playbook;show'= {
+        }
+        &'aiwfe;help;playbook;run'= {
+        }
+        &'aiwfe;help;history'= {
+        }
+        &'aiwfe;help;rollback'= {
         }
         &'aiwfe;help;help'= {
         }

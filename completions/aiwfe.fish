@@ -49,6 +49,10 @@ complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "completions" -d 'Print 
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rollback" -d 'Restore what a journaled run changed'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l redis -d 'Redis to check, e.g. redis://:PASSWORD@redis:6379/0' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l postgres -d 'PostgreSQL to check, e.g. postgres://USER:PASSWORD@db/aiwfe' -r
@@ -250,8 +254,10 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l no-color -d 'No
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l for -d 'The mode to grant' -r -f -a "doctor\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l for -d 'The mode to grant' -r -f -a "doctor\t''
+fix\t'What `aiwfe fix` writes, on top of what doctor reads'"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l service-account-namespace -d 'Namespace of the ServiceAccount bound to the role' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s n -l namespace -d 'With --for fix: the namespace fix may write in' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
@@ -317,14 +323,255 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l no-color -d 'No co
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "probe" -d 'Run one probe'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -f -a "redis-auth" -d 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -f -a "affinity" -d 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l secret -d 'The Secret the consumers read the Redis password from' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l key -d 'The key of the password in that Secret' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l from-secret -d 'Take the right password from this Secret\'s key, e.g. the Redis server\'s own: NS/NAME:KEY' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l password-env -d 'Take the right password from this environment variable' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l password-file -d 'Take the right password from this file (one line)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l redis -d 'Redis to check the password against before changing anything [default: from aiwfe.yaml, else redis://127.0.0.1:6379]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l password-stdin -d 'Read the right password from standard input (one line)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l move-inline -d 'Move inline Redis URLs with a password into the Secret (env var reads it by secretKeyRef)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l dry-run -d 'Print the plan and stop: nothing is sent to the cluster'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s y -l yes -d 'Apply without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l rollback-on-failure -d 'When a step fails, restore what the run changed before stopping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l deployment -d 'Only these Deployments (repeatable or comma-separated) [default: every Deployment with Pods Pending on required anti-affinity]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l weight -d 'Weight (1-100) each required term gets as a preferred one' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l dry-run -d 'Print the plan and stop: nothing is sent to the cluster'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s y -l yes -d 'Apply without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l rollback-on-failure -d 'When a step fails, restore what the run changed before stopping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from help" -f -a "redis-auth" -d 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from help" -f -a "affinity" -d 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "show" -d 'Print a playbook\'s YAML'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l playbooks -d 'Read playbooks from DIR before the built-in ones' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l playbooks -d 'Read playbooks from DIR before the built-in ones' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set -d 'A parameter, NAME=VALUE (repeatable; lists as a,b or [a, b])' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set-env -d 'A secret parameter from an environment variable, NAME=VAR (repeatable)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l dry-run -d 'Print the plan and stop: nothing is sent to the cluster'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s y -l yes -d 'Apply without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l rollback-on-failure -d 'When a step fails, restore what the run changed before stopping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a playbook\'s YAML'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l prune -d 'Delete the in-cluster backup Secrets of every run (their runs can no longer restore Secrets)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l force -d 'Restore even objects changed since the run (their later changes are lost)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l dry-run -d 'Show what would be restored, check it with a server dry run, and stop'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s y -l yes -d 'Restore without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "probe" -d 'Run one probe'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "rollback" -d 'Restore what a journaled run changed'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "ws" -d 'Open WebSocket connections and time each phase: DNS, TCP, TLS, upgrade, first message, ping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from fix" -f -a "redis-auth" -d 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from fix" -f -a "affinity" -d 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "show" -d 'Print a playbook\'s YAML'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
