@@ -2,7 +2,10 @@
 //! of symptoms, the exact command that fixes it, and, when only part of the evidence is at
 //! hand (a snapshot, no Redis target), what would confirm it.
 
+use crate::cluster::objects::{REDIS_SECRET, REDIS_SECRET_KEY};
 use crate::report::{Cause, Finding, FindingRef, Observation, Severity};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 struct Hit<'a> {
     check: &'a str,
@@ -81,7 +84,7 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
         .and_then(|r| r.split_once('/').map(|(_, rest)| rest))
         .and_then(|r| r.split_once(':'))
         .map(|(n, k)| (n.to_string(), k.to_string()))
-        .unwrap_or(("redis-auth".into(), "password".into()));
+        .unwrap_or((REDIS_SECRET.into(), REDIS_SECRET_KEY.into()));
     let secret_fp = label(first, "redis_secret_sha256");
     let noauth = code(hits, "redis.noauth");
     let wrongpass = code(hits, "redis.wrongpass");
@@ -98,13 +101,11 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
             .filter(|h| h.f.subject.as_deref().is_some_and(|s| subjects.contains(&s)))
             .map(|h| h.r()),
     );
-    let server = code(hits, "kube.redis_server")
-        .into_iter()
-        .find(|h| label(h, "redis_server_sha256").is_some());
+    let server = redis_server(hits, ns);
     let server_fp = server.and_then(|h| label(h, "redis_server_sha256"));
-    let server_secret = server
-        .and_then(|h| label(h, "redis_server_secret"))
-        .and_then(|r| r.split_once('/').map(|(_, rest)| rest.to_string()));
+    // `namespace/name:key` of the secret the Redis server is started with.
+    let server_ref = server.and_then(|h| label(h, "redis_server_secret"));
+    let server_secret = server_ref.and_then(|r| r.split_once('/').map(|(_, rest)| rest.to_string()));
     let who = workloads(&crashes);
     let (summary, certainty, confirm) = match (secret_fp, accepted_fp, rejected_fp) {
         (Some(s), Some(a), _) if s != a => {
@@ -157,27 +158,50 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
             ),
         ),
     };
+    // Copy the server's password across when its secret is known, is not the one being
+    // fixed, and nothing says it differs from what Redis accepts; otherwise the user
+    // supplies the password.
+    let from = server_ref.filter(|r| {
+        *r != format!("{ns}/{secret}:{key}")
+            && !(server_fp.is_some() && server_fp == secret_fp)
+            && !(server_fp.is_some() && accepted_fp.is_some() && server_fp != accepted_fp)
+    });
+    let (ns_w, secret_w, key_w) = (shell_word(ns), shell_word(&secret), shell_word(&key));
     let restarts: Vec<String> = crashes
         .iter()
         .filter_map(|h| label(h, "workload"))
-        .map(|w| format!("kubectl rollout restart {w} -n {ns}"))
+        .map(|w| format!("kubectl rollout restart {} -n {ns_w}", shell_word(w)))
         .collect();
-    // When the server's own secret is known, copy its value across without printing it;
-    // otherwise the user supplies the password.
-    let fix = match server_secret
-        .as_deref()
-        .and_then(|s| s.split_once(':'))
-        .filter(|_| certainty == "confirmed" && server_fp.is_some())
-    {
-        Some((sname, skey)) => format!(
-            "kubectl patch secret {secret} -n {ns} --type=merge -p \"{{\\\"data\\\":{{\\\"{key}\\\":\\\"$(kubectl get secret {sname} -n {ns} -o jsonpath='{{.data.{skey}}}')\\\"}}}}\" && {}",
-            restarts.join(" && ")
+    let fix = format!(
+        "aiwfe fix redis-auth -n {ns_w} --secret {secret_w} --key {key_w} {}",
+        match from {
+            Some(r) => format!("--from-secret {}", shell_word(r)),
+            None => "--password-stdin".to_string(),
+        }
+    );
+    let from_parts = from.and_then(|r| {
+        let (sns, rest) = r.split_once('/')?;
+        let (sname, skey) = rest.split_once(':')?;
+        Some((sns, sname, skey))
+    });
+    let kubectl = match from_parts {
+        Some((sns, sname, skey)) => format!(
+            "kubectl patch secret {secret_w} -n {ns_w} --type=merge -p \"{{\\\"data\\\":{{\\\"{key}\\\":\\\"$(kubectl get secret {} -n {} -o jsonpath='{{.data.{skey}}}')\\\"}}}}\"",
+            shell_word(sname),
+            shell_word(sns)
         ),
         None => format!(
-            "kubectl create secret generic {secret} -n {ns} --from-literal={key}=\"$REDIS_PASSWORD\" --dry-run=client -o yaml | kubectl apply -f - && {}",
-            restarts.join(" && ")
+            "kubectl create secret generic {secret_w} -n {ns_w} --from-literal={key}=\"$REDIS_PASSWORD\" --dry-run=client -o yaml | kubectl apply -f -"
         ),
     };
+    let hint = format!(
+        "aiwfe {}, writes it to secret `{secret}` key `{key}` and restarts {who}; with kubectl alone: {kubectl} && {}",
+        match from {
+            Some(r) => format!("copies the password from `{r}` without printing it"),
+            None => "reads the password Redis accepts from stdin".to_string(),
+        },
+        restarts.join(" && ")
+    );
     Some(Cause {
         id: "redis-auth".into(),
         severity: Severity::Error,
@@ -185,8 +209,39 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
         certainty: certainty.into(),
         confirm,
         fix: Some(fix),
+        hint: Some(hint),
         explains,
     })
+}
+
+/// The `kube.redis_server` finding of the Redis the clients in `ns` most likely use: the
+/// only one in `ns`, or with none there, the only one at all.
+fn redis_server<'a>(hits: &'a [Hit<'a>], ns: &str) -> Option<&'a Hit<'a>> {
+    let all = code(hits, "kube.redis_server");
+    let prefix = format!("{ns}/");
+    let here: Vec<&Hit<'_>> = all
+        .iter()
+        .copied()
+        .filter(|h| h.f.subject.as_deref().is_some_and(|s| s.starts_with(&prefix)))
+        .collect();
+    match (here.as_slice(), all.as_slice()) {
+        ([one], _) | ([], [one]) => Some(one),
+        _ => None,
+    }
+}
+
+/// `word` as one shell word: as it is when it holds only characters no shell treats
+/// specially (every valid Kubernetes name does), else in single quotes.
+fn shell_word(word: &str) -> Cow<'_, str> {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '@' | '+'));
+    if plain {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(format!("'{}'", word.replace('\'', "'\\''")))
+    }
 }
 
 fn service_down(hits: &[Hit<'_>], sig: &str, probe_code: &str, id: &str, what: &str) -> Option<Cause> {
@@ -209,6 +264,7 @@ fn service_down(hits: &[Hit<'_>], sig: &str, probe_code: &str, id: &str, what: &
         certainty: if confirmed { "confirmed" } else { "likely" }.into(),
         confirm: (!confirmed).then(|| format!("run doctor with the {what} address the pods use")),
         fix: None,
+        hint: None,
         explains,
     })
 }
@@ -228,6 +284,7 @@ fn postgres_auth(hits: &[Hit<'_>]) -> Option<Cause> {
         certainty: "likely".into(),
         confirm: Some("run doctor with the PostgreSQL URL from the pods' secret (--postgres)".into()),
         fix: None,
+        hint: None,
         explains,
     })
 }
@@ -252,30 +309,63 @@ fn postgres_slots(hits: &[Hit<'_>]) -> Option<Cause> {
             .is_empty()
             .then(|| "run doctor with --postgres to see the server's connection figures".to_string()),
         fix: None,
+        hint: None,
         explains,
     })
 }
 
+/// One cause per namespace for workloads Pending on pod anti-affinity. Deployments whose
+/// own template requires it (the finding names a `topology_key`) are fixed by one
+/// `aiwfe fix affinity` per namespace, with `--deployment` as a comma list.
 fn affinity(hits: &[Hit<'_>]) -> Vec<Cause> {
-    code(hits, "kube.unschedulable")
+    let mut by_ns: BTreeMap<&str, Vec<&Hit<'_>>> = BTreeMap::new();
+    for h in code(hits, "kube.unschedulable")
         .into_iter()
         .filter(|h| label(h, "reason") == Some("anti-affinity"))
-        .map(|h| {
-            let w = label(h, "workload").unwrap_or("the workload");
-            let summary = match (label(h, "replicas"), label(h, "nodes"), label(h, "topology_key")) {
-                (Some(r), Some(n), Some(t)) => format!(
-                    "{w} requires its {r} replicas on distinct nodes (required pod anti-affinity on `{t}`) but only {n} nodes can take them"
-                ),
-                _ => format!("{w} cannot be scheduled: pod anti-affinity rules exclude every node"),
-            };
+    {
+        by_ns.entry(label(h, "namespace").unwrap_or("default")).or_default().push(h);
+    }
+    by_ns
+        .into_iter()
+        .map(|(ns, found)| {
+            let summary: Vec<String> = found
+                .iter()
+                .map(|h| {
+                    let w = label(h, "workload").unwrap_or("the workload");
+                    match (label(h, "replicas"), label(h, "nodes"), label(h, "topology_key")) {
+                        (Some(r), Some(n), Some(t)) => format!(
+                            "{w} requires its {r} replicas on distinct nodes (required pod anti-affinity on `{t}`) but only {n} nodes can take them"
+                        ),
+                        _ => format!("{w} cannot be scheduled: pod anti-affinity rules exclude every node"),
+                    }
+                })
+                .collect();
+            let fixable: Vec<&str> = found
+                .iter()
+                .filter(|h| label(h, "topology_key").is_some())
+                .filter_map(|h| label(h, "workload")?.strip_prefix("deployment/"))
+                .collect();
+            let fix = (!fixable.is_empty()).then(|| {
+                format!(
+                    "aiwfe fix affinity -n {} --deployment {}",
+                    shell_word(ns),
+                    shell_word(&fixable.join(","))
+                )
+            });
+            let hint = joined(&found).map(|kubectl| {
+                format!(
+                    "aiwfe makes the required pod anti-affinity preferred (replicas still spread, but may share a node when there are too few); with kubectl alone: {kubectl}"
+                )
+            });
             Cause {
                 id: "affinity".into(),
-                severity: h.f.severity,
-                summary,
+                severity: found.iter().map(|h| h.f.severity).max().unwrap_or(Severity::Error),
+                summary: summary.join("; "),
                 certainty: "confirmed".into(),
                 confirm: None,
-                fix: h.f.fix.clone(),
-                explains: vec![h.r()],
+                fix,
+                hint,
+                explains: found.iter().map(|h| h.r()).collect(),
             }
         })
         .collect()
@@ -295,6 +385,7 @@ fn hpa_without_requests(hits: &[Hit<'_>]) -> Option<Cause> {
         certainty: "confirmed".into(),
         confirm: None,
         fix: found[0].f.fix.clone(),
+        hint: None,
         explains,
     })
 }
@@ -331,6 +422,7 @@ fn overprovisioned(hits: &[Hit<'_>]) -> Option<Cause> {
         certainty: "confirmed".into(),
         confirm: None,
         fix: joined(&over),
+        hint: None,
         explains,
     })
 }
@@ -350,6 +442,7 @@ fn no_autoscaling(hits: &[Hit<'_>]) -> Option<Cause> {
         certainty: "confirmed".into(),
         confirm: None,
         fix: joined(&none),
+        hint: None,
         explains: none.iter().map(|h| h.r()).collect(),
     })
 }
@@ -387,6 +480,7 @@ fn ws_slow_auth(hits: &[Hit<'_>]) -> Option<Cause> {
              then point the WebSocket clients at ws://aiwfe-proxy:8080"
                 .into(),
         ),
+        hint: None,
         explains: slow.iter().map(|h| h.r()).collect(),
     })
 }
@@ -418,15 +512,115 @@ mod tests {
         assert_eq!(c[0].id, "redis-auth");
         assert_eq!(c[0].certainty, "likely");
         assert!(c[0].confirm.as_deref().unwrap().contains("--redis"));
-        let fix = c[0].fix.as_deref().unwrap();
+        // Without the server's secret, the password comes from the user.
+        assert_eq!(
+            c[0].fix.as_deref(),
+            Some("aiwfe fix redis-auth -n aiwfe --secret redis-auth --key password --password-stdin")
+        );
+        let hint = c[0].hint.as_deref().unwrap();
         assert!(
-            fix.contains("kubectl create secret generic redis-auth -n aiwfe --from-literal=password="),
-            "{fix}"
+            hint.contains(
+                "with kubectl alone: kubectl create secret generic redis-auth -n aiwfe --from-literal=password=\"$REDIS_PASSWORD\""
+            ),
+            "{hint}"
         );
         assert!(
-            fix.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
-            "{fix}"
+            hint.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
+            "{hint}"
         );
+    }
+
+    fn server(subject: &str, secret: &str, sha256: Option<&str>) -> Finding {
+        let f = Finding::new("kube.redis_server", Severity::Info, "x")
+            .subject(subject)
+            .label("redis_server_secret", secret);
+        match sha256 {
+            Some(fp) => f.label("redis_server_sha256", fp),
+            None => f,
+        }
+    }
+
+    fn fix_with(servers: Vec<Finding>) -> (String, String) {
+        let c = diagnose(&[obs("kube.pods", vec![crash()]), obs("kube.credentials", servers)]);
+        (c[0].fix.clone().unwrap(), c[0].hint.clone().unwrap())
+    }
+
+    #[test]
+    fn the_servers_secret_becomes_from_secret() {
+        let (fix, hint) = fix_with(vec![server(
+            "aiwfe/deployment/redis",
+            "aiwfe/redis-server-auth:password",
+            Some("bbbb2222"),
+        )]);
+        assert_eq!(
+            fix,
+            "aiwfe fix redis-auth -n aiwfe --secret redis-auth --key password --from-secret aiwfe/redis-server-auth:password"
+        );
+        assert!(
+            hint.contains("kubectl get secret redis-server-auth -n aiwfe -o jsonpath='{.data.password}'"),
+            "{hint}"
+        );
+        // Known by name only (the secret was not read), it is still where Redis gets it.
+        let (fix, _) = fix_with(vec![server("aiwfe/statefulset/redis", "aiwfe/redis-server-auth:password", None)]);
+        assert!(fix.ends_with("--from-secret aiwfe/redis-server-auth:password"), "{fix}");
+        // In another namespace, when it is the only Redis; kubectl reads it from there.
+        let (fix, hint) = fix_with(vec![server("data/statefulset/redis", "data/redis:redis-password", None)]);
+        assert!(fix.ends_with("--from-secret data/redis:redis-password"), "{fix}");
+        assert!(
+            hint.contains("kubectl get secret redis -n data -o jsonpath='{.data.redis-password}'"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn no_from_secret_when_copying_would_change_nothing_or_it_is_unclear() {
+        let stdin = |fix: &str| fix.ends_with("--key password --password-stdin");
+        // The same secret, or the same value: copying changes nothing.
+        assert!(stdin(
+            &fix_with(vec![server("aiwfe/deployment/redis", "aiwfe/redis-auth:password", None)]).0
+        ));
+        assert!(stdin(
+            &fix_with(vec![server(
+                "aiwfe/deployment/redis",
+                "aiwfe/redis-server-auth:password",
+                Some("aaaa1111")
+            )])
+            .0
+        ));
+        // Two Redis servers elsewhere: which one the pods use is unknown.
+        assert!(stdin(
+            &fix_with(vec![
+                server("a/deployment/redis", "a/r:password", None),
+                server("b/deployment/redis", "b/r:password", None)
+            ])
+            .0
+        ));
+        // Redis accepts another password than the server's secret holds.
+        let c = diagnose(&[
+            obs("kube.pods", vec![crash()]),
+            obs(
+                "kube.credentials",
+                vec![server(
+                    "aiwfe/deployment/redis",
+                    "aiwfe/redis-server-auth:password",
+                    Some("cccc3333"),
+                )],
+            ),
+            obs(
+                "redis.auth",
+                vec![Finding::new("redis.auth_ok", Severity::Ok, "x").label("password_sha256", "bbbb2222")],
+            ),
+        ]);
+        assert!(stdin(c[0].fix.as_deref().unwrap()), "{:?}", c[0].fix);
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("aiwfe/redis-server-auth:password"), "aiwfe/redis-server-auth:password");
+        assert_eq!(shell_word("a,b"), "a,b");
+        assert_eq!(shell_word("x; rm -rf /"), "'x; rm -rf /'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
@@ -450,17 +644,66 @@ mod tests {
 
     #[test]
     fn anti_affinity_cause_carries_the_patch() {
-        let f = Finding::new("kube.unschedulable", Severity::Error, "x")
-            .label("reason", "anti-affinity")
-            .label("workload", "deployment/integration-service")
-            .label("replicas", "3")
-            .label("nodes", "2")
-            .label("topology_key", "kubernetes.io/hostname")
-            .fix("kubectl patch ...");
-        let c = diagnose(&[obs("kube.scheduling", vec![f])]);
+        let c = diagnose(&[obs("kube.scheduling", vec![pending("aiwfe", "integration-service", true)])]);
         assert_eq!(c[0].id, "affinity");
         assert!(c[0].summary.contains("3 replicas on distinct nodes"));
-        assert_eq!(c[0].fix.as_deref(), Some("kubectl patch ..."));
+        assert_eq!(
+            c[0].fix.as_deref(),
+            Some("aiwfe fix affinity -n aiwfe --deployment integration-service")
+        );
+        assert!(
+            c[0].hint
+                .as_deref()
+                .unwrap()
+                .ends_with("with kubectl alone: kubectl patch deployment/integration-service ..."),
+            "{:?}",
+            c[0].hint
+        );
+    }
+
+    fn pending(ns: &str, name: &str, required: bool) -> Finding {
+        let f = Finding::new("kube.unschedulable", Severity::Error, "x")
+            .subject(format!("{ns}/deployment/{name}"))
+            .label("reason", "anti-affinity")
+            .label("namespace", ns)
+            .label("workload", format!("deployment/{name}"));
+        if !required {
+            return f;
+        }
+        f.label("replicas", "3")
+            .label("nodes", "2")
+            .label("topology_key", "kubernetes.io/hostname")
+            .fix(format!("kubectl patch deployment/{name} ..."))
+    }
+
+    #[test]
+    fn one_affinity_fix_per_namespace_with_a_comma_list() {
+        let c = diagnose(&[obs(
+            "kube.scheduling",
+            vec![
+                pending("shop", "web", true),
+                pending("blog", "posts", true),
+                pending("shop", "cart", true),
+                // Kept out by other pods' rules: nothing of its own to relax.
+                pending("shop", "cache", false),
+            ],
+        )]);
+        let fixes: Vec<(&str, Option<&str>, usize)> = c.iter().map(|c| (c.id.as_str(), c.fix.as_deref(), c.explains.len())).collect();
+        assert_eq!(
+            fixes,
+            [
+                ("affinity", Some("aiwfe fix affinity -n blog --deployment posts"), 1),
+                ("affinity", Some("aiwfe fix affinity -n shop --deployment web,cart"), 3),
+            ]
+        );
+        assert!(
+            c[1].summary
+                .ends_with("deployment/cache cannot be scheduled: pod anti-affinity rules exclude every node"),
+            "{}",
+            c[1].summary
+        );
+        let only_others = diagnose(&[obs("kube.scheduling", vec![pending("shop", "cache", false)])]);
+        assert_eq!((only_others[0].fix.as_deref(), only_others[0].hint.as_deref()), (None, None));
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
             if let Some(x) = &c.fix {
                 writeln!(out, "  - fix: `{}`", x.replace('`', "'"))?;
             }
+            if let Some(x) = &c.hint {
+                writeln!(out, "  - hint: {}", x.replace('\n', " "))?;
+            }
             if let Some(x) = &c.confirm {
                 writeln!(out, "  - to confirm: {x}")?;
             }
@@ -73,4 +76,37 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
 /// Makes text safe inside a table cell.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::Cause;
+
+    #[test]
+    fn causes_show_their_fix_and_hint() {
+        let cause = Cause {
+            id: "affinity".into(),
+            severity: Severity::Error,
+            summary: "deployment/web cannot be scheduled".into(),
+            certainty: "confirmed".into(),
+            confirm: None,
+            fix: Some("aiwfe fix affinity -n shop --deployment web".into()),
+            hint: Some("with kubectl alone: kubectl patch deployment/web ...".into()),
+            explains: Vec::new(),
+        };
+        let report = Report {
+            causes: vec![cause],
+            ..Report::new(Vec::new(), Vec::new(), &[])
+        };
+        let mut out = Vec::new();
+        render(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "  - fix: `aiwfe fix affinity -n shop --deployment web`\n  - hint: with kubectl alone: kubectl patch deployment/web ...\n"
+            ),
+            "{text}"
+        );
+    }
 }

@@ -373,5 +373,8 @@ pub struct Cause {
     /// What would confirm a `likely` cause.
     pub confirm: Option<String>,
     pub fix: Option<String>,
+    /// The same remedy with kubectl alone, for where aiwfe is not at hand.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hint: Option<String>,
     pub explains: Vec<FindingRef>,
 }

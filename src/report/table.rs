@@ -29,6 +29,9 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             if let Some(x) = &c.fix {
                 writeln!(out, "  fix: {x}")?;
             }
+            if let Some(x) = &c.hint {
+                writeln!(out, "  hint: {x}")?;
+            }
             writeln!(out, "  explains:")?;
             for r in &c.explains {
                 writeln!(

@@ -69,11 +69,11 @@ fn incident_example_yields_the_root_causes_of_the_seed() {
         explained.contains(&"kube.crashloop") && explained.contains(&"kube.deployment_unavailable"),
         "{explained:?}"
     );
-    let fix = redis_auth["fix"].as_str().unwrap();
-    assert!(fix.contains("kubectl get secret redis-server-auth -n aiwfe"), "{fix}");
+    let hint = redis_auth["hint"].as_str().unwrap();
+    assert!(hint.contains("kubectl get secret redis-server-auth -n aiwfe"), "{hint}");
     assert!(
-        fix.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
-        "{fix}"
+        hint.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
+        "{hint}"
     );
 
     let eff = measurement(&v, "kube.resources", "cpu_efficiency_pct");
@@ -83,6 +83,49 @@ fn incident_example_yields_the_root_causes_of_the_seed() {
         cred["evidence"],
         "DATABASE_URL=postgresql://aiwfe:***@postgres.aiwfe.svc.cluster.local:5432/aiwfe"
     );
+}
+
+const REDIS_AUTH_FIX: &str =
+    "aiwfe fix redis-auth -n aiwfe --secret redis-auth --key password --from-secret aiwfe/redis-server-auth:password";
+const AFFINITY_FIX: &str = "aiwfe fix affinity -n aiwfe --deployment integration-service";
+
+/// The causes' fixes are `aiwfe fix` commands, filled in from the incident's objects; the
+/// kubectl equivalent stays in the hint.
+#[test]
+fn incident_causes_print_the_aiwfe_fix_commands() {
+    let (_, v) = doctor_json(&["--snapshot", incident().to_str().unwrap()]);
+    let fixes: Vec<(&str, &str)> = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| matches!(c["id"].as_str(), Some("redis-auth" | "affinity")))
+        .map(|c| (c["id"].as_str().unwrap(), c["fix"].as_str().unwrap()))
+        .collect();
+    assert_eq!(fixes, [("redis-auth", REDIS_AUTH_FIX), ("affinity", AFFINITY_FIX)]);
+    let kubectl_patch = finding(&v, "kube.unschedulable")["fix"].as_str().unwrap().to_string();
+    assert!(
+        v["causes"][1]["hint"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("with kubectl alone: {kubectl_patch}")),
+        "{}",
+        v["causes"][1]["hint"]
+    );
+
+    let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap()]));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("  fix: aiwfe ")).collect();
+    assert_eq!(fix_lines, [format!("  fix: {REDIS_AUTH_FIX}"), format!("  fix: {AFFINITY_FIX}")]);
+    // Each cause's hint follows its fix.
+    for fix in &fix_lines {
+        let i = lines.iter().position(|l| l == fix).unwrap();
+        assert!(
+            lines[i + 1].starts_with("  hint: aiwfe ") && lines[i + 1].contains("with kubectl alone: kubectl "),
+            "{}",
+            lines[i + 1]
+        );
+    }
 }
 
 #[test]

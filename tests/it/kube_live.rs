@@ -144,9 +144,14 @@ fn kubectl_talks_to_the_test_api_server() {
 fn the_redis_auth_fix_runs_against_a_server_and_aligns_the_secret() {
     let api = incident_api();
     let (_, v) = doctor(&api, &["-n", "aiwfe"]);
-    let fix = v["causes"][0]["fix"].as_str().unwrap().to_string();
     assert_eq!(v["causes"][0]["id"], "redis-auth");
-    // Run the exact command, with kubectl pointed at the test server.
+    assert_eq!(
+        v["causes"][0]["fix"],
+        "aiwfe fix redis-auth -n aiwfe --secret redis-auth --key password --from-secret aiwfe/redis-server-auth:password"
+    );
+    // The kubectl equivalent in the hint: run it exactly, with kubectl pointed at the test server.
+    let hint = v["causes"][0]["hint"].as_str().unwrap();
+    let fix = hint.split_once("with kubectl alone: ").unwrap().1.to_string();
     let dir = tempfile::tempdir().unwrap();
     let shim = dir.path().join("kubectl");
     std::fs::write(
