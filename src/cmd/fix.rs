@@ -75,7 +75,7 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
     let rt = runtime(Some(2))?;
     let r = rt.block_on(async {
         let session = Session::open(&f.cluster, f.apply.timeout).await?;
-        let (name, params, redis, notes) = match &f.fix {
+        let (name, params, redis, notes, stand_ins) = match &f.fix {
             Fix::RedisAuth {
                 secret,
                 key,
@@ -99,6 +99,7 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                 )];
                 let (pw, from) = password_value(password, &found, &session).await?;
                 notes.push(format!("the password Redis accepts: {from}"));
+                let from = from.clone();
                 let mut redis = (**redis).clone();
                 match &pw {
                     Some(pw) => {
@@ -117,11 +118,23 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                     .collect();
                 params.retain(|(k, _)| k != "inline");
                 params.push(("inline".into(), ParamValue::from_json(&json!(inline))));
-                let stand_in = "(read from the cluster when applied)";
-                let value = pw.as_ref().map(|p| p.expose().to_string()).unwrap_or_else(|| stand_in.to_string());
+                let mut stand_ins = Vec::new();
+                let value = match &pw {
+                    Some(p) => p.expose().to_string(),
+                    None => {
+                        // Offline: the snapshot knows the source's fingerprint, not its value.
+                        let fp = found
+                            .server()
+                            .and_then(|s| s.password.sha256.clone())
+                            .unwrap_or_else(|| "unknown".into());
+                        let (plain, real) = super::playbook::stand_in(&from, &fp);
+                        stand_ins.push((plain.clone(), real));
+                        plain
+                    }
+                };
                 params.push(("password".into(), ParamValue::String(value)));
                 params.push(("move_inline".into(), ParamValue::Bool(*move_inline)));
-                ("redis-auth", params, Some(redis), notes)
+                ("redis-auth", params, Some(redis), notes, stand_ins)
             }
             Fix::Affinity { deployments, weight } => {
                 use remedy::affinity::{Nothing, Why};
@@ -183,7 +196,7 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                     .collect();
                 notes.extend(found.skipped.iter().map(|s| format!("left alone: {s}")));
                 notes.push("trade-off: replicas may share a node when there are not enough nodes to spread them".into());
-                ("affinity", json_params(found.params()), None, notes)
+                ("affinity", json_params(found.params()), None, notes, Vec::new())
             }
         };
         let settings = RunSettings {
@@ -194,6 +207,7 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
             output: f.output.clone(),
             redis,
             notes,
+            stand_ins,
         };
         execute(settings, &session, out).await
     });

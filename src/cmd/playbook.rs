@@ -172,6 +172,24 @@ pub struct RunSettings {
     pub redis: Option<probe::redis::Target>,
     /// Lines the caller wants shown before the plan (what discovery found).
     pub notes: Vec<String>,
+    /// Planning from a snapshot, which holds no secret values: stand-in values and the
+    /// fingerprint each stands for, so a plan shows the real values' fingerprints.
+    pub stand_ins: Vec<(String, String)>,
+}
+
+/// A stand-in for a secret value a snapshot does not hold, and its mask with the real
+/// value's fingerprint.
+pub fn stand_in(what: &str, fingerprint: &str) -> (String, String) {
+    (format!("(the value of {what}, not in the snapshot)"), format!("*** (sha256:{fingerprint})"))
+}
+
+/// The text with every stand-in's mask replaced by the mask of the value it stands for.
+fn shown(text: &str, stand_ins: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (plain, real) in stand_ins {
+        out = out.replace(&playbook::mask(plain), real);
+    }
+    out
 }
 
 /// `aiwfe playbook run`: the run on its own runtime.
@@ -295,8 +313,8 @@ fn from_state(state: &ClusterState, r: &ObjectRef) -> Option<Value> {
                     .fingerprints
                     .iter()
                     .map(|(k, fp)| {
-                        let stand_in = format!("(not in the snapshot; sha256:{fp})");
-                        (k.clone(), json!(base64::engine::general_purpose::STANDARD.encode(stand_in)))
+                        let (plain, _) = stand_in(&format!("secret `{}/{}` key `{k}`, sha256:{fp}", s.namespace, s.name), fp);
+                        (k.clone(), json!(base64::engine::general_purpose::STANDARD.encode(plain)))
                     })
                     .collect();
                 json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
@@ -315,6 +333,12 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
     let objects = fetch(session, &playbook::targets(&steps)).await?;
     let plan = playbook::plan(&pb.name, &steps, &objects, &params).map_err(playbook_error)?;
     let offline = session.writer.is_none();
+    let mut stand_ins = s.stand_ins.clone();
+    for sec in &session.state.secrets {
+        for (k, fp) in &sec.fingerprints {
+            stand_ins.push(stand_in(&format!("secret `{}/{}` key `{k}`, sha256:{fp}", sec.namespace, sec.name), fp));
+        }
+    }
     let human = s.output.format == Format::Table;
     let dry_run = s.apply.dry_run || offline;
 
@@ -323,7 +347,7 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
         for n in &s.notes {
             let _ = writeln!(out, "  {n}");
         }
-        let _ = out.write_all(render_plan(&plan).as_bytes());
+        let _ = out.write_all(shown(&render_plan(&plan), &stand_ins).as_bytes());
     }
     if dry_run {
         if offline && human && !s.output.quiet {
@@ -501,7 +525,12 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
             _ => None,
         })
         .map(|t| format!("{}/{}/{}", t.namespace, t.kind.resource(), t.name))
-        .collect();
+        .fold(Vec::new(), |mut v, w| {
+            if !v.contains(&w) {
+                v.push(w);
+            }
+            v
+        });
     let obs = probe::run_all(probes, s.apply.timeout, false).await;
     obs.into_iter()
         .filter(|o| {
@@ -536,7 +565,9 @@ pub fn render_plan(plan: &Plan) -> String {
             Action::Wait(w) => format!("wait for the rollout of {} (up to {} s)", w.target, w.timeout_seconds),
             Action::Verify(v) => format!("verify with the {} probe", v.probe),
         };
-        s.push_str(&format!("  {}. {}: {what}\n", st.index + 1, st.name));
+        // A step skipped before its `for_each` gave an item keeps its name's template unrendered.
+        let name = if st.name.contains("{{") { st.kind } else { st.name.as_str() };
+        s.push_str(&format!("  {}. {name}: {what}\n", st.index + 1));
     }
     let diff = plan.diff();
     if !diff.is_empty() {
@@ -635,7 +666,9 @@ impl Progress for Say {
                 bar.set_position(r.updated.max(0) as u64);
                 bar.set_message(format!("{} ready, {} available", r.ready, r.available));
             }
-            None => eprintln!("{target}: {}", r.message),
+            // The last state is told by `rollout_done`.
+            None if r.state == crate::cluster::write::RolloutState::Progressing => eprintln!("{target}: {}", r.message),
+            None => {}
         }
     }
 

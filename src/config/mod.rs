@@ -168,6 +168,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
                 output: output(&g, &file, env, is_tty)?,
                 redis,
                 notes: Vec::new(),
+                stand_ins: Vec::new(),
             }))
         }
         Command::History(h) => {
