@@ -89,7 +89,8 @@ impl Error {
             Error::Write { .. } => Some("check that the directory exists and is writable".into()),
             Error::Runtime(_) => None,
             Error::Cluster(_) => Some("check --kubeconfig/--context and that `aiwfe rbac --for doctor` is granted".into()),
-            Error::Playbook(_) => Some("see README.md, section `Playbooks`, for the schema; `aiwfe playbook show NAME` prints a working one".into()),
+            // The playbook error carries its own hint, next to the line it quotes.
+            Error::Playbook(_) => None,
             Error::Apply(_) => Some("nothing more was changed; `aiwfe history` shows what was, `aiwfe rollback` restores it".into()),
             Error::NotConfirmed => Some("run it in a terminal to be asked, or pass --yes; --dry-run shows the plan".into()),
             Error::PasswordRefused { .. } => {

@@ -74,11 +74,26 @@ pub fn scrub_urls(text: &str) -> String {
     out
 }
 
-static LOG_SECRETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+static LOG_SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
 
-/// Registers the run's secrets for `LogWriter` (once; later calls are ignored).
+/// Registers the run's secrets for `LogWriter`.
 pub fn set_log_secrets(secrets: Vec<String>) {
-    let _ = LOG_SECRETS.set(secrets);
+    add_log_secrets(secrets);
+}
+
+/// Registers secrets learned during the run (a password read from a Secret) for `LogWriter`,
+/// with their base64 forms, which API bodies carry.
+pub fn add_log_secrets(secrets: impl IntoIterator<Item = String>) {
+    use base64::Engine;
+    let mut all = LOG_SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    for s in secrets {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+        for form in [s, b64] {
+            if !all.contains(&form) {
+                all.push(form);
+            }
+        }
+    }
 }
 
 /// stderr for log lines, with every registered secret scrubbed: libraries log what they
@@ -88,9 +103,13 @@ pub struct LogWriter;
 impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let clean = match LOG_SECRETS.get() {
-            Some(s) => scrub(&text, s),
-            None => text.into_owned(),
+        let clean = {
+            let secrets = LOG_SECRETS.read().unwrap_or_else(|e| e.into_inner());
+            if secrets.is_empty() {
+                text.into_owned()
+            } else {
+                scrub(&text, &secrets)
+            }
         };
         std::io::stderr().write_all(clean.as_bytes())?;
         Ok(buf.len())

@@ -98,6 +98,9 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
                     if found.inline.len() == 1 { "ies" } else { "y" }
                 )];
                 let (pw, from) = password_value(password, &found, &session).await?;
+                if let Some(p) = &pw {
+                    crate::redact::add_log_secrets([p.expose().to_string()]);
+                }
                 notes.push(format!("the password Redis accepts: {from}"));
                 let from = from.clone();
                 let mut redis = (**redis).clone();

@@ -180,7 +180,10 @@ pub struct RunSettings {
 /// A stand-in for a secret value a snapshot does not hold, and its mask with the real
 /// value's fingerprint.
 pub fn stand_in(what: &str, fingerprint: &str) -> (String, String) {
-    (format!("(the value of {what}, not in the snapshot)"), format!("*** (sha256:{fingerprint})"))
+    (
+        format!("(the value of {what}, not in the snapshot)"),
+        format!("*** (sha256:{fingerprint})"),
+    )
 }
 
 /// The text with every stand-in's mask replaced by the mask of the value it stands for.
@@ -332,11 +335,16 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
     let steps = playbook::expand(&pb, &params, &now).map_err(playbook_error)?;
     let objects = fetch(session, &playbook::targets(&steps)).await?;
     let plan = playbook::plan(&pb.name, &steps, &objects, &params).map_err(playbook_error)?;
+    // What the plan learned (values of Secrets it read) is scrubbed from log lines too.
+    crate::redact::add_log_secrets(plan.redactor().secrets());
     let offline = session.writer.is_none();
     let mut stand_ins = s.stand_ins.clone();
     for sec in &session.state.secrets {
         for (k, fp) in &sec.fingerprints {
-            stand_ins.push(stand_in(&format!("secret `{}/{}` key `{k}`, sha256:{fp}", sec.namespace, sec.name), fp));
+            stand_ins.push(stand_in(
+                &format!("secret `{}/{}` key `{k}`, sha256:{fp}", sec.namespace, sec.name),
+                fp,
+            ));
         }
     }
     let human = s.output.format == Format::Table;

@@ -386,3 +386,48 @@ fn the_fix_plans_offline_from_the_bundled_incident() {
         .collect();
     assert_eq!(targets, ["Secret/redis-auth", "Deployment/reasoning-service"], "{v}");
 }
+
+#[test]
+fn a_playbook_error_quotes_file_line_and_column_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let pb = dir.path().join("mine.yaml");
+    std::fs::write(
+        &pb,
+        "name: mine\nparams:\n  - name: namespace\n    required: true\nsteps:\n  - restrat: {namespace: a, target: deployment/b}\n",
+    )
+    .unwrap();
+    let incident = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml");
+    let out = run(aiwfe().arg("playbook").arg("run").arg(&pb).arg("--snapshot").arg(&incident));
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    let err = stderr(&out);
+    assert!(err.contains("mine.yaml:6:5: unknown step kind `restrat`"), "{err}");
+    assert!(err.contains("did you mean `restart`?"), "{err}");
+    // A directory of playbooks comes before the built-in ones, and `list` says where each is from.
+    std::fs::write(
+        dir.path().join("affinity.yaml"),
+        "name: affinity\ndescription: ours\nsteps:\n  - verify: {probe: kube}\n",
+    )
+    .unwrap();
+    let out = run(aiwfe().args(["playbook", "list", "--playbooks"]).arg(dir.path()));
+    let list = stdout(&out);
+    assert!(list.lines().any(|l| l.starts_with("affinity") && l.ends_with("ours")), "{list}");
+    assert!(
+        list.lines().any(|l| l.starts_with("redis-auth") && l.contains("built in")),
+        "{list}"
+    );
+    // A parameter the playbook does not declare is an error naming the declared ones.
+    let out = run(aiwfe()
+        .args([
+            "playbook",
+            "run",
+            "affinity",
+            "--set",
+            "namespace=aiwfe",
+            "--set",
+            "deploymnets=x",
+            "--snapshot",
+        ])
+        .arg(&incident));
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(stderr(&out).contains("deploymnets"), "{}", stderr(&out));
+}

@@ -1,8 +1,8 @@
 use super::*;
 use crate::playbook::action::{EnvChange, PatchBody};
-use crate::playbook::secrets::mask;
 use crate::playbook::error::{Diagnostic, Error};
 use crate::playbook::render::parse_duration;
+use crate::playbook::secrets::mask;
 use crate::playbook::target::Kind;
 use crate::playbook::{ParamValue, parse, parse_set, resolve_params};
 use serde_json::json;
