@@ -74,7 +74,15 @@ const KINDS: &[Kind] = &[
     kind("", "v1", "namespaces", "Namespace", false, true, &["ns"]),
     kind("apps", "v1", "deployments", "Deployment", true, true, &["deploy"]),
     kind("apps", "v1", "replicasets", "ReplicaSet", true, true, &["rs"]),
-    kind("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, true, &["hpa"]),
+    kind(
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "HorizontalPodAutoscaler",
+        true,
+        true,
+        &["hpa"],
+    ),
     kind("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, false, &[]),
     kind("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false, false, &[]),
 ];
@@ -257,7 +265,10 @@ impl KubeApi {
     pub fn start() -> KubeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7);
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(7);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 metrics: true,
@@ -479,10 +490,7 @@ fn api_version(k: Kind) -> String {
 }
 
 fn lookup<'a>(st: &'a State, k: Kind, ns: &str, name: &str) -> Option<&'a Value> {
-    st.objects
-        .get(&(k.group.to_string(), k.plural.to_string()))?
-        .get(ns)?
-        .get(name)
+    st.objects.get(&(k.group.to_string(), k.plural.to_string()))?.get(ns)?.get(name)
 }
 
 fn objects_in<'a>(st: &'a State, k: Kind, ns: &str) -> Vec<&'a Value> {
@@ -554,7 +562,11 @@ fn remove(st: &mut State, k: Kind, ns: &str, name: &str, orphan: bool) -> Option
         v["metadata"]["deletionGracePeriodSeconds"] = json!(v["spec"]["terminationGracePeriodSeconds"].as_i64().unwrap_or(30));
         v = put(st, k, v);
     }
-    let mut gone = st.objects.get_mut(&(k.group.to_string(), k.plural.to_string()))?.get_mut(ns)?.remove(name)?;
+    let mut gone = st
+        .objects
+        .get_mut(&(k.group.to_string(), k.plural.to_string()))?
+        .get_mut(ns)?
+        .remove(name)?;
     st.rv += 1;
     gone["metadata"]["resourceVersion"] = json!(st.rv.to_string());
     log_event(st, k, "DELETED", gone.clone(), Some(v));
@@ -697,6 +709,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         }
         let (status, ctype, body) = handle(&req, shared);
         shared.changed.notify_all();
+        let close = req.headers.get("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let mut head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n",
             reason_phrase(status),
@@ -705,8 +718,11 @@ fn serve(conn: TcpStream, shared: &Shared) {
         if status == 429 {
             head.push_str("Retry-After: 0\r\n");
         }
+        if close {
+            head.push_str("Connection: close\r\n");
+        }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&body)).is_err() {
+        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&body)).is_err() || close {
             return;
         }
     }
@@ -724,7 +740,11 @@ fn status_value(code: u16, reason: &str, message: &str, details: Option<Value>) 
 }
 
 fn status_body(code: u16, reason: &str, message: &str) -> Reply {
-    (code, "application/json", status_value(code, reason, message, None).to_string().into_bytes())
+    (
+        code,
+        "application/json",
+        status_value(code, reason, message, None).to_string().into_bytes(),
+    )
 }
 
 fn status_with(code: u16, reason: &str, message: &str, details: Value) -> Reply {
@@ -780,10 +800,7 @@ fn invalid(k: Kind, name: &str, causes: &[Cause]) -> Reply {
     } else {
         format!("{}.{}", k.kind, k.group)
     };
-    let errs: Vec<String> = causes
-        .iter()
-        .map(|(f, v, d)| format!("{f}: Invalid value: {v}: {d}"))
-        .collect();
+    let errs: Vec<String> = causes.iter().map(|(f, v, d)| format!("{f}: Invalid value: {v}: {d}")).collect();
     let agg = if errs.len() == 1 {
         errs[0].clone()
     } else {
@@ -880,7 +897,10 @@ fn handle(req: &Request, shared: &Shared) -> Reply {
         st.writes.push(Write {
             method: req.method.clone(),
             path: req.path.clone(),
-            dry_run: req.query.get("dryRun").is_some_and(|d| d == "All"),
+            dry_run: req.query.get("dryRun").is_some_and(|d| d == "All")
+                || serde_json::from_slice::<Value>(&req.body)
+                    .ok()
+                    .is_some_and(|o| o["dryRun"].as_array().is_some_and(|d| d.iter().any(|x| x == "All"))),
             content_type,
             code: reply.0,
             body: serde_json::from_slice(&req.body).unwrap_or(Value::Null),
@@ -939,17 +959,23 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
     } else {
         String::new()
     };
-    let dry = match req.query.get("dryRun").map(String::as_str) {
-        None | Some("") => false,
-        Some("All") => true,
-        Some(other) => {
-            return status_body(
-                400,
-                "BadRequest",
-                &format!("dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
-            );
-        }
-    };
+    // DeleteOptions may carry the dry run in the body, as kubectl sends it.
+    let body_dry = req.method == "DELETE"
+        && serde_json::from_slice::<Value>(&req.body)
+            .ok()
+            .is_some_and(|o| o["dryRun"].as_array().is_some_and(|d| d.iter().any(|x| x == "All")));
+    let dry = body_dry
+        || match req.query.get("dryRun").map(String::as_str) {
+            None | Some("") => false,
+            Some("All") => true,
+            Some(other) => {
+                return status_body(
+                    400,
+                    "BadRequest",
+                    &format!("dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
+                );
+            }
+        };
     let ctype = req.headers.get("content-type").cloned().unwrap_or_default();
 
     match (req.method.as_str(), &r.name, r.sub.as_deref()) {
@@ -1035,11 +1061,43 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
                 return status_body(
                     400,
                     "BadRequest",
-                    &format!("the name of the object ({}) does not match the name on the URL ({n})", obj_name(&body)),
+                    &format!(
+                        "the name of the object ({}) does not match the name on the URL ({n})",
+                        obj_name(&body)
+                    ),
                 );
             }
             match update(st, kind, &ns_key, n, status_only, Change::Replace(body), dry) {
                 Ok(v) => ok(v),
+                Err(reply) => reply,
+            }
+        }
+        ("GET", Some(n), Some("scale")) if kind == DEPLOYMENTS || kind == REPLICASETS => match lookup(st, kind, &ns_key, n) {
+            Some(o) => ok(scale_of(o)),
+            None => not_found(kind, n),
+        },
+        (method @ ("PATCH" | "PUT"), Some(n), Some("scale")) if kind == DEPLOYMENTS || kind == REPLICASETS => {
+            let Some(current) = lookup(st, kind, &ns_key, n).cloned() else {
+                return not_found(kind, n);
+            };
+            let scale = scale_of(&current);
+            let wanted = if method == "PATCH" {
+                match apply_patch(&scale, &ctype, &req.body) {
+                    Ok(v) => v,
+                    Err(reply) => return reply,
+                }
+            } else {
+                match serde_json::from_slice::<Value>(&req.body) {
+                    Ok(v) => v,
+                    Err(e) => return status_body(400, "BadRequest", &e.to_string()),
+                }
+            };
+            let mut doc = current.clone();
+            doc["spec"]["replicas"] = wanted["spec"]["replicas"].clone();
+            // Only a version the client sent is a precondition.
+            doc["metadata"]["resourceVersion"] = json!(obj_rv(&wanted));
+            match update(st, kind, &ns_key, n, false, Change::Replace(doc), dry) {
+                Ok(v) => ok(scale_of(&v)),
                 Err(reply) => reply,
             }
         }
@@ -1068,10 +1126,9 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
     };
     // References first; only the page is cloned.
     let mut items: Vec<&Value> = match st.objects.get(&(kind.group.to_string(), kind.plural.to_string())) {
-        Some(by_ns) if kind.namespaced && ns.is_some() => by_ns
-            .get(ns.unwrap_or_default())
-            .map(|m| m.values().collect())
-            .unwrap_or_default(),
+        Some(by_ns) if kind.namespaced && ns.is_some() => {
+            by_ns.get(ns.unwrap_or_default()).map(|m| m.values().collect()).unwrap_or_default()
+        }
         Some(by_ns) => by_ns.values().flat_map(|m| m.values()).collect(),
         None => Vec::new(),
     };
@@ -1092,6 +1149,23 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
         meta["remainingItemCount"] = json!(total - end);
     }
     ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
+}
+
+/// The `scale` subresource's view of a Deployment or ReplicaSet.
+fn scale_of(o: &Value) -> Value {
+    let mut labels: Vec<String> = o["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect())
+        .unwrap_or_default();
+    labels.sort();
+    let m = &o["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
+        "spec": {"replicas": o["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {"replicas": o["status"]["replicas"].as_i64().unwrap_or(0), "selector": labels.join(",")},
+    })
 }
 
 fn namespace_in_use(st: &State, ns: &str) -> bool {
@@ -1240,10 +1314,24 @@ enum Change<'a> {
 }
 
 fn check_reject(st: &State, k: Kind, ns: &str, name: &str) -> Result<(), Reply> {
-    match st.rejects.get(&(resource_key(k), ns.to_string(), name.to_string())) {
-        Some((code, reason, message)) => Err(status_with(*code, reason, message, details(k, name))),
-        None => Ok(()),
+    let Some((code, reason, message)) = st.rejects.get(&(resource_key(k), ns.to_string(), name.to_string())) else {
+        return Ok(());
+    };
+    if reason == "Invalid" {
+        // As NewInvalid builds it: the kind, and the field errors as causes.
+        let mut d = json!({"name": name, "kind": k.kind});
+        if !k.group.is_empty() {
+            d["group"] = json!(k.group);
+        }
+        if let Some((_, errs)) = message.split_once(" is invalid: ")
+            && !errs.starts_with('[')
+            && let Some((field, detail)) = errs.split_once(": ")
+        {
+            d["causes"] = json!([{"reason": "FieldValueInvalid", "message": detail, "field": field}]);
+        }
+        return Err(status_with(*code, reason, message, d));
     }
+    Err(status_with(*code, reason, message, details(k, name)))
 }
 
 fn interfere_now(st: &mut State, k: Kind, ns: &str, name: &str) {
@@ -1280,7 +1368,13 @@ fn prepare_update(k: Kind, old: &Value, mut new: Value, status_only: bool) -> Va
         }
         return out;
     }
-    for f in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+    for f in [
+        "uid",
+        "creationTimestamp",
+        "generation",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ] {
         match old["metadata"].get(f) {
             Some(v) => new["metadata"][f] = v.clone(),
             None => {
@@ -1341,7 +1435,10 @@ fn update(st: &mut State, k: Kind, ns: &str, name: &str, status_only: bool, chan
         return Err(status_body(
             400,
             "BadRequest",
-            &format!("the name of the object ({}) does not match the name on the URL ({name})", obj_name(&doc)),
+            &format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                obj_name(&doc)
+            ),
         ));
     }
     let mut new = prepare_update(k, &current, doc, status_only);
@@ -1373,7 +1470,11 @@ fn defaults(v: &mut Value) {
             or(spec, "replicas", json!(1));
             or(spec, "revisionHistoryLimit", json!(10));
             or(spec, "progressDeadlineSeconds", json!(600));
-            or(spec, "strategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+            or(
+                spec,
+                "strategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+            );
             let pod = &mut spec["template"]["spec"];
             or(pod, "restartPolicy", json!("Always"));
             or(pod, "terminationGracePeriodSeconds", json!(30));
@@ -1381,7 +1482,9 @@ fn defaults(v: &mut Value) {
             or(pod, "schedulerName", json!("default-scheduler"));
             or(pod, "securityContext", json!({}));
             for c in pod["containers"].as_array_mut().into_iter().flatten() {
-                let latest = c["image"].as_str().is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
+                let latest = c["image"]
+                    .as_str()
+                    .is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
                 or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
                 or(c, "terminationMessagePath", json!("/dev/termination-log"));
                 or(c, "terminationMessagePolicy", json!("File"));
@@ -1581,9 +1684,7 @@ fn apply_patch(current: &Value, ctype: &str, body: &[u8]) -> Result<Value, Reply
 /// The merge key of a list field, as the Kubernetes types declare it (`patchMergeKey`).
 fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" | "resourceClaims" => {
-            Some("name")
-        }
+        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets" | "resourceClaims" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         "volumeDevices" => Some("devicePath"),
         "ports" if items.iter().any(|i| i.get("containerPort").is_some()) => Some("containerPort"),
@@ -1723,9 +1824,7 @@ fn merge_list(target: &mut Value, items: &[Value], key: &str) {
     }
     let Some(list) = target.as_array_mut() else { return };
     for item in items {
-        let pos = item
-            .get(key)
-            .and_then(|id| list.iter().position(|x| x.get(key) == Some(id)));
+        let pos = item.get(key).and_then(|id| list.iter().position(|x| x.get(key) == Some(id)));
         if item.get("$patch").and_then(Value::as_str) == Some("delete") {
             if let Some(p) = pos {
                 list.remove(p);
@@ -1749,7 +1848,9 @@ const QUANTITY_RE: &str = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 
 /// A resource quantity's value, or None where the API would refuse to decode it.
 fn quantity(s: &str) -> Option<f64> {
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
     let (num, suffix) = s.split_at(split);
     let n: f64 = num.parse().ok()?;
     let mult = match suffix {
@@ -1806,7 +1907,10 @@ fn selects(selector: &Value, labels: &Value) -> bool {
     let by_exprs = selector["matchExpressions"].as_array().is_none_or(|es| {
         es.iter().all(|e| {
             let key = e["key"].as_str().unwrap_or_default();
-            let values: Vec<&str> = e["values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let values: Vec<&str> = e["values"]
+                .as_array()
+                .map(|v| v.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             match e["operator"].as_str().unwrap_or_default() {
                 "In" => label(key).is_some_and(|l| values.contains(&l)),
                 "NotIn" => label(key).is_none_or(|l| !values.contains(&l)),
@@ -1869,7 +1973,11 @@ fn validate(k: Kind, v: &Value) -> Result<(), Reply> {
             }
         }
     }
-    if causes.is_empty() { Ok(()) } else { Err(invalid(k, &name, &causes)) }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(k, &name, &causes))
+    }
 }
 
 // ---------------------------------------------------------------- selectors and watch
@@ -2026,7 +2134,16 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
     };
     let r = match route(&req.path) {
         Ok(r) if r.sub.is_none() => r,
-        Ok(_) => return early(w, status_body(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")),
+        Ok(_) => {
+            return early(
+                w,
+                status_body(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                ),
+            );
+        }
         Err(reply) => return early(w, reply),
     };
     if let Some(reply) = fault_reply(&st, r.kind, &r.ns) {
@@ -2045,11 +2162,7 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
         });
     }
     let bookmarks = req.query.get("allowWatchBookmarks").is_some_and(|b| b == "true");
-    let timeout = req
-        .query
-        .get("timeoutSeconds")
-        .and_then(|t| t.parse::<u64>().ok())
-        .unwrap_or(1800);
+    let timeout = req.query.get("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).unwrap_or(1800);
     let deadline = Instant::now() + Duration::from_secs(timeout);
     let mut pending: Vec<String> = Vec::new();
     let mut expired = false;
@@ -2091,7 +2204,8 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
         }
     }
     drop(st);
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n";
+    let head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n";
     if w.write_all(head.as_bytes()).is_err() {
         return false;
     }
@@ -2150,6 +2264,9 @@ fn resource_list(group: &str, version: &str) -> Value {
             let mut v = vec![main];
             if k.status {
                 v.push(json!({"name": format!("{}/status", k.plural), "singularName": "", "namespaced": k.namespaced, "kind": k.kind, "verbs": ["get", "patch", "update"]}));
+            }
+            if k.plural == "deployments" || k.plural == "replicasets" {
+                v.push(json!({"name": format!("{}/scale", k.plural), "singularName": "", "namespaced": true, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]}));
             }
             if k.plural == "pods" && k.group.is_empty() {
                 v.push(json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]}));
@@ -2225,12 +2342,7 @@ fn now() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
 /// JSON with object keys sorted, so equal templates hash equally.
@@ -2273,7 +2385,10 @@ fn qos_class(spec: &Value) -> &'static str {
     let guaranteed = containers.iter().all(|c| {
         let (req, lim) = (&c["resources"]["requests"], &c["resources"]["limits"]);
         ["cpu", "memory"].iter().all(|r| {
-            lim.get(*r).is_some() && req.get(*r).is_none_or(|q| quantity(&quantity_str(q)) == quantity(&quantity_str(&lim[*r])))
+            lim.get(*r).is_some()
+                && req
+                    .get(*r)
+                    .is_none_or(|q| quantity(&quantity_str(q)) == quantity(&quantity_str(&lim[*r])))
         })
     });
     if guaranteed { "Guaranteed" } else { "Burstable" }
@@ -2302,12 +2417,7 @@ fn controller(shared: &Shared) {
     let mut st = shared.lock();
     while !shared.stop.load(Ordering::Relaxed) {
         let now = Instant::now();
-        let due: Vec<(String, String)> = st
-            .runs
-            .iter()
-            .filter(|(_, r)| r.next_at <= now)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let due: Vec<(String, String)> = st.runs.iter().filter(|(_, r)| r.next_at <= now).map(|(k, _)| k.clone()).collect();
         let stepped = !due.is_empty();
         for (ns, name) in due {
             deployment_step(&mut st, &ns, &name);
@@ -2396,7 +2506,12 @@ fn ensure_replicaset(st: &mut State, d: &Value, ns: &str, hash: &str) -> (Value,
     }
     let revision = owned_by(st, REPLICASETS, ns, &d["metadata"]["uid"])
         .iter()
-        .filter_map(|rs| rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str()?.parse::<i64>().ok())
+        .filter_map(|rs| {
+            rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+                .as_str()?
+                .parse::<i64>()
+                .ok()
+        })
         .max()
         .unwrap_or(0)
         + 1;
@@ -2560,7 +2675,11 @@ fn create_pods(st: &mut State, rs: &Value, ns: &str, count: usize, how: &NewPods
         meta["uid"] = json!(uid);
         meta["creationTimestamp"] = json!(at);
         meta["ownerReferences"] = owner_ref("ReplicaSet", "apps/v1", rs);
-        let pod = put(st, PODS, json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}));
+        let pod = put(
+            st,
+            PODS,
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}),
+        );
         match how {
             NewPods::Pending { message } => {
                 add_event(st, ns, &pod, "Warning", "FailedScheduling", message, "default-scheduler");
@@ -2569,7 +2688,8 @@ fn create_pods(st: &mut State, rs: &Value, ns: &str, count: usize, how: &NewPods
                 for c in &containers {
                     let cname = c["name"].as_str().unwrap_or_default().to_string();
                     for previous in [false, true] {
-                        st.logs.insert((ns.to_string(), name.clone(), cname.clone(), previous), previous_log.clone());
+                        st.logs
+                            .insert((ns.to_string(), name.clone(), cname.clone(), previous), previous_log.clone());
                     }
                     add_event(
                         st,
@@ -2603,7 +2723,8 @@ fn sync_replicasets(st: &mut State, d: &Value, ns: &str) {
         if new["spec"] != rs["spec"] {
             new["metadata"]["generation"] = json!(rs["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
         }
-        let mut status = json!({"replicas": pods.len(), "fullyLabeledReplicas": pods.len(), "observedGeneration": new["metadata"]["generation"]});
+        let mut status =
+            json!({"replicas": pods.len(), "fullyLabeledReplicas": pods.len(), "observedGeneration": new["metadata"]["generation"]});
         if ready > 0 {
             status["readyReplicas"] = json!(ready);
             status["availableReplicas"] = json!(ready);
@@ -2640,7 +2761,11 @@ fn write_deployment_status(st: &mut State, d: &Value, ns: &str, hash: &str, revi
         (
             "Available",
             if available { "True" } else { "False" },
-            if available { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
+            if available {
+                "MinimumReplicasAvailable"
+            } else {
+                "MinimumReplicasUnavailable"
+            },
             if available {
                 "Deployment has minimum availability.".to_string()
             } else {
@@ -2725,22 +2850,42 @@ fn deployment_step(st: &mut State, ns: &str, name: &str) {
                 for p in &old {
                     remove(st, PODS, ns, &obj_name(p), false);
                 }
-            } else {
-                next = if pods_ready { 3 } else { 2 };
+            } else if !pods_ready {
+                next = 2;
             }
-            updating
+            // The write that shows the rollout complete also says so.
+            let (new, old) = deployment_pods(st, &d, ns, &hash);
+            if new.len() == n && old.is_empty() && new.iter().all(is_ready) {
+                next = 3;
+                done = true;
+                (
+                    "True",
+                    "NewReplicaSetAvailable",
+                    format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+                )
+            } else {
+                updating
+            }
         }
         2 => {
             done = true;
             if rollout == Rollout::DeadlineExceeded {
-                ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{rs_name}\" has timed out progressing."))
+                (
+                    "False",
+                    "ProgressDeadlineExceeded",
+                    format!("ReplicaSet \"{rs_name}\" has timed out progressing."),
+                )
             } else {
                 updating
             }
         }
         _ => {
             done = true;
-            ("True", "NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."))
+            (
+                "True",
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+            )
         }
     };
     sync_replicasets(st, &d, ns);
