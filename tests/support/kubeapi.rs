@@ -1297,10 +1297,10 @@ fn protobuf_object(body: &[u8]) -> Option<Value> {
         }
     }
     for f in ["name", "generateName", "namespace", "resourceVersion"] {
-        if v["metadata"][f] == "" {
-            if let Some(m) = v["metadata"].as_object_mut() {
-                m.remove(f);
-            }
+        if v["metadata"][f] == ""
+            && let Some(m) = v["metadata"].as_object_mut()
+        {
+            m.remove(f);
         }
     }
     Some(v)
