@@ -436,7 +436,7 @@ fn rollout_status_completes_replacing_the_pods_with_ready_ones() {
             .unwrap();
         assert_eq!(ready["status"], "True");
     }
-    // kubectl agrees.
+    // kubectl agrees, in its tables too.
     let out = ok(kubectl(
         &api,
         &[
@@ -451,6 +451,18 @@ fn rollout_status_completes_replacing_the_pods_with_ready_ones() {
         ],
     ));
     assert_eq!(out.trim(), "true true true true");
+    let out = ok(kubectl(&api, &["get", "deploy", "reasoning-service", "-n", NS]));
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[..4], ["reasoning-service", "4/4", "4", "4"], "{out}");
+    let out = ok(kubectl(
+        &api,
+        &["get", "pods", "-n", NS, "-l", "app.kubernetes.io/name=reasoning-service"],
+    ));
+    assert_eq!(
+        out.lines().filter(|l| l.contains(" 1/1 ") && l.contains(" Running ")).count(),
+        4,
+        "{out}"
+    );
 }
 
 #[test]
@@ -570,6 +582,15 @@ fn new_pods_can_crash_loop_or_stay_pending_as_on_a_cluster() {
         ],
     ));
     assert_eq!(out, "CrashLoopBackOff");
+    // kubectl's table, printed by the server: READY, STATUS, RESTARTS as on a cluster.
+    let out = ok(kubectl(&api, &["get", "pod", &pod, "-n", NS]));
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[..4], [pod.as_str(), "0/1", "CrashLoopBackOff", "4"], "{out}");
+    assert!(row[4].starts_with('(') && row[4].ends_with('s') && row[5] == "ago)", "{out}");
+    assert!(
+        out.lines().next().unwrap().starts_with("NAME") && out.contains("READY   STATUS"),
+        "{out}"
+    );
     // The old pod still serves (maxUnavailable rounds down to 0 for one replica).
     assert!(api.get("", "pods", NS, "redis-6c5d4b7f8e-w5n2q").is_some());
 

@@ -981,6 +981,7 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
     match (req.method.as_str(), &r.name, r.sub.as_deref()) {
         ("GET", None, _) => list(req, st, kind, r.ns.as_deref()),
         ("GET", Some(n), None) => match lookup(st, kind, &ns_key, n) {
+            Some(o) if wants_table(req) => ok(table(req, kind, &[o], obj_rv(o))),
             Some(o) => ok(o.clone()),
             // A namespace that holds objects exists, as it does on a cluster.
             None if kind.plural == "namespaces" && kind.group.is_empty() && namespace_in_use(st, n) => ok(json!({
@@ -1147,6 +1148,12 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
     if end < total {
         meta["continue"] = json!(end.to_string());
         meta["remainingItemCount"] = json!(total - end);
+    }
+    if wants_table(req) {
+        let refs: Vec<&Value> = page.iter().collect();
+        let mut t = table(req, kind, &refs, &st.rv.to_string());
+        t["metadata"] = meta;
+        return ok(t);
     }
     ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
 }
@@ -1809,7 +1816,8 @@ fn merge_list(target: &mut Value, items: &[Value], key: &str) {
     let replace = items
         .iter()
         .any(|i| i.get("$patch").and_then(Value::as_str) == Some("replace") && i.get(key).is_none());
-    if replace || !target.is_array() {
+    if replace {
+        // `{"$patch": "replace"}` in a list: the other items are the whole list.
         let fresh = items
             .iter()
             .filter(|i| i.get("$patch").is_none() || i.get(key).is_some())
@@ -1817,10 +1825,10 @@ fn merge_list(target: &mut Value, items: &[Value], key: &str) {
             .map(strip)
             .collect();
         *target = Value::Array(fresh);
-        if replace {
-            return;
-        }
         return;
+    }
+    if !target.is_array() {
+        *target = json!([]);
     }
     let Some(list) = target.as_array_mut() else { return };
     for item in items {
@@ -2050,6 +2058,8 @@ struct Filter {
     ns: Option<String>,
     fields: Option<String>,
     labels: Vec<LabelTerm>,
+    /// The request, when it asked for Tables.
+    table: Option<Request>,
 }
 
 impl Filter {
@@ -2069,6 +2079,13 @@ impl Filter {
             ns: ns.filter(|_| kind.namespaced).map(str::to_string),
             fields: req.query.get("fieldSelector").cloned(),
             labels,
+            table: wants_table(req).then(|| Request {
+                method: req.method.clone(),
+                path: req.path.clone(),
+                query: req.query.clone(),
+                headers: req.headers.clone(),
+                body: Vec::new(),
+            }),
         })
     }
 
@@ -2098,6 +2115,18 @@ impl Filter {
     /// The event this watcher sees for a change, if any: an object that starts or stops
     /// matching the selectors is ADDED or DELETED for it.
     fn event(&self, ev: &Event) -> Option<String> {
+        self.event_value(ev).map(|(etype, object)| self.line(etype, object))
+    }
+
+    /// An event line, its object printed as a Table when the watch asked for one.
+    fn line(&self, etype: &str, object: &Value) -> String {
+        match &self.table {
+            Some(req) => json!({"type": etype, "object": table(req, self.kind, &[object], obj_rv(object))}).to_string(),
+            None => json!({"type": etype, "object": object}).to_string(),
+        }
+    }
+
+    fn event_value<'a>(&self, ev: &'a Event) -> Option<(&'static str, &'a Value)> {
         if ev.kind != self.kind {
             return None;
         }
@@ -2111,7 +2140,7 @@ impl Filter {
             ("MODIFIED", true, false) => "DELETED",
             _ => return None,
         };
-        Some(json!({"type": etype, "object": ev.object}).to_string())
+        Some((etype, &ev.object))
     }
 }
 
@@ -2173,7 +2202,7 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
             let key = (r.kind.group.to_string(), r.kind.plural.to_string());
             for o in st.objects.get(&key).into_iter().flat_map(|m| m.values()).flat_map(|m| m.values()) {
                 if filter.matches(o) {
-                    pending.push(json!({"type": "ADDED", "object": o}).to_string());
+                    pending.push(filter.line("ADDED", o));
                 }
             }
         }
@@ -2325,6 +2354,296 @@ fn openapi_doc(gv: &str) -> Value {
         );
     }
     json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.33.0"}, "paths": paths, "components": {"schemas": {}}})
+}
+
+// ---------------------------------------------------------------- server-side printing
+
+/// kubectl asks for a Table (server-side printing) for its human-readable output.
+fn wants_table(req: &Request) -> bool {
+    req.headers.get("accept").is_some_and(|a| a.contains("as=Table"))
+}
+
+fn epoch_seconds(ts: &str) -> Option<i64> {
+    let (date, time) = ts.trim_end_matches('Z').split_once('T')?;
+    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(['.', '+']).next()?.split(':').map(|x| x.parse::<i64>().ok());
+    let (h, mi, sec) = (t.next()??, t.next()??, t.next()??);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + sec)
+}
+
+/// How long ago, as kubectl prints ages (`duration.HumanDuration`).
+fn age(ts: &Value) -> String {
+    let Some(then) = ts.as_str().and_then(epoch_seconds) else {
+        return "<unknown>".into();
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let secs = now - then;
+    if secs < -1 {
+        return "<invalid>".into();
+    }
+    let secs = secs.max(0);
+    let (mins, hours) = (secs / 60, secs / 3600);
+    let days = hours / 24;
+    match () {
+        _ if secs < 120 => format!("{secs}s"),
+        _ if mins < 10 && secs % 60 == 0 => format!("{mins}m"),
+        _ if mins < 10 => format!("{mins}m{}s", secs % 60),
+        _ if mins < 180 => format!("{mins}m"),
+        _ if hours < 8 && mins % 60 == 0 => format!("{hours}h"),
+        _ if hours < 8 => format!("{hours}h{}m", mins % 60),
+        _ if hours < 48 => format!("{hours}h"),
+        _ if hours < 24 * 8 && hours % 24 == 0 => format!("{days}d"),
+        _ if hours < 24 * 8 => format!("{days}d{}h", hours % 24),
+        _ if hours < 24 * 365 * 2 => format!("{days}d"),
+        _ if hours < 24 * 365 * 8 && days % 365 == 0 => format!("{}y", days / 365),
+        _ if hours < 24 * 365 * 8 => format!("{}y{}d", days / 365, days % 365),
+        _ => format!("{}y", days / 365),
+    }
+}
+
+fn joined(list: &Value, field: &str) -> String {
+    list.as_array()
+        .map(|a| a.iter().filter_map(|x| x[field].as_str()).collect::<Vec<_>>().join(","))
+        .unwrap_or_default()
+}
+
+fn selector_text(sel: &Value) -> String {
+    let mut parts: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect())
+        .unwrap_or_default();
+    parts.sort();
+    if parts.is_empty() { "<none>".into() } else { parts.join(",") }
+}
+
+/// A pod's STATUS column, as kubectl's pod printer reasons it.
+fn pod_reason(p: &Value) -> String {
+    let mut reason = p["status"]["reason"]
+        .as_str()
+        .or(p["status"]["phase"].as_str())
+        .unwrap_or("Unknown")
+        .to_string();
+    let mut running = false;
+    for c in p["status"]["containerStatuses"].as_array().into_iter().flatten().rev() {
+        if let Some(r) = c["state"]["waiting"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if let Some(r) = c["state"]["terminated"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if let Some(code) = c["state"]["terminated"]["exitCode"].as_i64() {
+            reason = format!("ExitCode:{code}");
+        } else if c["ready"] == true && c["state"]["running"].is_object() {
+            running = true;
+        }
+    }
+    if reason == "Completed" && running {
+        reason = if is_ready(p) { "Running".into() } else { "NotReady".into() };
+    }
+    if !p["metadata"]["deletionTimestamp"].is_null() {
+        reason = "Terminating".into();
+    }
+    reason
+}
+
+type Column = (&'static str, &'static str, u8);
+
+/// The columns and cells the API server prints for an object of this kind.
+fn table_columns(k: Kind) -> Vec<Column> {
+    match (k.group, k.plural) {
+        ("", "pods") => vec![
+            ("Name", "string", 0),
+            ("Ready", "string", 0),
+            ("Status", "string", 0),
+            ("Restarts", "string", 0),
+            ("Age", "string", 0),
+            ("IP", "string", 1),
+            ("Node", "string", 1),
+            ("Nominated Node", "string", 1),
+            ("Readiness Gates", "string", 1),
+        ],
+        ("apps", "deployments") => vec![
+            ("Name", "string", 0),
+            ("Ready", "string", 0),
+            ("Up-to-date", "integer", 0),
+            ("Available", "integer", 0),
+            ("Age", "string", 0),
+            ("Containers", "string", 1),
+            ("Images", "string", 1),
+            ("Selector", "string", 1),
+        ],
+        ("apps", "replicasets") => vec![
+            ("Name", "string", 0),
+            ("Desired", "integer", 0),
+            ("Current", "integer", 0),
+            ("Ready", "integer", 0),
+            ("Age", "string", 0),
+            ("Containers", "string", 1),
+            ("Images", "string", 1),
+            ("Selector", "string", 1),
+        ],
+        ("", "nodes") => vec![
+            ("Name", "string", 0),
+            ("Status", "string", 0),
+            ("Roles", "string", 0),
+            ("Age", "string", 0),
+            ("Version", "string", 0),
+        ],
+        ("", "secrets") => vec![
+            ("Name", "string", 0),
+            ("Type", "string", 0),
+            ("Data", "string", 0),
+            ("Age", "string", 0),
+        ],
+        ("", "namespaces") => vec![("Name", "string", 0), ("Status", "string", 0), ("Age", "string", 0)],
+        ("", "events") => vec![
+            ("Last Seen", "string", 0),
+            ("Type", "string", 0),
+            ("Reason", "string", 0),
+            ("Object", "string", 0),
+            ("Message", "string", 0),
+        ],
+        _ => vec![("Name", "string", 0), ("Age", "string", 0)],
+    }
+}
+
+fn table_cells(k: Kind, o: &Value) -> Vec<Value> {
+    let name = json!(obj_name(o));
+    let created = age(&o["metadata"]["creationTimestamp"]);
+    let (spec, status) = (&o["spec"], &o["status"]);
+    match (k.group, k.plural) {
+        ("", "pods") => {
+            let statuses = status["containerStatuses"].as_array().cloned().unwrap_or_default();
+            let total = spec["containers"].as_array().map_or(0, Vec::len);
+            let ready = statuses.iter().filter(|c| c["ready"] == true).count();
+            let restarts: i64 = statuses.iter().filter_map(|c| c["restartCount"].as_i64()).sum();
+            let last = statuses
+                .iter()
+                .filter_map(|c| c["lastState"]["terminated"]["finishedAt"].as_str())
+                .max()
+                .map(|t| age(&json!(t)));
+            let restarts = match last {
+                Some(ago) if restarts > 0 => format!("{restarts} ({ago} ago)"),
+                _ => restarts.to_string(),
+            };
+            let none = json!("<none>");
+            vec![
+                name,
+                json!(format!("{ready}/{total}")),
+                json!(pod_reason(o)),
+                json!(restarts),
+                json!(created),
+                status.get("podIP").cloned().unwrap_or(none.clone()),
+                spec.get("nodeName").cloned().unwrap_or(none.clone()),
+                none.clone(),
+                none,
+            ]
+        }
+        ("apps", "deployments") => vec![
+            name,
+            json!(format!(
+                "{}/{}",
+                status["readyReplicas"].as_i64().unwrap_or(0),
+                spec["replicas"].as_i64().unwrap_or(1)
+            )),
+            json!(status["updatedReplicas"].as_i64().unwrap_or(0)),
+            json!(status["availableReplicas"].as_i64().unwrap_or(0)),
+            json!(created),
+            json!(joined(&spec["template"]["spec"]["containers"], "name")),
+            json!(joined(&spec["template"]["spec"]["containers"], "image")),
+            json!(selector_text(&spec["selector"])),
+        ],
+        ("apps", "replicasets") => vec![
+            name,
+            json!(spec["replicas"].as_i64().unwrap_or(1)),
+            json!(status["replicas"].as_i64().unwrap_or(0)),
+            json!(status["readyReplicas"].as_i64().unwrap_or(0)),
+            json!(created),
+            json!(joined(&spec["template"]["spec"]["containers"], "name")),
+            json!(joined(&spec["template"]["spec"]["containers"], "image")),
+            json!(selector_text(&spec["selector"])),
+        ],
+        ("", "nodes") => {
+            let ready = status["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+            let mut st = if ready { "Ready".to_string() } else { "NotReady".to_string() };
+            if spec["unschedulable"] == true {
+                st.push_str(",SchedulingDisabled");
+            }
+            let roles: Vec<&str> = o["metadata"]["labels"]
+                .as_object()
+                .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect())
+                .unwrap_or_default();
+            let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+            vec![
+                name,
+                json!(st),
+                json!(roles),
+                json!(created),
+                json!(status["nodeInfo"]["kubeletVersion"].as_str().unwrap_or("")),
+            ]
+        }
+        ("", "secrets") => vec![
+            name,
+            json!(o["type"].as_str().unwrap_or("Opaque")),
+            json!(o["data"].as_object().map_or(0, |m| m.len()).to_string()),
+            json!(created),
+        ],
+        ("", "namespaces") => vec![name, json!(status["phase"].as_str().unwrap_or("Active")), json!(created)],
+        ("", "events") => {
+            let seen = o["lastTimestamp"].as_str().or(o["eventTime"].as_str()).map(|t| age(&json!(t)));
+            let obj = format!(
+                "{}/{}",
+                o["involvedObject"]["kind"].as_str().unwrap_or_default().to_lowercase(),
+                o["involvedObject"]["name"].as_str().unwrap_or_default()
+            );
+            vec![
+                json!(seen.unwrap_or_else(|| created.clone())),
+                o["type"].clone(),
+                o["reason"].clone(),
+                json!(obj),
+                o["message"].clone(),
+            ]
+        }
+        _ => vec![name, json!(created)],
+    }
+}
+
+/// A `meta.k8s.io/v1` Table of the objects, each row with the object's metadata (or the
+/// whole object for `includeObject=Object`).
+fn table(req: &Request, k: Kind, objects: &[&Value], rv: &str) -> Value {
+    let include = req.query.get("includeObject").map(String::as_str).unwrap_or("Metadata");
+    let columns: Vec<Value> = table_columns(k)
+        .into_iter()
+        .map(|(name, ty, priority)| {
+            let format = if name == "Name" { "name" } else { "" };
+            json!({"name": name, "type": ty, "format": format, "description": "", "priority": priority})
+        })
+        .collect();
+    let rows: Vec<Value> = objects
+        .iter()
+        .map(|o| {
+            let mut row = json!({"cells": table_cells(k, o)});
+            match include {
+                "None" => {}
+                "Object" => row["object"] = (*o).clone(),
+                _ => row["object"] = json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}),
+            }
+            row
+        })
+        .collect();
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": rv}, "columnDefinitions": columns, "rows": rows})
 }
 
 // ---------------------------------------------------------------- time, hashing
