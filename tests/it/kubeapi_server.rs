@@ -700,7 +700,21 @@ fn generation_follows_spec_and_annotation_changes_only() {
         let d = deploy(&api, "redis");
         d["status"]["observedGeneration"] == 5 && d["status"]["availableReplicas"] == 2
     });
-    assert_eq!(pods_of(&api, "redis").len(), 2);
+    // Same template, same ReplicaSet: the pod that was there stays, one more joins it.
+    let pods = pods_of(&api, "redis");
+    assert_eq!(pods.len(), 2);
+    assert!(pods.iter().any(|p| p["metadata"]["name"] == "redis-6c5d4b7f8e-w5n2q"));
+    assert!(
+        pods.iter().all(|p| p["metadata"]["labels"]["pod-template-hash"] == "6c5d4b7f8e"),
+        "{pods:#?}"
+    );
+    let sets: Vec<Value> = api
+        .list("apps/replicasets", NS)
+        .into_iter()
+        .filter(|rs| rs["metadata"]["name"].as_str().unwrap().starts_with("redis-"))
+        .collect();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0]["spec"]["replicas"], 2);
 }
 
 #[test]

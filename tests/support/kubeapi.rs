@@ -255,13 +255,16 @@ impl Shared {
 
 /// The server; stops when dropped.
 pub struct KubeApi {
+    /// The loopback port it listens on (plain HTTP).
     pub port: u16,
     shared: Arc<Shared>,
     _dir: tempfile::TempDir,
+    /// A kubeconfig for it: context `test`, namespace `aiwfe`, a bearer token.
     pub kubeconfig: PathBuf,
 }
 
 impl KubeApi {
+    /// Starts an empty server and its Deployment controller.
     pub fn start() -> KubeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
@@ -324,6 +327,7 @@ impl KubeApi {
         self.shared.changed.notify_all();
     }
 
+    /// [`KubeApi::load`] for a YAML file, e.g. an `aiwfe snapshot` or `kubectl get -o yaml`.
     pub fn load_yaml_file(&self, path: &std::path::Path) {
         let text = std::fs::read_to_string(path).expect("read snapshot");
         let v: Value = serde_saphyr::from_str(&text).expect("parse snapshot");
@@ -350,6 +354,7 @@ impl KubeApi {
         self.state().writes.clone()
     }
 
+    /// The stored object (`ns` is "" for cluster-scoped kinds).
     pub fn get(&self, group: &str, plural: &str, ns: &str, name: &str) -> Option<Value> {
         let st = self.state();
         st.objects
@@ -389,8 +394,10 @@ impl KubeApi {
     }
 
     /// Makes every write to the object fail as a validating admission webhook's denial
-    /// does on a v1.33 API server: 400, no reason, `admission webhook "NAME" denied the
-    /// request: MESSAGE` (the webhook's own status carries no code, as Kyverno's does not).
+    /// does on a v1.33 API server (`webhook/errors.ToStatusErr`): 400 (a denial without a
+    /// code of its own, as Kyverno's), no reason, `admission webhook "NAME" denied the
+    /// request: MESSAGE`. Newer API server sources answer 403 `Forbidden` with
+    /// `<resource> "<name>" is forbidden: ` before that; use [`KubeApi::reject`] for it.
     pub fn deny_by_webhook(&self, resource: &str, ns: &str, name: &str, webhook: &str, message: &str) {
         self.reject(
             resource,
@@ -432,6 +439,7 @@ impl KubeApi {
         st.log_start = st.rv;
     }
 
+    /// The real `kubectl`, pointed at this server.
     pub fn kubectl(&self) -> std::process::Command {
         let mut c = std::process::Command::new("kubectl");
         c.arg("--kubeconfig").arg(&self.kubeconfig).env_remove("KUBECONFIG");
@@ -1482,23 +1490,37 @@ fn defaults(v: &mut Value) {
                 "strategy",
                 json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
             );
-            let pod = &mut spec["template"]["spec"];
-            or(pod, "restartPolicy", json!("Always"));
-            or(pod, "terminationGracePeriodSeconds", json!(30));
-            or(pod, "dnsPolicy", json!("ClusterFirst"));
-            or(pod, "schedulerName", json!("default-scheduler"));
-            or(pod, "securityContext", json!({}));
-            for c in pod["containers"].as_array_mut().into_iter().flatten() {
-                let latest = c["image"]
-                    .as_str()
-                    .is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
-                or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
-                or(c, "terminationMessagePath", json!("/dev/termination-log"));
-                or(c, "terminationMessagePolicy", json!("File"));
-                or(c, "resources", json!({}));
-            }
+            pod_defaults(&mut spec["template"]["spec"]);
         }
+        Some("ReplicaSet") => pod_defaults(&mut v["spec"]["template"]["spec"]),
+        Some("Pod") => pod_defaults(&mut v["spec"]),
         _ => {}
+    }
+}
+
+/// A pod spec's defaults (also in Deployment and ReplicaSet templates).
+fn pod_defaults(pod: &mut Value) {
+    fn or(v: &mut Value, key: &str, d: Value) {
+        if v.get(key).is_none_or(Value::is_null) || v[key] == "" {
+            v[key] = d;
+        }
+    }
+    if !pod.is_object() {
+        return;
+    }
+    or(pod, "restartPolicy", json!("Always"));
+    or(pod, "terminationGracePeriodSeconds", json!(30));
+    or(pod, "dnsPolicy", json!("ClusterFirst"));
+    or(pod, "schedulerName", json!("default-scheduler"));
+    or(pod, "securityContext", json!({}));
+    for c in pod["containers"].as_array_mut().into_iter().flatten() {
+        let latest = c["image"]
+            .as_str()
+            .is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
+        or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
+        or(c, "terminationMessagePath", json!("/dev/termination-log"));
+        or(c, "terminationMessagePolicy", json!("File"));
+        or(c, "resources", json!({}));
     }
 }
 
