@@ -505,6 +505,19 @@ fn rollout_status_times_out_on_a_stall_and_fails_past_the_deadline() {
     assert!(progressing["message"].as_str().unwrap().ends_with("\" is progressing."));
     assert_eq!(d["status"]["updatedReplicas"], 2);
 
+    // A single replica stalls before its new pod.
+    api.rollout(NS, "redis", Rollout::Stall, NewPods::Ready);
+    ok(kubectl(&api, &["rollout", "restart", "deploy/redis", "-n", NS]));
+    let out = run(&mut kubectl(&api, &["rollout", "status", "deploy/redis", "-n", NS, "--timeout=1s"]));
+    assert!(!out.status.success());
+    assert!(
+        stdout(&out).contains("Waiting for deployment \"redis\" rollout to finish: 0 out of 1 new replicas have been updated..."),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(pods_of(&api, "redis").len(), 1);
+    assert!(api.get("", "pods", NS, "redis-6c5d4b7f8e-w5n2q").is_some(), "the old pod serves on");
+
     let err = fails(kubectl(
         &api,
         &["rollout", "status", "deploy/websocket-gateway", "-n", NS, "--timeout=5s"],

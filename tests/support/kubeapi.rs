@@ -3152,6 +3152,13 @@ fn deployment_step(st: &mut State, ns: &str, name: &str) {
     let max_unavailable = int_or_percent(&d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], n, 25);
     let batch = n.div_ceil(2).max(1);
     let pods_ready = matches!(how, NewPods::Ready);
+    // How many pods of the new template the rollout gets to: all (pods that never become
+    // ready stop it anyway), or, stalling, some short of all.
+    let target = if rollout == Rollout::Complete || !pods_ready {
+        n
+    } else {
+        batch.min(n.saturating_sub(1))
+    };
     let (rs, created) = ensure_replicaset(st, &d, ns, &hash);
     let rs_name = obj_name(&rs);
     let revision = rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
@@ -3175,18 +3182,16 @@ fn deployment_step(st: &mut State, ns: &str, name: &str) {
                 for p in &new[n..] {
                     remove(st, PODS, ns, &obj_name(p), false);
                 }
-            } else if new.len() < n {
-                let stuck = (!pods_ready && !new.is_empty()) || (rollout != Rollout::Complete && new.len() >= batch);
-                if stuck {
-                    next = 2;
-                } else {
-                    let add = batch.min(n - new.len());
-                    create_pods(st, &rs, ns, add, &how);
-                    let drop = if pods_ready { add } else { max_unavailable };
-                    for p in old.iter().take(drop) {
-                        remove(st, PODS, ns, &obj_name(p), false);
-                    }
+            } else if new.len() < target && (pods_ready || new.is_empty()) {
+                let add = batch.min(target - new.len());
+                create_pods(st, &rs, ns, add, &how);
+                let drop = if pods_ready { add } else { max_unavailable };
+                for p in old.iter().take(drop) {
+                    remove(st, PODS, ns, &obj_name(p), false);
                 }
+            } else if new.len() < n {
+                // Stopped: the new pods do not become ready, or the rollout stalls.
+                next = 2;
             } else if pods_ready && !old.is_empty() {
                 for p in &old {
                     remove(st, PODS, ns, &obj_name(p), false);
