@@ -392,6 +392,28 @@ fn rollout_status_completes_replacing_the_pods_with_ready_ones() {
     );
     assert_eq!(cond("Progressing")["reason"], "NewReplicaSetAvailable");
     let hash = rs_name.strip_prefix("reasoning-service-").unwrap();
+    // The controllers' events, as `kubectl describe` shows them.
+    let out = ok(kubectl(
+        &api,
+        &[
+            "get",
+            "events",
+            "-n",
+            NS,
+            "--field-selector",
+            "involvedObject.kind=Deployment,involvedObject.name=reasoning-service",
+            "-o",
+            "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}",
+        ],
+    ));
+    assert!(
+        out.contains(&format!("ScalingReplicaSet: Scaled up replica set {rs_name} from 0 to 2\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains("ScalingReplicaSet: Scaled down replica set reasoning-service-6d8f7c9b54 from 2 to 0\n"),
+        "{out}"
+    );
     assert!(
         hash.len() >= 8 && hash.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)),
         "{hash}"
@@ -1232,4 +1254,58 @@ fn a_concurrent_writer_turns_a_stale_write_into_a_conflict() {
     let err = fails(kubectl(&api, &["replace", "-f", file.to_str().unwrap()]));
     assert!(err.contains("Operation cannot be fulfilled on deployments.apps \"redis\""), "{err}");
     assert_eq!(deploy(&api, "redis")["spec"]["replicas"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_watcher_lists_again_when_its_version_has_expired() {
+    use futures::StreamExt;
+    use k8s_openapi::api::apps::v1::Deployment;
+    use kube::runtime::watcher;
+
+    let api = incident_api();
+    let deployments: kube::Api<Deployment> = kube::Api::namespaced(kube_client(&api).await, NS);
+    // Short watches without bookmarks, so the next one resumes from the version it listed.
+    let config = watcher::Config::default()
+        .fields("metadata.name=redis")
+        .timeout(1)
+        .disable_bookmarks();
+    let mut events = watcher(deployments, config).boxed();
+    type Events = futures::stream::BoxStream<'static, Result<watcher::Event<Deployment>, watcher::Error>>;
+    async fn next(events: &mut Events) -> watcher::Event<Deployment> {
+        tokio::time::timeout(Duration::from_secs(5), events.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap()
+    }
+    assert!(matches!(next(&mut events).await, watcher::Event::Init));
+    assert!(matches!(next(&mut events).await, watcher::Event::InitApply(_)));
+    assert!(matches!(next(&mut events).await, watcher::Event::InitDone));
+    let lists = || {
+        api.requests()
+            .iter()
+            .filter(|r| r.starts_with("GET /apis/apps/v1/namespaces/aiwfe/deployments?") && !r.contains("watch="))
+            .count()
+    };
+    assert_eq!(lists(), 1);
+    // Writes it does not watch, then compaction: its version is gone from the log.
+    api.patch_now("apps/deployments", NS, "postgres", json!({"metadata": {"labels": {"x": "1"}}}));
+    api.compact();
+    // The next watch is answered Expired; the watcher says so, lists again and carries on.
+    match tokio::time::timeout(Duration::from_secs(5), events.next()).await.unwrap().unwrap() {
+        Err(watcher::Error::WatchError(status)) => {
+            assert_eq!((status.code, status.reason.as_str()), (410, "Expired"));
+            assert!(status.message.starts_with("too old resource version: "), "{status:?}");
+        }
+        other => panic!("expected the 410, got {other:?}"),
+    }
+    assert!(matches!(next(&mut events).await, watcher::Event::Init));
+    assert!(matches!(next(&mut events).await, watcher::Event::InitApply(_)));
+    assert!(matches!(next(&mut events).await, watcher::Event::InitDone));
+    assert_eq!(lists(), 2);
+    api.patch_now("apps/deployments", NS, "redis", json!({"metadata": {"labels": {"x": "2"}}}));
+    match next(&mut events).await {
+        watcher::Event::Apply(d) => assert_eq!(d.metadata.labels.unwrap()["x"], "2"),
+        other => panic!("{other:?}"),
+    }
 }

@@ -2900,14 +2900,15 @@ fn pod_condition(t: &str, ok: bool, at: &str) -> Value {
     json!({"type": t, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": at})
 }
 
-fn add_event(st: &mut State, ns: &str, pod: &Value, etype: &str, reason: &str, message: &str, component: &str) {
+/// Records an Event about `about` (a stored object), as the component would.
+fn add_event(st: &mut State, ns: &str, about: &Value, etype: &str, reason: &str, message: &str, component: &str) {
     let at = now();
-    let name = format!("{}.{}", obj_name(pod), st.hex(16));
+    let name = format!("{}.{}", obj_name(about), st.hex(16));
     let ev = json!({
         "apiVersion": "v1",
         "kind": "Event",
         "metadata": {"name": name, "namespace": ns},
-        "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": pod["metadata"]["name"], "namespace": ns, "uid": pod["metadata"]["uid"], "resourceVersion": pod["metadata"]["resourceVersion"]},
+        "involvedObject": {"apiVersion": about["apiVersion"], "kind": about["kind"], "name": about["metadata"]["name"], "namespace": ns, "uid": about["metadata"]["uid"], "resourceVersion": about["metadata"]["resourceVersion"]},
         "reason": reason,
         "message": message,
         "type": etype,
@@ -3021,6 +3022,15 @@ fn create_pods(st: &mut State, rs: &Value, ns: &str, count: usize, how: &NewPods
             PODS,
             json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}),
         );
+        add_event(
+            st,
+            ns,
+            rs,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("Created pod: {name}"),
+            "replicaset-controller",
+        );
         match how {
             NewPods::Pending { message } => {
                 add_event(st, ns, &pod, "Warning", "FailedScheduling", message, "default-scheduler");
@@ -3061,6 +3071,12 @@ fn sync_replicasets(st: &mut State, d: &Value, ns: &str) {
         let ready = pods.iter().filter(|p| is_ready(p)).count();
         let mut new = rs.clone();
         new["spec"]["replicas"] = json!(pods.len());
+        let from = rs["spec"]["replicas"].as_u64().unwrap_or(0) as usize;
+        if from != pods.len() {
+            let (way, to) = (if from < pods.len() { "up" } else { "down" }, pods.len());
+            let message = format!("Scaled {way} replica set {} from {from} to {to}", obj_name(&rs));
+            add_event(st, ns, d, "Normal", "ScalingReplicaSet", &message, "deployment-controller");
+        }
         if new["spec"] != rs["spec"] {
             new["metadata"]["generation"] = json!(rs["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
         }
