@@ -1,8 +1,10 @@
 //! A stateful Kubernetes API server for tests: enough of the real API for the kube client
 //! and `kubectl` to talk to it over plain HTTP through a generated kubeconfig.
 //!
-//! Reads: discovery (`/api`, `/apis`, resource lists with short names), list with
-//! `limit`/`continue`, field and label selectors, get, pod logs (`previous`), metrics.k8s.io.
+//! Reads: discovery (`/api`, `/apis`, resource lists with short names and subresources), the
+//! OpenAPI v3 index kubectl consults before writes, list with `limit`/`continue`, field and
+//! label selectors, get, pod logs (`previous`), metrics.k8s.io, and server-side printing
+//! (Tables) for kubectl's human-readable output.
 //!
 //! Watch: `watch=true` on a collection streams chunked JSON events (`ADDED`, `MODIFIED`,
 //! `DELETED`, `BOOKMARK`) from a bounded event log, honouring `resourceVersion`,
@@ -13,13 +15,15 @@
 //! Writes as the API server does them: POST (201, 409 `AlreadyExists`, `generateName`), PUT
 //! and PATCH (JSON Patch, merge patch and strategic merge patch by merge key) with
 //! `metadata.resourceVersion` as a precondition (409 `Conflict`), DELETE (the object for pods,
-//! a Success Status otherwise, with garbage collection of dependents), the `status`
-//! subresource, `dryRun=All` on each, `metadata.generation` bumps on spec changes, no-op
-//! updates that keep the resourceVersion, and some of the real validation of Deployments.
+//! a Success Status otherwise, with garbage collection of dependents), the `status` and
+//! `scale` subresources, `dryRun=All` on each, `metadata.generation` bumps on spec changes,
+//! no-op updates that keep the resourceVersion, defaulting, and some of the real validation
+//! of Deployments. Secrets may be created in protobuf, as `kubectl create secret` sends them.
 //!
 //! A Deployment controller runs in the background: it moves `.status` in observable steps,
 //! keeps a ReplicaSet `<deployment>-<pod-template-hash>` and replaces the pods, each as a
-//! watch event. Tests steer it per Deployment ([`Rollout`], [`NewPods`]), and inject
+//! watch event, with the controllers' Events (`ScalingReplicaSet`, `SuccessfulCreate`,
+//! `FailedScheduling`, `BackOff`). Tests steer it per Deployment ([`Rollout`], [`NewPods`]), and inject
 //! rejections ([`KubeApi::reject`]), concurrent writers ([`KubeApi::interfere`],
 //! [`KubeApi::patch_now`]) and faults ([`KubeApi::fault`]). Every request is recorded, writes
 //! with their `dryRun` and `Content-Type` ([`KubeApi::writes`]).
