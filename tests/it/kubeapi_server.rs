@@ -1309,3 +1309,49 @@ async fn kube_watcher_lists_again_when_its_version_has_expired() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_watcher_streams_its_initial_list_over_the_watch() {
+    use futures::StreamExt;
+    use k8s_openapi::api::apps::v1::Deployment;
+    use kube::runtime::watcher;
+
+    let api = incident_api();
+    let deployments: kube::Api<Deployment> = kube::Api::namespaced(kube_client(&api).await, NS);
+    let config = watcher::Config::default()
+        .labels("app.kubernetes.io/name in (redis,postgres)")
+        .streaming_lists();
+    let mut events = watcher(deployments, config).boxed();
+    let mut initial = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), events.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap()
+        {
+            watcher::Event::Init => {}
+            watcher::Event::InitApply(d) => initial.push(d.metadata.name.unwrap()),
+            watcher::Event::InitDone => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    initial.sort();
+    assert_eq!(initial, ["postgres", "redis"]);
+    // No list request: the state came over the watch.
+    assert!(
+        api.requests()
+            .iter()
+            .all(|r| !r.starts_with("GET /apis/apps/v1/namespaces/aiwfe/deployments?") || r.contains("watch=true"))
+    );
+    api.patch_now("apps/deployments", NS, "postgres", json!({"metadata": {"labels": {"x": "1"}}}));
+    match tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap()
+    {
+        watcher::Event::Apply(d) => assert_eq!(d.metadata.name.as_deref(), Some("postgres")),
+        other => panic!("{other:?}"),
+    }
+}

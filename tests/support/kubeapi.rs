@@ -2231,6 +2231,13 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
                     pending.push(filter.line("ADDED", o));
                 }
             }
+            // A streaming list (`sendInitialEvents`) ends its initial state with a bookmark.
+            if req.query.get("sendInitialEvents").is_some_and(|v| v == "true") {
+                pending.push(
+                    json!({"type": "BOOKMARK", "object": {"kind": r.kind.kind, "apiVersion": api_version(r.kind), "metadata": {"resourceVersion": st.rv.to_string(), "annotations": {"k8s.io/initial-events-end": "true"}}}})
+                        .to_string(),
+                );
+            }
         }
         Some(s) => {
             let Ok(from) = s.parse::<u64>() else {
