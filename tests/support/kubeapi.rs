@@ -1,8 +1,10 @@
 //! A stateful Kubernetes API server for tests: enough of the real API for the kube client
 //! and `kubectl` to talk to it over plain HTTP through a generated kubeconfig.
 //!
-//! Reads: discovery (`/api`, `/apis`, resource lists with short names), list with
-//! `limit`/`continue`, field and label selectors, get, pod logs (`previous`), metrics.k8s.io.
+//! Reads: discovery (`/api`, `/apis`, resource lists with short names and subresources), the
+//! OpenAPI v3 index kubectl consults before writes, list with `limit`/`continue`, field and
+//! label selectors, get, pod logs (`previous`), metrics.k8s.io, and server-side printing
+//! (Tables) for kubectl's human-readable output.
 //!
 //! Watch: `watch=true` on a collection streams chunked JSON events (`ADDED`, `MODIFIED`,
 //! `DELETED`, `BOOKMARK`) from a bounded event log, honouring `resourceVersion`,
@@ -13,13 +15,15 @@
 //! Writes as the API server does them: POST (201, 409 `AlreadyExists`, `generateName`), PUT
 //! and PATCH (JSON Patch, merge patch and strategic merge patch by merge key) with
 //! `metadata.resourceVersion` as a precondition (409 `Conflict`), DELETE (the object for pods,
-//! a Success Status otherwise, with garbage collection of dependents), the `status`
-//! subresource, `dryRun=All` on each, `metadata.generation` bumps on spec changes, no-op
-//! updates that keep the resourceVersion, and some of the real validation of Deployments.
+//! a Success Status otherwise, with garbage collection of dependents), the `status` and
+//! `scale` subresources, `dryRun=All` on each, `metadata.generation` bumps on spec changes,
+//! no-op updates that keep the resourceVersion, defaulting, and some of the real validation
+//! of Deployments. Secrets may be created in protobuf, as `kubectl create secret` sends them.
 //!
 //! A Deployment controller runs in the background: it moves `.status` in observable steps,
 //! keeps a ReplicaSet `<deployment>-<pod-template-hash>` and replaces the pods, each as a
-//! watch event. Tests steer it per Deployment ([`Rollout`], [`NewPods`]), and inject
+//! watch event, with the controllers' Events (`ScalingReplicaSet`, `SuccessfulCreate`,
+//! `FailedScheduling`, `BackOff`). Tests steer it per Deployment ([`Rollout`], [`NewPods`]), and inject
 //! rejections ([`KubeApi::reject`]), concurrent writers ([`KubeApi::interfere`],
 //! [`KubeApi::patch_now`]) and faults ([`KubeApi::fault`]). Every request is recorded, writes
 //! with their `dryRun` and `Content-Type` ([`KubeApi::writes`]).
@@ -255,13 +259,16 @@ impl Shared {
 
 /// The server; stops when dropped.
 pub struct KubeApi {
+    /// The loopback port it listens on (plain HTTP).
     pub port: u16,
     shared: Arc<Shared>,
     _dir: tempfile::TempDir,
+    /// A kubeconfig for it: context `test`, namespace `aiwfe`, a bearer token.
     pub kubeconfig: PathBuf,
 }
 
 impl KubeApi {
+    /// Starts an empty server and its Deployment controller.
     pub fn start() -> KubeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
@@ -324,6 +331,7 @@ impl KubeApi {
         self.shared.changed.notify_all();
     }
 
+    /// [`KubeApi::load`] for a YAML file, e.g. an `aiwfe snapshot` or `kubectl get -o yaml`.
     pub fn load_yaml_file(&self, path: &std::path::Path) {
         let text = std::fs::read_to_string(path).expect("read snapshot");
         let v: Value = serde_saphyr::from_str(&text).expect("parse snapshot");
@@ -350,6 +358,7 @@ impl KubeApi {
         self.state().writes.clone()
     }
 
+    /// The stored object (`ns` is "" for cluster-scoped kinds).
     pub fn get(&self, group: &str, plural: &str, ns: &str, name: &str) -> Option<Value> {
         let st = self.state();
         st.objects
@@ -389,8 +398,10 @@ impl KubeApi {
     }
 
     /// Makes every write to the object fail as a validating admission webhook's denial
-    /// does on a v1.33 API server: 400, no reason, `admission webhook "NAME" denied the
-    /// request: MESSAGE` (the webhook's own status carries no code, as Kyverno's does not).
+    /// does on a v1.33 API server (`webhook/errors.ToStatusErr`): 400 (a denial without a
+    /// code of its own, as Kyverno's), no reason, `admission webhook "NAME" denied the
+    /// request: MESSAGE`. Newer API server sources answer 403 `Forbidden` with
+    /// `<resource> "<name>" is forbidden: ` before that; use [`KubeApi::reject`] for it.
     pub fn deny_by_webhook(&self, resource: &str, ns: &str, name: &str, webhook: &str, message: &str) {
         self.reject(
             resource,
@@ -432,6 +443,7 @@ impl KubeApi {
         st.log_start = st.rv;
     }
 
+    /// The real `kubectl`, pointed at this server.
     pub fn kubectl(&self) -> std::process::Command {
         let mut c = std::process::Command::new("kubectl");
         c.arg("--kubeconfig").arg(&self.kubeconfig).env_remove("KUBECONFIG");
@@ -709,6 +721,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         }
         let (status, ctype, body) = handle(&req, shared);
         shared.changed.notify_all();
+        let close = req.headers.get("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let mut head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n",
             reason_phrase(status),
@@ -717,8 +730,11 @@ fn serve(conn: TcpStream, shared: &Shared) {
         if status == 429 {
             head.push_str("Retry-After: 0\r\n");
         }
+        if close {
+            head.push_str("Connection: close\r\n");
+        }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&body)).is_err() {
+        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&body)).is_err() || close {
             return;
         }
     }
@@ -893,7 +909,10 @@ fn handle(req: &Request, shared: &Shared) -> Reply {
         st.writes.push(Write {
             method: req.method.clone(),
             path: req.path.clone(),
-            dry_run: req.query.get("dryRun").is_some_and(|d| d == "All"),
+            dry_run: req.query.get("dryRun").is_some_and(|d| d == "All")
+                || serde_json::from_slice::<Value>(&req.body)
+                    .ok()
+                    .is_some_and(|o| o["dryRun"].as_array().is_some_and(|d| d.iter().any(|x| x == "All"))),
             content_type,
             code: reply.0,
             body: serde_json::from_slice(&req.body).unwrap_or(Value::Null),
@@ -952,22 +971,29 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
     } else {
         String::new()
     };
-    let dry = match req.query.get("dryRun").map(String::as_str) {
-        None | Some("") => false,
-        Some("All") => true,
-        Some(other) => {
-            return status_body(
-                400,
-                "BadRequest",
-                &format!("dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
-            );
-        }
-    };
+    // DeleteOptions may carry the dry run in the body, as kubectl sends it.
+    let body_dry = req.method == "DELETE"
+        && serde_json::from_slice::<Value>(&req.body)
+            .ok()
+            .is_some_and(|o| o["dryRun"].as_array().is_some_and(|d| d.iter().any(|x| x == "All")));
+    let dry = body_dry
+        || match req.query.get("dryRun").map(String::as_str) {
+            None | Some("") => false,
+            Some("All") => true,
+            Some(other) => {
+                return status_body(
+                    400,
+                    "BadRequest",
+                    &format!("dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
+                );
+            }
+        };
     let ctype = req.headers.get("content-type").cloned().unwrap_or_default();
 
     match (req.method.as_str(), &r.name, r.sub.as_deref()) {
         ("GET", None, _) => list(req, st, kind, r.ns.as_deref()),
         ("GET", Some(n), None) => match lookup(st, kind, &ns_key, n) {
+            Some(o) if wants_table(req) => ok(table(req, kind, &[o], obj_rv(o))),
             Some(o) => ok(o.clone()),
             // A namespace that holds objects exists, as it does on a cluster.
             None if kind.plural == "namespaces" && kind.group.is_empty() && namespace_in_use(st, n) => ok(json!({
@@ -1059,6 +1085,35 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
                 Err(reply) => reply,
             }
         }
+        ("GET", Some(n), Some("scale")) if kind == DEPLOYMENTS || kind == REPLICASETS => match lookup(st, kind, &ns_key, n) {
+            Some(o) => ok(scale_of(o)),
+            None => not_found(kind, n),
+        },
+        (method @ ("PATCH" | "PUT"), Some(n), Some("scale")) if kind == DEPLOYMENTS || kind == REPLICASETS => {
+            let Some(current) = lookup(st, kind, &ns_key, n).cloned() else {
+                return not_found(kind, n);
+            };
+            let scale = scale_of(&current);
+            let wanted = if method == "PATCH" {
+                match apply_patch(&scale, &ctype, &req.body) {
+                    Ok(v) => v,
+                    Err(reply) => return reply,
+                }
+            } else {
+                match serde_json::from_slice::<Value>(&req.body) {
+                    Ok(v) => v,
+                    Err(e) => return status_body(400, "BadRequest", &e.to_string()),
+                }
+            };
+            let mut doc = current.clone();
+            doc["spec"]["replicas"] = wanted["spec"]["replicas"].clone();
+            // Only a version the client sent is a precondition.
+            doc["metadata"]["resourceVersion"] = json!(obj_rv(&wanted));
+            match update(st, kind, &ns_key, n, false, Change::Replace(doc), dry) {
+                Ok(v) => ok(scale_of(&v)),
+                Err(reply) => reply,
+            }
+        }
         ("DELETE", Some(n), None) => {
             let opts: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
             let orphan = opts["propagationPolicy"] == "Orphan"
@@ -1106,7 +1161,30 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
         meta["continue"] = json!(end.to_string());
         meta["remainingItemCount"] = json!(total - end);
     }
+    if wants_table(req) {
+        let refs: Vec<&Value> = page.iter().collect();
+        let mut t = table(req, kind, &refs, &st.rv.to_string());
+        t["metadata"] = meta;
+        return ok(t);
+    }
     ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
+}
+
+/// The `scale` subresource's view of a Deployment or ReplicaSet.
+fn scale_of(o: &Value) -> Value {
+    let mut labels: Vec<String> = o["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect())
+        .unwrap_or_default();
+    labels.sort();
+    let m = &o["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
+        "spec": {"replicas": o["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {"replicas": o["status"]["replicas"].as_i64().unwrap_or(0), "selector": labels.join(",")},
+    })
 }
 
 fn namespace_in_use(st: &State, ns: &str) -> bool {
@@ -1255,10 +1333,24 @@ enum Change<'a> {
 }
 
 fn check_reject(st: &State, k: Kind, ns: &str, name: &str) -> Result<(), Reply> {
-    match st.rejects.get(&(resource_key(k), ns.to_string(), name.to_string())) {
-        Some((code, reason, message)) => Err(status_with(*code, reason, message, details(k, name))),
-        None => Ok(()),
+    let Some((code, reason, message)) = st.rejects.get(&(resource_key(k), ns.to_string(), name.to_string())) else {
+        return Ok(());
+    };
+    if reason == "Invalid" {
+        // As NewInvalid builds it: the kind, and the field errors as causes.
+        let mut d = json!({"name": name, "kind": k.kind});
+        if !k.group.is_empty() {
+            d["group"] = json!(k.group);
+        }
+        if let Some((_, errs)) = message.split_once(" is invalid: ")
+            && !errs.starts_with('[')
+            && let Some((field, detail)) = errs.split_once(": ")
+        {
+            d["causes"] = json!([{"reason": "FieldValueInvalid", "message": detail, "field": field}]);
+        }
+        return Err(status_with(*code, reason, message, d));
     }
+    Err(status_with(*code, reason, message, details(k, name)))
 }
 
 fn interfere_now(st: &mut State, k: Kind, ns: &str, name: &str) {
@@ -1402,23 +1494,37 @@ fn defaults(v: &mut Value) {
                 "strategy",
                 json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
             );
-            let pod = &mut spec["template"]["spec"];
-            or(pod, "restartPolicy", json!("Always"));
-            or(pod, "terminationGracePeriodSeconds", json!(30));
-            or(pod, "dnsPolicy", json!("ClusterFirst"));
-            or(pod, "schedulerName", json!("default-scheduler"));
-            or(pod, "securityContext", json!({}));
-            for c in pod["containers"].as_array_mut().into_iter().flatten() {
-                let latest = c["image"]
-                    .as_str()
-                    .is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
-                or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
-                or(c, "terminationMessagePath", json!("/dev/termination-log"));
-                or(c, "terminationMessagePolicy", json!("File"));
-                or(c, "resources", json!({}));
-            }
+            pod_defaults(&mut spec["template"]["spec"]);
         }
+        Some("ReplicaSet") => pod_defaults(&mut v["spec"]["template"]["spec"]),
+        Some("Pod") => pod_defaults(&mut v["spec"]),
         _ => {}
+    }
+}
+
+/// A pod spec's defaults (also in Deployment and ReplicaSet templates).
+fn pod_defaults(pod: &mut Value) {
+    fn or(v: &mut Value, key: &str, d: Value) {
+        if v.get(key).is_none_or(Value::is_null) || v[key] == "" {
+            v[key] = d;
+        }
+    }
+    if !pod.is_object() {
+        return;
+    }
+    or(pod, "restartPolicy", json!("Always"));
+    or(pod, "terminationGracePeriodSeconds", json!(30));
+    or(pod, "dnsPolicy", json!("ClusterFirst"));
+    or(pod, "schedulerName", json!("default-scheduler"));
+    or(pod, "securityContext", json!({}));
+    for c in pod["containers"].as_array_mut().into_iter().flatten() {
+        let latest = c["image"]
+            .as_str()
+            .is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
+        or(c, "imagePullPolicy", json!(if latest { "Always" } else { "IfNotPresent" }));
+        or(c, "terminationMessagePath", json!("/dev/termination-log"));
+        or(c, "terminationMessagePolicy", json!("File"));
+        or(c, "resources", json!({}));
     }
 }
 
@@ -1736,7 +1842,8 @@ fn merge_list(target: &mut Value, items: &[Value], key: &str) {
     let replace = items
         .iter()
         .any(|i| i.get("$patch").and_then(Value::as_str) == Some("replace") && i.get(key).is_none());
-    if replace || !target.is_array() {
+    if replace {
+        // `{"$patch": "replace"}` in a list: the other items are the whole list.
         let fresh = items
             .iter()
             .filter(|i| i.get("$patch").is_none() || i.get(key).is_some())
@@ -1744,10 +1851,10 @@ fn merge_list(target: &mut Value, items: &[Value], key: &str) {
             .map(strip)
             .collect();
         *target = Value::Array(fresh);
-        if replace {
-            return;
-        }
         return;
+    }
+    if !target.is_array() {
+        *target = json!([]);
     }
     let Some(list) = target.as_array_mut() else { return };
     for item in items {
@@ -1977,6 +2084,8 @@ struct Filter {
     ns: Option<String>,
     fields: Option<String>,
     labels: Vec<LabelTerm>,
+    /// The request, when it asked for Tables.
+    table: Option<Request>,
 }
 
 impl Filter {
@@ -1996,6 +2105,13 @@ impl Filter {
             ns: ns.filter(|_| kind.namespaced).map(str::to_string),
             fields: req.query.get("fieldSelector").cloned(),
             labels,
+            table: wants_table(req).then(|| Request {
+                method: req.method.clone(),
+                path: req.path.clone(),
+                query: req.query.clone(),
+                headers: req.headers.clone(),
+                body: Vec::new(),
+            }),
         })
     }
 
@@ -2025,6 +2141,18 @@ impl Filter {
     /// The event this watcher sees for a change, if any: an object that starts or stops
     /// matching the selectors is ADDED or DELETED for it.
     fn event(&self, ev: &Event) -> Option<String> {
+        self.event_value(ev).map(|(etype, object)| self.line(etype, object))
+    }
+
+    /// An event line, its object printed as a Table when the watch asked for one.
+    fn line(&self, etype: &str, object: &Value) -> String {
+        match &self.table {
+            Some(req) => json!({"type": etype, "object": table(req, self.kind, &[object], obj_rv(object))}).to_string(),
+            None => json!({"type": etype, "object": object}).to_string(),
+        }
+    }
+
+    fn event_value<'a>(&self, ev: &'a Event) -> Option<(&'static str, &'a Value)> {
         if ev.kind != self.kind {
             return None;
         }
@@ -2038,7 +2166,7 @@ impl Filter {
             ("MODIFIED", true, false) => "DELETED",
             _ => return None,
         };
-        Some(json!({"type": etype, "object": ev.object}).to_string())
+        Some((etype, &ev.object))
     }
 }
 
@@ -2100,8 +2228,15 @@ fn serve_watch(req: &Request, shared: &Shared, w: &mut TcpStream) -> bool {
             let key = (r.kind.group.to_string(), r.kind.plural.to_string());
             for o in st.objects.get(&key).into_iter().flat_map(|m| m.values()).flat_map(|m| m.values()) {
                 if filter.matches(o) {
-                    pending.push(json!({"type": "ADDED", "object": o}).to_string());
+                    pending.push(filter.line("ADDED", o));
                 }
+            }
+            // A streaming list (`sendInitialEvents`) ends its initial state with a bookmark.
+            if req.query.get("sendInitialEvents").is_some_and(|v| v == "true") {
+                pending.push(
+                    json!({"type": "BOOKMARK", "object": {"kind": r.kind.kind, "apiVersion": api_version(r.kind), "metadata": {"resourceVersion": st.rv.to_string(), "annotations": {"k8s.io/initial-events-end": "true"}}}})
+                        .to_string(),
+                );
             }
         }
         Some(s) => {
@@ -2192,6 +2327,9 @@ fn resource_list(group: &str, version: &str) -> Value {
             if k.status {
                 v.push(json!({"name": format!("{}/status", k.plural), "singularName": "", "namespaced": k.namespaced, "kind": k.kind, "verbs": ["get", "patch", "update"]}));
             }
+            if k.plural == "deployments" || k.plural == "replicasets" {
+                v.push(json!({"name": format!("{}/scale", k.plural), "singularName": "", "namespaced": true, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]}));
+            }
             if k.plural == "pods" && k.group.is_empty() {
                 v.push(json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]}));
             }
@@ -2249,6 +2387,296 @@ fn openapi_doc(gv: &str) -> Value {
         );
     }
     json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.33.0"}, "paths": paths, "components": {"schemas": {}}})
+}
+
+// ---------------------------------------------------------------- server-side printing
+
+/// kubectl asks for a Table (server-side printing) for its human-readable output.
+fn wants_table(req: &Request) -> bool {
+    req.headers.get("accept").is_some_and(|a| a.contains("as=Table"))
+}
+
+fn epoch_seconds(ts: &str) -> Option<i64> {
+    let (date, time) = ts.trim_end_matches('Z').split_once('T')?;
+    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(['.', '+']).next()?.split(':').map(|x| x.parse::<i64>().ok());
+    let (h, mi, sec) = (t.next()??, t.next()??, t.next()??);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + sec)
+}
+
+/// How long ago, as kubectl prints ages (`duration.HumanDuration`).
+fn age(ts: &Value) -> String {
+    let Some(then) = ts.as_str().and_then(epoch_seconds) else {
+        return "<unknown>".into();
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let secs = now - then;
+    if secs < -1 {
+        return "<invalid>".into();
+    }
+    let secs = secs.max(0);
+    let (mins, hours) = (secs / 60, secs / 3600);
+    let days = hours / 24;
+    match () {
+        _ if secs < 120 => format!("{secs}s"),
+        _ if mins < 10 && secs % 60 == 0 => format!("{mins}m"),
+        _ if mins < 10 => format!("{mins}m{}s", secs % 60),
+        _ if mins < 180 => format!("{mins}m"),
+        _ if hours < 8 && mins % 60 == 0 => format!("{hours}h"),
+        _ if hours < 8 => format!("{hours}h{}m", mins % 60),
+        _ if hours < 48 => format!("{hours}h"),
+        _ if hours < 24 * 8 && hours % 24 == 0 => format!("{days}d"),
+        _ if hours < 24 * 8 => format!("{days}d{}h", hours % 24),
+        _ if hours < 24 * 365 * 2 => format!("{days}d"),
+        _ if hours < 24 * 365 * 8 && days % 365 == 0 => format!("{}y", days / 365),
+        _ if hours < 24 * 365 * 8 => format!("{}y{}d", days / 365, days % 365),
+        _ => format!("{}y", days / 365),
+    }
+}
+
+fn joined(list: &Value, field: &str) -> String {
+    list.as_array()
+        .map(|a| a.iter().filter_map(|x| x[field].as_str()).collect::<Vec<_>>().join(","))
+        .unwrap_or_default()
+}
+
+fn selector_text(sel: &Value) -> String {
+    let mut parts: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect())
+        .unwrap_or_default();
+    parts.sort();
+    if parts.is_empty() { "<none>".into() } else { parts.join(",") }
+}
+
+/// A pod's STATUS column, as kubectl's pod printer reasons it.
+fn pod_reason(p: &Value) -> String {
+    let mut reason = p["status"]["reason"]
+        .as_str()
+        .or(p["status"]["phase"].as_str())
+        .unwrap_or("Unknown")
+        .to_string();
+    let mut running = false;
+    for c in p["status"]["containerStatuses"].as_array().into_iter().flatten().rev() {
+        if let Some(r) = c["state"]["waiting"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if let Some(r) = c["state"]["terminated"]["reason"].as_str().filter(|r| !r.is_empty()) {
+            reason = r.to_string();
+        } else if let Some(code) = c["state"]["terminated"]["exitCode"].as_i64() {
+            reason = format!("ExitCode:{code}");
+        } else if c["ready"] == true && c["state"]["running"].is_object() {
+            running = true;
+        }
+    }
+    if reason == "Completed" && running {
+        reason = if is_ready(p) { "Running".into() } else { "NotReady".into() };
+    }
+    if !p["metadata"]["deletionTimestamp"].is_null() {
+        reason = "Terminating".into();
+    }
+    reason
+}
+
+type Column = (&'static str, &'static str, u8);
+
+/// The columns and cells the API server prints for an object of this kind.
+fn table_columns(k: Kind) -> Vec<Column> {
+    match (k.group, k.plural) {
+        ("", "pods") => vec![
+            ("Name", "string", 0),
+            ("Ready", "string", 0),
+            ("Status", "string", 0),
+            ("Restarts", "string", 0),
+            ("Age", "string", 0),
+            ("IP", "string", 1),
+            ("Node", "string", 1),
+            ("Nominated Node", "string", 1),
+            ("Readiness Gates", "string", 1),
+        ],
+        ("apps", "deployments") => vec![
+            ("Name", "string", 0),
+            ("Ready", "string", 0),
+            ("Up-to-date", "integer", 0),
+            ("Available", "integer", 0),
+            ("Age", "string", 0),
+            ("Containers", "string", 1),
+            ("Images", "string", 1),
+            ("Selector", "string", 1),
+        ],
+        ("apps", "replicasets") => vec![
+            ("Name", "string", 0),
+            ("Desired", "integer", 0),
+            ("Current", "integer", 0),
+            ("Ready", "integer", 0),
+            ("Age", "string", 0),
+            ("Containers", "string", 1),
+            ("Images", "string", 1),
+            ("Selector", "string", 1),
+        ],
+        ("", "nodes") => vec![
+            ("Name", "string", 0),
+            ("Status", "string", 0),
+            ("Roles", "string", 0),
+            ("Age", "string", 0),
+            ("Version", "string", 0),
+        ],
+        ("", "secrets") => vec![
+            ("Name", "string", 0),
+            ("Type", "string", 0),
+            ("Data", "string", 0),
+            ("Age", "string", 0),
+        ],
+        ("", "namespaces") => vec![("Name", "string", 0), ("Status", "string", 0), ("Age", "string", 0)],
+        ("", "events") => vec![
+            ("Last Seen", "string", 0),
+            ("Type", "string", 0),
+            ("Reason", "string", 0),
+            ("Object", "string", 0),
+            ("Message", "string", 0),
+        ],
+        _ => vec![("Name", "string", 0), ("Age", "string", 0)],
+    }
+}
+
+fn table_cells(k: Kind, o: &Value) -> Vec<Value> {
+    let name = json!(obj_name(o));
+    let created = age(&o["metadata"]["creationTimestamp"]);
+    let (spec, status) = (&o["spec"], &o["status"]);
+    match (k.group, k.plural) {
+        ("", "pods") => {
+            let statuses = status["containerStatuses"].as_array().cloned().unwrap_or_default();
+            let total = spec["containers"].as_array().map_or(0, Vec::len);
+            let ready = statuses.iter().filter(|c| c["ready"] == true).count();
+            let restarts: i64 = statuses.iter().filter_map(|c| c["restartCount"].as_i64()).sum();
+            let last = statuses
+                .iter()
+                .filter_map(|c| c["lastState"]["terminated"]["finishedAt"].as_str())
+                .max()
+                .map(|t| age(&json!(t)));
+            let restarts = match last {
+                Some(ago) if restarts > 0 => format!("{restarts} ({ago} ago)"),
+                _ => restarts.to_string(),
+            };
+            let none = json!("<none>");
+            vec![
+                name,
+                json!(format!("{ready}/{total}")),
+                json!(pod_reason(o)),
+                json!(restarts),
+                json!(created),
+                status.get("podIP").cloned().unwrap_or(none.clone()),
+                spec.get("nodeName").cloned().unwrap_or(none.clone()),
+                none.clone(),
+                none,
+            ]
+        }
+        ("apps", "deployments") => vec![
+            name,
+            json!(format!(
+                "{}/{}",
+                status["readyReplicas"].as_i64().unwrap_or(0),
+                spec["replicas"].as_i64().unwrap_or(1)
+            )),
+            json!(status["updatedReplicas"].as_i64().unwrap_or(0)),
+            json!(status["availableReplicas"].as_i64().unwrap_or(0)),
+            json!(created),
+            json!(joined(&spec["template"]["spec"]["containers"], "name")),
+            json!(joined(&spec["template"]["spec"]["containers"], "image")),
+            json!(selector_text(&spec["selector"])),
+        ],
+        ("apps", "replicasets") => vec![
+            name,
+            json!(spec["replicas"].as_i64().unwrap_or(1)),
+            json!(status["replicas"].as_i64().unwrap_or(0)),
+            json!(status["readyReplicas"].as_i64().unwrap_or(0)),
+            json!(created),
+            json!(joined(&spec["template"]["spec"]["containers"], "name")),
+            json!(joined(&spec["template"]["spec"]["containers"], "image")),
+            json!(selector_text(&spec["selector"])),
+        ],
+        ("", "nodes") => {
+            let ready = status["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
+            let mut st = if ready { "Ready".to_string() } else { "NotReady".to_string() };
+            if spec["unschedulable"] == true {
+                st.push_str(",SchedulingDisabled");
+            }
+            let roles: Vec<&str> = o["metadata"]["labels"]
+                .as_object()
+                .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect())
+                .unwrap_or_default();
+            let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+            vec![
+                name,
+                json!(st),
+                json!(roles),
+                json!(created),
+                json!(status["nodeInfo"]["kubeletVersion"].as_str().unwrap_or("")),
+            ]
+        }
+        ("", "secrets") => vec![
+            name,
+            json!(o["type"].as_str().unwrap_or("Opaque")),
+            json!(o["data"].as_object().map_or(0, |m| m.len()).to_string()),
+            json!(created),
+        ],
+        ("", "namespaces") => vec![name, json!(status["phase"].as_str().unwrap_or("Active")), json!(created)],
+        ("", "events") => {
+            let seen = o["lastTimestamp"].as_str().or(o["eventTime"].as_str()).map(|t| age(&json!(t)));
+            let obj = format!(
+                "{}/{}",
+                o["involvedObject"]["kind"].as_str().unwrap_or_default().to_lowercase(),
+                o["involvedObject"]["name"].as_str().unwrap_or_default()
+            );
+            vec![
+                json!(seen.unwrap_or_else(|| created.clone())),
+                o["type"].clone(),
+                o["reason"].clone(),
+                json!(obj),
+                o["message"].clone(),
+            ]
+        }
+        _ => vec![name, json!(created)],
+    }
+}
+
+/// A `meta.k8s.io/v1` Table of the objects, each row with the object's metadata (or the
+/// whole object for `includeObject=Object`).
+fn table(req: &Request, k: Kind, objects: &[&Value], rv: &str) -> Value {
+    let include = req.query.get("includeObject").map(String::as_str).unwrap_or("Metadata");
+    let columns: Vec<Value> = table_columns(k)
+        .into_iter()
+        .map(|(name, ty, priority)| {
+            let format = if name == "Name" { "name" } else { "" };
+            json!({"name": name, "type": ty, "format": format, "description": "", "priority": priority})
+        })
+        .collect();
+    let rows: Vec<Value> = objects
+        .iter()
+        .map(|o| {
+            let mut row = json!({"cells": table_cells(k, o)});
+            match include {
+                "None" => {}
+                "Object" => row["object"] = (*o).clone(),
+                _ => row["object"] = json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}),
+            }
+            row
+        })
+        .collect();
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": rv}, "columnDefinitions": columns, "rows": rows})
 }
 
 // ---------------------------------------------------------------- time, hashing
@@ -2483,14 +2911,15 @@ fn pod_condition(t: &str, ok: bool, at: &str) -> Value {
     json!({"type": t, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": at})
 }
 
-fn add_event(st: &mut State, ns: &str, pod: &Value, etype: &str, reason: &str, message: &str, component: &str) {
+/// Records an Event about `about` (a stored object), as the component would.
+fn add_event(st: &mut State, ns: &str, about: &Value, etype: &str, reason: &str, message: &str, component: &str) {
     let at = now();
-    let name = format!("{}.{}", obj_name(pod), st.hex(16));
+    let name = format!("{}.{}", obj_name(about), st.hex(16));
     let ev = json!({
         "apiVersion": "v1",
         "kind": "Event",
         "metadata": {"name": name, "namespace": ns},
-        "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": pod["metadata"]["name"], "namespace": ns, "uid": pod["metadata"]["uid"], "resourceVersion": pod["metadata"]["resourceVersion"]},
+        "involvedObject": {"apiVersion": about["apiVersion"], "kind": about["kind"], "name": about["metadata"]["name"], "namespace": ns, "uid": about["metadata"]["uid"], "resourceVersion": about["metadata"]["resourceVersion"]},
         "reason": reason,
         "message": message,
         "type": etype,
@@ -2604,6 +3033,15 @@ fn create_pods(st: &mut State, rs: &Value, ns: &str, count: usize, how: &NewPods
             PODS,
             json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}),
         );
+        add_event(
+            st,
+            ns,
+            rs,
+            "Normal",
+            "SuccessfulCreate",
+            &format!("Created pod: {name}"),
+            "replicaset-controller",
+        );
         match how {
             NewPods::Pending { message } => {
                 add_event(st, ns, &pod, "Warning", "FailedScheduling", message, "default-scheduler");
@@ -2644,6 +3082,12 @@ fn sync_replicasets(st: &mut State, d: &Value, ns: &str) {
         let ready = pods.iter().filter(|p| is_ready(p)).count();
         let mut new = rs.clone();
         new["spec"]["replicas"] = json!(pods.len());
+        let from = rs["spec"]["replicas"].as_u64().unwrap_or(0) as usize;
+        if from != pods.len() {
+            let (way, to) = (if from < pods.len() { "up" } else { "down" }, pods.len());
+            let message = format!("Scaled {way} replica set {} from {from} to {to}", obj_name(&rs));
+            add_event(st, ns, d, "Normal", "ScalingReplicaSet", &message, "deployment-controller");
+        }
         if new["spec"] != rs["spec"] {
             new["metadata"]["generation"] = json!(rs["metadata"]["generation"].as_i64().unwrap_or(1) + 1);
         }
@@ -2735,6 +3179,13 @@ fn deployment_step(st: &mut State, ns: &str, name: &str) {
     let max_unavailable = int_or_percent(&d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"], n, 25);
     let batch = n.div_ceil(2).max(1);
     let pods_ready = matches!(how, NewPods::Ready);
+    // How many pods of the new template the rollout gets to: all (pods that never become
+    // ready stop it anyway), or, stalling, some short of all.
+    let target = if rollout == Rollout::Complete || !pods_ready {
+        n
+    } else {
+        batch.min(n.saturating_sub(1))
+    };
     let (rs, created) = ensure_replicaset(st, &d, ns, &hash);
     let rs_name = obj_name(&rs);
     let revision = rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
@@ -2758,26 +3209,36 @@ fn deployment_step(st: &mut State, ns: &str, name: &str) {
                 for p in &new[n..] {
                     remove(st, PODS, ns, &obj_name(p), false);
                 }
-            } else if new.len() < n {
-                let stuck = (!pods_ready && !new.is_empty()) || (rollout != Rollout::Complete && new.len() >= batch);
-                if stuck {
-                    next = 2;
-                } else {
-                    let add = batch.min(n - new.len());
-                    create_pods(st, &rs, ns, add, &how);
-                    let drop = if pods_ready { add } else { max_unavailable };
-                    for p in old.iter().take(drop) {
-                        remove(st, PODS, ns, &obj_name(p), false);
-                    }
+            } else if new.len() < target && (pods_ready || new.is_empty()) {
+                let add = batch.min(target - new.len());
+                create_pods(st, &rs, ns, add, &how);
+                let drop = if pods_ready { add } else { max_unavailable };
+                for p in old.iter().take(drop) {
+                    remove(st, PODS, ns, &obj_name(p), false);
                 }
+            } else if new.len() < n {
+                // Stopped: the new pods do not become ready, or the rollout stalls.
+                next = 2;
             } else if pods_ready && !old.is_empty() {
                 for p in &old {
                     remove(st, PODS, ns, &obj_name(p), false);
                 }
-            } else {
-                next = if pods_ready { 3 } else { 2 };
+            } else if !pods_ready {
+                next = 2;
             }
-            updating
+            // The write that shows the rollout complete also says so.
+            let (new, old) = deployment_pods(st, &d, ns, &hash);
+            if new.len() == n && old.is_empty() && new.iter().all(is_ready) {
+                next = 3;
+                done = true;
+                (
+                    "True",
+                    "NewReplicaSetAvailable",
+                    format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+                )
+            } else {
+                updating
+            }
         }
         2 => {
             done = true;
