@@ -431,3 +431,49 @@ fn a_playbook_error_quotes_file_line_and_column_and_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
     assert!(stderr(&out).contains("deploymnets"), "{}", stderr(&out));
 }
+
+#[test]
+fn fix_runs_with_exactly_the_rights_rbac_for_fix_grants() {
+    let redis = RedisServer::start(&["--requirepass", SERVER_PW]);
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let rbac = |mode: &str| stdout(&run(aiwfe().args(["rbac", "--for", mode, "-n", "aiwfe"])));
+    let api = incident_api();
+    api.authorize("system:serviceaccount:aiwfe:aiwfe-fix", &rbac("fix"));
+    let st = State::new();
+    let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let out = st.cmd(
+        &api,
+        &[
+            "fix",
+            "redis-auth",
+            "-n",
+            "aiwfe",
+            "--from-secret",
+            "aiwfe/redis-server-auth:password",
+            "--redis",
+            &url,
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    for _ in 0..2 {
+        let out = st.cmd(&api, &["rollback", "--yes"]);
+        assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    }
+    let out = st.cmd(&api, &["history", "--prune"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(!api.requests().is_empty());
+
+    // Doctor's read-only rights: the fix is refused by the server's dry run, nothing changes.
+    let api = incident_api();
+    api.authorize("system:serviceaccount:aiwfe:aiwfe-doctor", &rbac("doctor"));
+    let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(
+        stderr(&out).contains("User \"system:serviceaccount:aiwfe:aiwfe-doctor\" cannot patch resource \"deployments\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(real_writes(&api).is_empty(), "{:?}", real_writes(&api));
+}

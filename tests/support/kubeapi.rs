@@ -205,6 +205,27 @@ struct State {
     runs: BTreeMap<(String, String), Run>,
     step: Duration,
     seed: u64,
+    /// With `authorize`: the rules the one user holds (`None` for a ClusterRole's).
+    rbac: Option<(String, Vec<RbacRule>)>,
+}
+
+/// One rule of a Role (`namespace` set) or ClusterRole.
+#[derive(Clone, Debug)]
+struct RbacRule {
+    namespace: Option<String>,
+    groups: Vec<String>,
+    resources: Vec<String>,
+    verbs: Vec<String>,
+}
+
+impl RbacRule {
+    fn allows(&self, group: &str, resource: &str, verb: &str, ns: Option<&str>) -> bool {
+        let any = |list: &[String], v: &str| list.iter().any(|x| x == "*" || x == v);
+        (self.namespace.is_none() || self.namespace.as_deref() == ns)
+            && any(&self.groups, group)
+            && any(&self.resources, resource)
+            && any(&self.verbs, verb)
+    }
 }
 
 impl State {
@@ -341,6 +362,38 @@ impl KubeApi {
     /// Replies `status` to every request for `group/plural` (e.g. `/nodes`, `apps/deployments`).
     pub fn fault(&self, resource: &str, status: u16, reason: &str) {
         self.state().faults.insert(resource.to_string(), (status, reason.to_string()));
+    }
+
+    /// From now on, every request is made by `user` holding exactly the rules of the Roles
+    /// and ClusterRoles in `yaml` (multi-document, as `aiwfe rbac` prints it; bindings are
+    /// taken as given), and anything else is refused with 403 as the API's RBAC authorizer
+    /// refuses it. Discovery and OpenAPI stay open, as `system:discovery` keeps them.
+    pub fn authorize(&self, user: &str, yaml: &str) {
+        let mut rules = Vec::new();
+        for doc in yaml.split("\n---\n") {
+            let Ok(v) = serde_saphyr::from_str::<Value>(doc) else { continue };
+            let namespace = match v["kind"].as_str() {
+                Some("Role") => Some(v["metadata"]["namespace"].as_str().unwrap_or("default").to_string()),
+                Some("ClusterRole") => None,
+                _ => continue,
+            };
+            let strings = |x: &Value| -> Vec<String> {
+                x.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            };
+            for r in v["rules"].as_array().into_iter().flatten() {
+                rules.push(RbacRule {
+                    namespace: namespace.clone(),
+                    groups: strings(&r["apiGroups"]),
+                    resources: strings(&r["resources"]),
+                    verbs: strings(&r["verbs"]),
+                });
+            }
+        }
+        self.state().rbac = Some((user.to_string(), rules));
     }
 
     /// Removes metrics.k8s.io, as on a cluster without metrics-server.
@@ -900,6 +953,44 @@ fn fault_reply(st: &State, k: Kind, ns: &Option<String>) -> Option<Reply> {
     Some(status_body(code, &reason, &msg))
 }
 
+/// The RBAC authorizer's refusal, when `authorize` is on and no rule allows the request.
+fn rbac_reply(st: &State, req: &Request, r: &Route) -> Option<Reply> {
+    let (user, rules) = st.rbac.as_ref()?;
+    let watch = req.query.get("watch").is_some_and(|w| w == "true" || w == "1");
+    let verb = match (req.method.as_str(), &r.name) {
+        ("GET", _) if watch => "watch",
+        ("GET", None) => "list",
+        ("GET", Some(_)) => "get",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", None) => "deletecollection",
+        ("DELETE", Some(_)) => "delete",
+        _ => "get",
+    };
+    let resource = match &r.sub {
+        Some(sub) => format!("{}/{sub}", r.kind.plural),
+        None => r.kind.plural.to_string(),
+    };
+    let group = r.kind.group;
+    if rules.iter().any(|rule| rule.allows(group, &resource, verb, r.ns.as_deref())) {
+        return None;
+    }
+    let what = match &r.name {
+        Some(n) => format!("{} \"{n}\"", r.kind.plural),
+        None => r.kind.plural.to_string(),
+    };
+    let scope = match &r.ns {
+        Some(n) => format!(" in the namespace \"{n}\""),
+        None => " at the cluster scope".into(),
+    };
+    Some(status_body(
+        403,
+        "Forbidden",
+        &format!("{what} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"),
+    ))
+}
+
 fn handle(req: &Request, shared: &Shared) -> Reply {
     let mut st = shared.lock();
     record(&mut st, req);
@@ -964,6 +1055,9 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
         return status_body(404, "NotFound", "the server could not find the requested resource");
     }
     if let Some(reply) = fault_reply(st, kind, &r.ns) {
+        return reply;
+    }
+    if let Some(reply) = rbac_reply(st, req, &r) {
         return reply;
     }
     let ns_key = if kind.namespaced {
