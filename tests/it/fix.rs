@@ -477,3 +477,29 @@ fn fix_runs_with_exactly_the_rights_rbac_for_fix_grants() {
     );
     assert!(real_writes(&api).is_empty(), "{:?}", real_writes(&api));
 }
+
+#[test]
+fn rollback_refuses_an_object_changed_since_the_run_unless_forced() {
+    let api = incident_api();
+    let st = State::new();
+    let before = affinity(&api);
+    let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    // Status updates by the controller do not count; someone scaling the Deployment does.
+    api.patch_now("apps/deployments", "aiwfe", "integration-service", json!({"spec": {"replicas": 2}}));
+    let out = st.cmd(&api, &["rollback", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    let err = stderr(&out);
+    assert!(err.contains("was changed after run") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("-  replicas: 2") && err.contains("+  replicas: 5"),
+        "the diff shows what a restore would undo: {err}"
+    );
+    assert_eq!(
+        affinity(&api)["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["weight"],
+        100
+    );
+    let out = st.cmd(&api, &["rollback", "--yes", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert_eq!(affinity(&api), before);
+}
