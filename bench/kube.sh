@@ -15,31 +15,7 @@ trap 'kill ${SRV:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # 300 copies of the incident, one namespace each.
 $BIN doctor --snapshot examples/incident.yaml -o json >/dev/null || true
-python3 - examples/incident.yaml "$work/big.json" <<'PY'
-import json, sys, copy
-sys.path.insert(0, "")
-try:
-    import yaml
-    doc = yaml.safe_load(open(sys.argv[1]))
-except ImportError:
-    sys.exit("needs python3-yaml (apt-get install python3-yaml) or PyYAML")
-items = []
-for i in range(300):
-    ns = f"aiwfe-{i:03d}"
-    for it in doc["items"]:
-        if it["kind"] in ("Node", "NodeMetrics"):
-            if i == 0:
-                items.append(it)
-            continue
-        c = copy.deepcopy(it)
-        c["metadata"]["namespace"] = ns
-        if c["kind"] == "Event":
-            c["involvedObject"]["namespace"] = ns
-        items.append(c)
-json.dump({"apiVersion": "v1", "kind": "List", "items": items}, open(sys.argv[2], "w"))
-pods = sum(1 for x in items if x["kind"] == "Pod")
-print(f"snapshot: {pods} pods, {len(items)} objects, {len(json.dumps(items)) // 1024} KiB")
-PY
+python3 bench/big_snapshot.py examples/incident.yaml "$work/big.json"
 
 exec 3< <(sleep 100000 >/dev/null 2>&1)
 target/release/examples/kubeapi "$work/big.json" <&3 > "$work/kc.path" &

@@ -618,18 +618,18 @@ fn controller_owned(key: &str) -> bool {
     key.starts_with("deployment.kubernetes.io/")
 }
 
+/// The object's annotations whose keys pass `keep`.
+fn annotations_where(obj: &Value, keep: impl Fn(&str) -> bool) -> serde_json::Map<String, Value> {
+    obj["metadata"]["annotations"]
+        .as_object()
+        .map(|m| m.iter().filter(|(k, _)| keep(k)).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
 /// What a restore writes back, as one value: spec, data, type, labels, and annotations
 /// other than the controllers' own.
 fn restorable(obj: &Value) -> Value {
-    let annotations: serde_json::Map<String, Value> = obj["metadata"]["annotations"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(k, _)| !controller_owned(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let annotations = annotations_where(obj, |k| !controller_owned(k));
     json!({"spec": obj["spec"], "data": obj["data"], "type": obj["type"], "labels": obj["metadata"]["labels"], "annotations": annotations})
 }
 
@@ -664,18 +664,8 @@ fn restored(current: &Value, before: &Value) -> Value {
             }
         }
     }
-    let mut annotations: serde_json::Map<String, Value> = before["metadata"]["annotations"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(k, _)| !controller_owned(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(m) = current["metadata"]["annotations"].as_object() {
-        annotations.extend(m.iter().filter(|(k, _)| controller_owned(k)).map(|(k, v)| (k.clone(), v.clone())));
-    }
+    let mut annotations = annotations_where(before, |k| !controller_owned(k));
+    annotations.extend(annotations_where(current, controller_owned));
     if annotations.is_empty() {
         if let Some(m) = out["metadata"].as_object_mut() {
             m.remove("annotations");
@@ -747,6 +737,24 @@ mod tests {
                 .all(|o| !serde_json::to_string(o).unwrap_or_default().contains("status")),
             "{ops:?}"
         );
+    }
+
+    #[test]
+    fn the_deployment_controllers_revision_is_neither_restored_nor_a_change() {
+        let before = json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "3", "team": "a"}}, "spec": {"replicas": 2}});
+        let mut cur = before.clone();
+        cur["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!("4");
+        cur["status"] = json!({"observedGeneration": 4});
+        assert_eq!(
+            digest(&cur),
+            digest(&before),
+            "the controller's revision and status are not a change"
+        );
+        let r = restored(&cur, &before);
+        assert_eq!(r["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "4");
+        assert_eq!(r["metadata"]["annotations"]["team"], "a");
+        cur["metadata"]["annotations"]["team"] = json!("b");
+        assert_ne!(digest(&cur), digest(&before), "someone else's annotation is");
     }
 
     #[test]
