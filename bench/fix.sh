@@ -14,25 +14,7 @@ cargo build --release --locked -q --bin aiwfe
 BIN=target/release/aiwfe
 work=$(mktemp -d /tmp/aiwfe-fbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-python3 - examples/incident.yaml "$work/big.json" <<'PY'
-import json, sys, copy, yaml
-doc = yaml.safe_load(open(sys.argv[1]))
-items = []
-for i in range(300):
-    ns = f"aiwfe-{i:03d}"
-    for it in doc["items"]:
-        if it["kind"] in ("Node", "NodeMetrics"):
-            if i == 0:
-                items.append(it)
-            continue
-        c = copy.deepcopy(it)
-        c["metadata"]["namespace"] = ns
-        if c["kind"] == "Event":
-            c["involvedObject"]["namespace"] = ns
-        items.append(c)
-json.dump({"apiVersion": "v1", "kind": "List", "items": items}, open(sys.argv[2], "w"))
-print(f"snapshot: {sum(1 for x in items if x['kind'] == 'Pod')} pods, {len(items)} objects")
-PY
+python3 bench/big_snapshot.py examples/incident.yaml "$work/big.json"
 INC=examples/incident.yaml
 RA="--secret redis-auth --key password --from-secret aiwfe/redis-server-auth:password"
 hyperfine --runs "$RUNS" --warmup 1 -N -i --export-json "$work/r.json" \
