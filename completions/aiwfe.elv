@@ -42,6 +42,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
             cand fix 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
             cand playbook 'List, show or run the playbooks behind `fix`, and your own'
+            cand tune 'Right-size what runs: autoscale Deployments with HPAs'
             cand history 'List the journaled runs of fix and playbook, newest last'
             cand rollback 'Restore what a journaled run changed'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -508,6 +509,67 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         }
         &'aiwfe;playbook;help;help'= {
         }
+        &'aiwfe;tune'= {
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;tune;hpa'= {
+            cand --deployment 'The Deployments to autoscale (repeatable or comma-separated)'
+            cand --min 'Fewest replicas'
+            cand --max 'Most replicas'
+            cand --cpu 'Average CPU utilisation to hold, in per cent of the requests'
+            cand --rollout-timeout 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]'
+            cand --snapshot 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run'
+            cand --playbooks 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]'
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --update 'Adjust an HPA that exists already (else it is left as it is)'
+            cand --apply 'Make the change (without it, the plan is shown and nothing is sent)'
+            cand --dry-run 'Print the plan and stop: nothing is sent to the cluster'
+            cand -y 'Apply without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply without asking (needed when stdin is not a terminal)'
+            cand --rollback-on-failure 'When a step fails, restore what the run changed before stopping'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'aiwfe;tune;help'= {
+            cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;tune;help;hpa'= {
+        }
+        &'aiwfe;tune;help;help'= {
+        }
         &'aiwfe;history'= {
             cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
             cand --context 'Kubeconfig context to use'
@@ -566,6 +628,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand proxy 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
             cand fix 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
             cand playbook 'List, show or run the playbooks behind `fix`, and your own'
+            cand tune 'Right-size what runs: autoscale Deployments with HPAs'
             cand history 'List the journaled runs of fix and playbook, newest last'
             cand rollback 'Restore what a journaled run changed'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -612,6 +675,11 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;help;playbook;show'= {
         }
         &'aiwfe;help;playbook;run'= {
+        }
+        &'aiwfe;help;tune'= {
+            cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+        }
+        &'aiwfe;help;tune;hpa'= {
         }
         &'aiwfe;help;history'= {
         }

@@ -51,6 +51,7 @@ complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rbac" -d 'Print the lea
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "tune" -d 'Right-size what runs: autoscale Deployments with HPAs'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rollback" -d 'Restore what a journaled run changed'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -507,6 +508,62 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a playbook\'s YAML'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l deployment -d 'The Deployments to autoscale (repeatable or comma-separated)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l min -d 'Fewest replicas' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l max -d 'Most replicas' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l cpu -d 'Average CPU utilisation to hold, in per cent of the requests' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l update -d 'Adjust an HPA that exists already (else it is left as it is)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l apply -d 'Make the change (without it, the plan is shown and nothing is sent)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l dry-run -d 'Print the plan and stop: nothing is sent to the cluster'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s y -l yes -d 'Apply without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l rollback-on-failure -d 'When a step fails, restore what the run changed before stopping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l context -d 'Kubeconfig context to use' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
@@ -555,17 +612,18 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l no-color -d 'No
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "probe" -d 'Run one probe'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "rollback" -d 'Restore what a journaled run changed'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "probe" -d 'Run one probe'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "tune" -d 'Right-size what runs: autoscale Deployments with HPAs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "rollback" -d 'Restore what a journaled run changed'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'
@@ -575,3 +633,4 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "show" -d 'Print a playbook\'s YAML'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'

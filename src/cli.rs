@@ -108,6 +108,9 @@ pub enum Command {
     /// List, show or run the playbooks behind `fix`, and your own
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// Right-size what runs: autoscale Deployments with HPAs
+    #[command(subcommand)]
+    Tune(TuneCommand),
     /// List the journaled runs of fix and playbook, newest last
     History(HistoryArgs),
     /// Restore what a journaled run changed
@@ -188,6 +191,36 @@ pub struct AffinityArgs {
     pub weight: u8,
     #[command(flatten)]
     pub apply: ApplyArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TuneCommand {
+    /// Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments
+    Hpa(TuneHpaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TuneHpaArgs {
+    /// The Deployments to autoscale (repeatable or comma-separated)
+    #[arg(long, value_name = "NAME", value_delimiter = ',', required = true)]
+    pub deployment: Vec<String>,
+    /// Fewest replicas
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub min: u32,
+    /// Most replicas
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max: u32,
+    /// Average CPU utilisation to hold, in per cent of the requests
+    #[arg(long, value_name = "PCT", default_value_t = 75, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub cpu: u32,
+    /// Adjust an HPA that exists already (else it is left as it is)
+    #[arg(long)]
+    pub update: bool,
+    /// Make the change (without it, the plan is shown and nothing is sent)
+    #[arg(long)]
+    pub apply: bool,
+    #[command(flatten)]
+    pub common: ApplyArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -90,6 +90,7 @@ fn dispatch(cfg: Config) -> Result<u8, Error> {
         Action::Rbac(r) => cmd::rbac::run(r, out),
         Action::Completions(c) => cmd::completions::run(c, out),
         Action::Fix(f) => cmd::fix::run(*f, out),
+        Action::Tune(t) => cmd::tune::run(*t, out),
         Action::PlaybookList { dir } => cmd::playbook::run_list(dir.as_deref(), out),
         Action::PlaybookShow { name, dir } => cmd::playbook::run_show(&name, dir.as_deref(), out),
         Action::PlaybookRun(r) => cmd::playbook::run(*r, out),

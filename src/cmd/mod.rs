@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod rbac;
 pub mod rollback;
 pub mod snapshot;
+pub mod tune;
 
 use crate::error::Error;
 use crate::redact;

@@ -528,26 +528,65 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
         .steps
         .iter()
         .filter_map(|st| match &st.action {
-            Action::Change(c) if c.target.kind.is_workload() => Some(&c.target),
-            Action::Wait(w) => Some(&w.target),
+            Action::Change(c) if c.target.kind.is_workload() => {
+                Some(format!("{}/{}/{}", c.target.namespace, c.target.kind.resource(), c.target.name))
+            }
+            Action::Wait(w) => Some(format!("{}/{}/{}", w.target.namespace, w.target.kind.resource(), w.target.name)),
+            // An HPA stands for the workload it scales.
+            Action::Create(c) if c.target.kind == Kind::HorizontalPodAutoscaler => {
+                let r = &c.object_to_create()["spec"]["scaleTargetRef"];
+                Some(format!(
+                    "{}/{}/{}",
+                    c.target.namespace,
+                    r["kind"].as_str().unwrap_or_default().to_lowercase(),
+                    r["name"].as_str().unwrap_or_default()
+                ))
+            }
             _ => None,
         })
-        .map(|t| format!("{}/{}/{}", t.namespace, t.kind.resource(), t.name))
         .fold(Vec::new(), |mut v, w| {
             if !v.contains(&w) {
                 v.push(w);
             }
             v
         });
+    // The checks the verify steps name (`args.checks`), else those a fix is about.
+    let mut checks: Vec<String> = plan
+        .steps
+        .iter()
+        .filter_map(|st| match &st.action {
+            Action::Verify(v) => v.args().get("checks").and_then(Value::as_array).cloned(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    if checks.is_empty() {
+        checks = ["redis.auth", "redis.connect", "kube.pods", "kube.scheduling"]
+            .map(String::from)
+            .to_vec();
+    }
+    // And of their findings, those whose code starts with one of `args.codes`, when given.
+    let codes: Vec<String> = plan
+        .steps
+        .iter()
+        .filter_map(|st| match &st.action {
+            Action::Verify(v) => v.args().get("codes").and_then(Value::as_array).cloned(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
     let obs = probe::run_all(probes, s.apply.timeout, false).await;
     obs.into_iter()
-        .filter(|o| {
-            o.id == "redis.auth" || o.id == "redis.connect" || o.id == "kube.read" || o.id == "kube.pods" || o.id == "kube.scheduling"
-        })
+        .filter(|o| o.id == "kube.read" || checks.iter().any(|c| *c == o.id))
         .map(|mut o| {
             if o.id.starts_with("kube.") && o.id != "kube.read" {
-                o.findings
-                    .retain(|f| f.severity == Severity::Ok || f.subject.as_ref().is_some_and(|sub| workloads.contains(sub)));
+                o.findings.retain(|f| {
+                    f.severity == Severity::Ok
+                        || (f.subject.as_ref().is_some_and(|sub| workloads.contains(sub))
+                            && (codes.is_empty() || codes.iter().any(|c| f.code.starts_with(c.as_str()))))
+                });
                 if o.findings.is_empty() {
                     o.push(Finding::new(
                         &o.id.clone(),

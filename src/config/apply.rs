@@ -150,6 +150,43 @@ pub fn fix(c: cli::FixCommand, file: &FileConfig, timeout: Duration, env: &dyn E
     })
 }
 
+/// `aiwfe tune hpa`
+pub fn tune_hpa(
+    t: cli::TuneHpaArgs,
+    file: &FileConfig,
+    timeout: Duration,
+    output: crate::cmd::Output,
+    env: &dyn Env,
+) -> Result<crate::cmd::tune::TuneSettings> {
+    if t.max < t.min {
+        return Err(Error::Invalid {
+            field: "--max".into(),
+            reason: format!("{} is below --min {}", t.max, t.min),
+        });
+    }
+    let mut a = t.common;
+    // A plan unless --apply.
+    a.dry_run = a.dry_run || !t.apply;
+    Ok(crate::cmd::tune::TuneSettings {
+        tune: crate::cmd::tune::Tune::Hpa {
+            deployments: t
+                .deployment
+                .iter()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+                .collect(),
+            min: t.min,
+            max: t.max,
+            cpu: t.cpu,
+            update: t.update,
+        },
+        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        apply: apply_settings(&a, timeout, env)?,
+        output,
+        playbooks_dir: playbooks_dir(a.playbooks.clone(), file),
+    })
+}
+
 /// `--set NAME=VALUE` and `--set-env NAME=VAR` → parameters.
 pub fn params(set: &[String], set_env: &[String], env: &dyn Env) -> Result<Vec<(String, ParamValue)>> {
     let mut out = Vec::new();

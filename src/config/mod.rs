@@ -43,6 +43,7 @@ pub enum Action {
     Rbac(Rbac),
     Completions(Completions),
     Fix(Box<FixSettings>),
+    Tune(Box<crate::cmd::tune::TuneSettings>),
     PlaybookList {
         dir: Option<std::path::PathBuf>,
     },
@@ -83,6 +84,7 @@ impl Config {
             | Action::PlaybookList { .. }
             | Action::PlaybookShow { .. }
             | Action::History(_)
+            | Action::Tune(_)
             | Action::Rollback(_) => Vec::new(),
         }
     }
@@ -136,6 +138,12 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             let timeout = timeout(&g, &file)?;
             let output = output(&g, &file, env, is_tty)?;
             Action::Fix(Box::new(apply::fix_settings(c, &file, timeout, output, env)?))
+        }
+        Command::Tune(crate::cli::TuneCommand::Hpa(t)) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            let timeout = timeout(&g, &file)?;
+            let output = output(&g, &file, env, is_tty)?;
+            Action::Tune(Box::new(apply::tune_hpa(t, &file, timeout, output, env)?))
         }
         Command::Playbook(crate::cli::PlaybookCommand::List(l)) => {
             let file = file::load(g.config.as_deref(), env)?;

@@ -115,8 +115,22 @@ fn incident_causes_print_the_aiwfe_fix_commands() {
     let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap()]));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("  fix: aiwfe ")).collect();
+    let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("  fix: aiwfe fix ")).collect();
     assert_eq!(fix_lines, [format!("  fix: {REDIS_AUTH_FIX}"), format!("  fix: {AFFINITY_FIX}")]);
+    // Autoscaling is `aiwfe tune hpa`, one per Deployment without an HPA, sized by its replicas.
+    let hpa = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "no-autoscaling")
+        .unwrap()["fix"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        hpa.starts_with("aiwfe tune hpa -n aiwfe --deployment api-service --min 2 --max 9 --cpu 75 --apply && aiwfe tune hpa -n aiwfe --deployment integration-service "),
+        "{hpa}"
+    );
     // Each cause's hint follows its fix.
     for fix in &fix_lines {
         let i = lines.iter().position(|l| l == fix).unwrap();

@@ -17,4 +17,5 @@ mod postgres;
 mod proxy;
 mod proxy_jwks;
 mod redis;
+mod tune;
 mod ws;

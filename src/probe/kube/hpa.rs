@@ -62,11 +62,15 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
                         ),
                     )
                     .fix(format!(
-                        "kubectl autoscale deployment/{n} -n {ns} --cpu-percent=75 --min={} --max={}",
+                        "aiwfe tune hpa -n {ns} --deployment {n} --min {min} --max {max} --cpu 75 --apply",
+                        min = replicas.clamp(1, 2),
+                        max = (replicas * 3).max(4)
+                    ))
+                    .hint(format!(
+                        "an HPA adds replicas under load and removes them when idle, so requests can be sized for the quiet hours; with kubectl alone: kubectl autoscale deployment/{n} -n {ns} --cpu-percent=75 --min={} --max={}",
                         replicas.clamp(1, 2),
                         (replicas * 3).max(4)
                     ))
-                    .hint("an HPA adds replicas under load and removes them when idle, so requests can be sized for the quiet hours")
                     .subject(subject.clone())
                     .label("workload", format!("deployment/{n}"))
                     .label("namespace", ns.to_string()),
