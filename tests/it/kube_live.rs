@@ -166,7 +166,7 @@ fn the_redis_auth_fix_runs_against_a_server_and_aligns_the_secret() {
     std::process::Command::new("chmod").arg("+x").arg(&shim).status().unwrap();
     let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap());
     let out = run(std::process::Command::new("sh").args(["-c", &fix]).env("PATH", path));
-    // `rollout restart` needs more of the API than the test server has; the secret part must work.
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let secret = api.get("", "secrets", "aiwfe", "redis-auth").unwrap();
     assert_eq!(
         secret["data"]["password"],
@@ -176,6 +176,12 @@ fn the_redis_auth_fix_runs_against_a_server_and_aligns_the_secret() {
         stderr(&out)
     );
     assert!(!stdout(&out).contains(SERVER_PW) && !stderr(&out).contains(SERVER_PW));
+    // The hint's `kubectl rollout restart` restarted the consumer.
+    let dep = api.get("apps", "deployments", "aiwfe", "reasoning-service").unwrap();
+    assert!(
+        dep["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"].is_string(),
+        "{dep}"
+    );
 }
 
 fn which(cmd: &str) -> String {
