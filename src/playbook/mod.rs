@@ -103,10 +103,11 @@ pub use target::{Kind, ObjectRef};
 pub use value::{ParamType, ParamValue, parse_set};
 
 /// The playbooks shipped with aiwfe, by name: (name, YAML text).
-pub const BUILTIN: [(&str, &str); 3] = [
+pub const BUILTIN: [(&str, &str); 4] = [
     ("redis-auth", include_str!("../../playbooks/redis-auth.yaml")),
     ("affinity", include_str!("../../playbooks/affinity.yaml")),
     ("hpa", include_str!("../../playbooks/hpa.yaml")),
+    ("resources", include_str!("../../playbooks/resources.yaml")),
 ];
 
 /// The YAML text of the shipped playbook `name`.

@@ -285,6 +285,10 @@ impl Renderer<'_> {
                             Some(None) => {
                                 map.insert(key.to_string(), None);
                             }
+                            // A template that gives null removes the key, as a literal null does.
+                            Some(Some(t)) if template::render(&t.text, &self.ctx).is_ok_and(|v| v.is_null()) => {
+                                map.insert(key.to_string(), None);
+                            }
                             Some(Some(t)) => {
                                 let v = self.text(field, t)?;
                                 if Quantity::parse(&v).is_none() {
