@@ -10,6 +10,7 @@
 
 pub mod live;
 pub mod objects;
+pub mod quantity;
 pub mod scheduler;
 pub mod snapshot;
 pub mod write;
