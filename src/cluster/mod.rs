@@ -10,6 +10,8 @@
 
 pub mod live;
 pub mod objects;
+pub mod quantity;
+pub mod rightsize;
 pub mod scheduler;
 pub mod snapshot;
 pub mod write;

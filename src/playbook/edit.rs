@@ -3,9 +3,9 @@
 //! would have produced (the kubectl comparison tests check this).
 
 use super::action::{EnvChange, PatchBody};
-use super::quantity;
 use super::secrets::decode_b64;
 use super::target::ObjectRef;
+use crate::cluster::quantity;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Map, Value, json};

@@ -77,7 +77,6 @@ mod model;
 mod params;
 mod parse;
 mod plan;
-mod quantity;
 mod render;
 mod secrets;
 mod steps;

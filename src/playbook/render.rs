@@ -5,10 +5,10 @@
 use super::action::{EnvChange, PatchBody, StepAction};
 use super::error::{Diagnostic, Error, Pos};
 use super::model::{ActionDecl, Flag, Int, Literal, Playbook, Scalar, StepDecl, Text, Tree, Typed};
-use super::quantity::Quantity;
 use super::secrets::Redactor;
 use super::target::{Kind, ObjectRef};
 use super::template::{self, RenderError};
+use crate::cluster::quantity::Quantity;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -8,7 +8,6 @@
 pub mod credentials;
 pub mod hpa;
 pub mod pods;
-pub mod quantity;
 pub mod resources;
 pub mod scheduling;
 pub mod signatures;

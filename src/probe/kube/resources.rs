@@ -2,10 +2,10 @@
 //! per node, and the cluster's efficiency (used ÷ requested): how much of what is reserved
 //! is used. Over-provisioned workloads get a right-sizing command.
 
-use super::quantity;
 use super::target::KubeThresholds;
 use crate::cluster::ClusterState;
 use crate::cluster::objects::{Workload, name, namespace, workload_of};
+use crate::cluster::quantity;
 use crate::report::{Finding, Observation, Severity};
 use std::collections::BTreeMap;
 
@@ -23,7 +23,7 @@ struct Usage {
 }
 
 fn get(map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>, key: &str) -> Option<f64> {
-    map.and_then(|m| m.get(key)).and_then(|q| quantity::parse(&q.0))
+    map.and_then(|m| m.get(key)).and_then(|q| quantity::value(&q.0))
 }
 
 pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observation {
@@ -57,8 +57,8 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
             let u = per.entry((w.clone(), c.name.clone())).or_default();
             u.no_requests |= cpu_req == 0.0 && mem_req == 0.0;
             if let Some(cu) = pm.and_then(|m| m.containers.iter().find(|x| x.name == c.name)) {
-                let cpu = cu.usage.get("cpu").and_then(|q| quantity::parse(q)).unwrap_or(0.0);
-                let mem = cu.usage.get("memory").and_then(|q| quantity::parse(q)).unwrap_or(0.0);
+                let cpu = cu.usage.get("cpu").and_then(|q| quantity::value(q)).unwrap_or(0.0);
+                let mem = cu.usage.get("memory").and_then(|q| quantity::value(q)).unwrap_or(0.0);
                 // Requests count only where usage is known (not for Pending pods).
                 u.pods += 1;
                 u.cpu_request += cpu_req;
@@ -94,10 +94,10 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
     }
     match state.node_metrics.as_ref() {
         Some(nm) if !nm.is_empty() => {
-            let used_cpu: f64 = nm.iter().filter_map(|m| m.usage.get("cpu").and_then(|q| quantity::parse(q))).sum();
+            let used_cpu: f64 = nm.iter().filter_map(|m| m.usage.get("cpu").and_then(|q| quantity::value(q))).sum();
             let used_mem: f64 = nm
                 .iter()
-                .filter_map(|m| m.usage.get("memory").and_then(|q| quantity::parse(q)))
+                .filter_map(|m| m.usage.get("memory").and_then(|q| quantity::value(q)))
                 .sum();
             obs.measure("cpu_used_cores", round3(used_cpu), "cores");
             obs.measure("memory_used_bytes", used_mem, "bytes");

@@ -1,6 +1,7 @@
-//! Kubernetes resource quantities (`500m`, `1`, `0.5`, `2Gi`, `1e3`), parsed far enough to
-//! compare them by value: the API server stores `0.5` as `500m`, so a string comparison
-//! would call a request that already holds a change.
+//! Kubernetes resource quantities (`500m`, `1`, `0.5`, `250000n`, `2Gi`, `1e3`): parsed
+//! exactly, to compare them by value (the API server stores `0.5` as `500m`, so a string
+//! comparison would call a request that already holds a change), as plain numbers (cores for
+//! CPU, bytes for memory), and written back in the short forms kubectl shows.
 
 use std::cmp::Ordering;
 
@@ -30,6 +31,8 @@ impl Quantity {
         let pow = |base: i128, exp: u32| base.checked_pow(exp);
         let (mul, div) = match suffix {
             "" => (1, 1),
+            "n" => (1, pow(10, 9)?),
+            "u" => (1, pow(10, 6)?),
             "m" => (1, 1000),
             "k" => (pow(10, 3)?, 1),
             "M" => (pow(10, 6)?, 1),
@@ -58,10 +61,41 @@ impl Quantity {
         Some(Quantity { num, den })
     }
 
+    /// The amount as a plain number (cores for CPU, bytes for memory).
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
     fn cmp_value(&self, other: &Quantity) -> Option<Ordering> {
         let a = self.num.checked_mul(other.den)?;
         let b = other.num.checked_mul(self.den)?;
         Some(a.cmp(&b))
+    }
+}
+
+/// A quantity string's amount as a plain number (cores for CPU, bytes for memory); `None`
+/// if it is not a quantity.
+pub fn value(q: &str) -> Option<f64> {
+    Quantity::parse(q).map(Quantity::to_f64)
+}
+
+/// Cores as kubectl would write them, to the nearest millicore: `250m`, `2`.
+pub fn cpu(cores: f64) -> String {
+    let milli = (cores * 1000.0).round() as i64;
+    if milli % 1000 == 0 && milli > 0 {
+        format!("{}", milli / 1000)
+    } else {
+        format!("{milli}m")
+    }
+}
+
+/// Bytes as a binary quantity, rounded up to a whole Mi: `128Mi`, `2Gi`.
+pub fn memory(bytes: f64) -> String {
+    let mi = bytes / (1024.0 * 1024.0);
+    if mi >= 1024.0 && (mi / 1024.0).fract() == 0.0 {
+        format!("{}Gi", (mi / 1024.0) as i64)
+    } else {
+        format!("{}Mi", mi.ceil() as i64)
     }
 }
 
@@ -108,5 +142,33 @@ mod tests {
         for s in ["", "m", "1.2.3", "lots", "1Xi", "1e", "."] {
             assert!(Quantity::parse(s).is_none(), "{s}");
         }
+    }
+
+    #[test]
+    fn values_of_the_forms_the_api_server_returns() {
+        assert_eq!(value("100m"), Some(0.1));
+        assert_eq!(value("2"), Some(2.0));
+        assert_eq!(value("1.5"), Some(1.5));
+        assert!((value("250000n").unwrap() - 0.00025).abs() < 1e-12);
+        assert!((value("25000u").unwrap() - 0.025).abs() < 1e-12);
+        assert_eq!(value("128Mi"), Some(134_217_728.0));
+        assert_eq!(value("1Gi"), Some(1_073_741_824.0));
+        assert_eq!(value("1G"), Some(1e9));
+        assert_eq!(value("12Ki"), Some(12_288.0));
+        assert_eq!(value("1e3"), Some(1000.0));
+        assert_eq!(value(""), None);
+        assert_eq!(value("lots"), None);
+        // metrics-server reports CPU in nanocores; it compares by value like any other form.
+        assert!(same("25000000n", "25m"));
+    }
+
+    #[test]
+    fn formats_like_kubectl() {
+        assert_eq!(cpu(0.25), "250m");
+        assert_eq!(cpu(2.0), "2");
+        assert_eq!(cpu(0.01), "10m");
+        assert_eq!(memory(134_217_728.0), "128Mi");
+        assert_eq!(memory(2.0 * 1_073_741_824.0), "2Gi");
+        assert_eq!(memory(100_000_000.0), "96Mi");
     }
 }
