@@ -560,8 +560,49 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('resources', 'resources', [CompletionResultType]::ParameterValue, 'Recommend requests and limits from usage history; with --apply, set them')
             [CompletionResult]::new('hpa', 'hpa', [CompletionResultType]::ParameterValue, 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiwfe;tune;resources' {
+            [CompletionResult]::new('--deployment', '--deployment', [CompletionResultType]::ParameterName, 'Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Time between samples [default: 15s]')
+            [CompletionResult]::new('--cpu-percentile', '--cpu-percentile', [CompletionResultType]::ParameterName, 'CPU request: this percentile of the samples')
+            [CompletionResult]::new('--memory-buffer', '--memory-buffer', [CompletionResultType]::ParameterName, 'Memory request and limit: the peak working set plus this much, e.g. 15%')
+            [CompletionResult]::new('--cpu-limit', '--cpu-limit', [CompletionResultType]::ParameterName, 'CPU limit: none (remove it), keep, or a factor of the new request such as 2')
+            [CompletionResult]::new('--min-samples', '--min-samples', [CompletionResultType]::ParameterName, 'Fewest samples a recommendation may rest on')
+            [CompletionResult]::new('--cpu-cost', '--cpu-cost', [CompletionResultType]::ParameterName, 'Price of one core for an hour, for the monthly cost column')
+            [CompletionResult]::new('--memory-cost', '--memory-cost', [CompletionResultType]::ParameterName, 'Price of one GiB of memory for an hour')
+            [CompletionResult]::new('--rollout-timeout', '--rollout-timeout', [CompletionResultType]::ParameterName, 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run')
+            [CompletionResult]::new('--playbooks', '--playbooks', [CompletionResultType]::ParameterName, 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace [default: the context''s]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity [default: error]')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Set the recommended requests and limits (without it, they are shown and nothing is sent)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop: nothing is sent to the cluster')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--rollback-on-failure', '--rollback-on-failure', [CompletionResultType]::ParameterName, 'When a step fails, restore what the run changed before stopping')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; only the exit code (and --report) tell the result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'aiwfe;tune;hpa' {
@@ -601,8 +642,12 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             break
         }
         'aiwfe;tune;help' {
+            [CompletionResult]::new('resources', 'resources', [CompletionResultType]::ParameterValue, 'Recommend requests and limits from usage history; with --apply, set them')
             [CompletionResult]::new('hpa', 'hpa', [CompletionResultType]::ParameterValue, 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aiwfe;tune;help;resources' {
             break
         }
         'aiwfe;tune;help;hpa' {
@@ -738,7 +783,11 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             break
         }
         'aiwfe;help;tune' {
+            [CompletionResult]::new('resources', 'resources', [CompletionResultType]::ParameterValue, 'Recommend requests and limits from usage history; with --apply, set them')
             [CompletionResult]::new('hpa', 'hpa', [CompletionResultType]::ParameterValue, 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments')
+            break
+        }
+        'aiwfe;help;tune;resources' {
             break
         }
         'aiwfe;help;tune;hpa' {

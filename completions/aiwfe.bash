@@ -136,6 +136,9 @@ _aiwfe() {
             aiwfe__subcmd__help__subcmd__tune,hpa)
                 cmd="aiwfe__subcmd__help__subcmd__tune__subcmd__hpa"
                 ;;
+            aiwfe__subcmd__help__subcmd__tune,resources)
+                cmd="aiwfe__subcmd__help__subcmd__tune__subcmd__resources"
+                ;;
             aiwfe__subcmd__playbook,help)
                 cmd="aiwfe__subcmd__playbook__subcmd__help"
                 ;;
@@ -196,11 +199,17 @@ _aiwfe() {
             aiwfe__subcmd__tune,hpa)
                 cmd="aiwfe__subcmd__tune__subcmd__hpa"
                 ;;
+            aiwfe__subcmd__tune,resources)
+                cmd="aiwfe__subcmd__tune__subcmd__resources"
+                ;;
             aiwfe__subcmd__tune__subcmd__help,help)
                 cmd="aiwfe__subcmd__tune__subcmd__help__subcmd__help"
                 ;;
             aiwfe__subcmd__tune__subcmd__help,hpa)
                 cmd="aiwfe__subcmd__tune__subcmd__help__subcmd__hpa"
+                ;;
+            aiwfe__subcmd__tune__subcmd__help,resources)
+                cmd="aiwfe__subcmd__tune__subcmd__help__subcmd__resources"
                 ;;
             *)
                 ;;
@@ -943,7 +952,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help__subcmd__tune)
-            opts="hpa"
+            opts="resources hpa"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +966,20 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help__subcmd__tune__subcmd__hpa)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__help__subcmd__tune__subcmd__resources)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2037,7 +2060,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__tune)
-            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help hpa help"
+            opts="-o -q -v -h --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help resources hpa help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2079,7 +2102,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__tune__subcmd__help)
-            opts="hpa help"
+            opts="resources hpa help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,6 +2143,20 @@ _aiwfe() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aiwfe__subcmd__tune__subcmd__help__subcmd__resources)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aiwfe__subcmd__tune__subcmd__hpa)
             opts="-y -n -A -o -q -v -h --deployment --min --max --cpu --update --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2140,6 +2177,112 @@ _aiwfe() {
                     return 0
                     ;;
                 --cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollout-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --playbooks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__tune__subcmd__resources)
+            opts="-y -n -A -o -q -v -h --deployment --sample --every --cpu-percentile --memory-buffer --cpu-limit --min-samples --cpu-cost --memory-cost --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deployment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sample)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-percentile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-buffer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-samples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-cost)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -524,8 +524,48 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand resources 'Recommend requests and limits from usage history; with --apply, set them'
             cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;tune;resources'= {
+            cand --deployment 'Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]'
+            cand --sample 'Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]'
+            cand --every 'Time between samples [default: 15s]'
+            cand --cpu-percentile 'CPU request: this percentile of the samples'
+            cand --memory-buffer 'Memory request and limit: the peak working set plus this much, e.g. 15%'
+            cand --cpu-limit 'CPU limit: none (remove it), keep, or a factor of the new request such as 2'
+            cand --min-samples 'Fewest samples a recommendation may rest on'
+            cand --cpu-cost 'Price of one core for an hour, for the monthly cost column'
+            cand --memory-cost 'Price of one GiB of memory for an hour'
+            cand --rollout-timeout 'Longest wait for each rollout [default: the playbook''s, e.g. 5m]'
+            cand --snapshot 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run'
+            cand --playbooks 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]'
+            cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
+            cand --context 'Kubeconfig context to use'
+            cand -n 'Kubernetes namespace [default: the context''s]'
+            cand --namespace 'Kubernetes namespace [default: the context''s]'
+            cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
+            cand -o 'Output format on stdout'
+            cand --output 'Output format on stdout'
+            cand --report 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)'
+            cand --fail-on 'Exit 1 when a finding is at or above this severity [default: error]'
+            cand --ignore 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)'
+            cand --timeout 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]'
+            cand --apply 'Set the recommended requests and limits (without it, they are shown and nothing is sent)'
+            cand --dry-run 'Print the plan and stop: nothing is sent to the cluster'
+            cand -y 'Apply without asking (needed when stdin is not a terminal)'
+            cand --yes 'Apply without asking (needed when stdin is not a terminal)'
+            cand --rollback-on-failure 'When a step fails, restore what the run changed before stopping'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -q 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand --quiet 'Print nothing on stdout; only the exit code (and --report) tell the result'
+            cand -v 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand --verbose 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'aiwfe;tune;hpa'= {
             cand --deployment 'The Deployments to autoscale (repeatable or comma-separated)'
@@ -563,8 +603,11 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'aiwfe;tune;help'= {
+            cand resources 'Recommend requests and limits from usage history; with --apply, set them'
             cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aiwfe;tune;help;resources'= {
         }
         &'aiwfe;tune;help;hpa'= {
         }
@@ -677,7 +720,10 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         &'aiwfe;help;playbook;run'= {
         }
         &'aiwfe;help;tune'= {
+            cand resources 'Recommend requests and limits from usage history; with --apply, set them'
             cand hpa 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+        }
+        &'aiwfe;help;tune;resources'= {
         }
         &'aiwfe;help;tune;hpa'= {
         }

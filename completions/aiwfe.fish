@@ -508,26 +508,65 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a playbook\'s YAML'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''
 yaml\t''
 junit\t''
 sarif\t''
 markdown\t''"
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
 warning\t''
 error\t''
 never\t'Never fail the gate: exit 0 whatever is found'"
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from hpa help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -f -a "resources" -d 'Recommend requests and limits from usage history; with --apply, set them'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l deployment -d 'Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l sample -d 'Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l every -d 'Time between samples [default: 15s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l cpu-percentile -d 'CPU request: this percentile of the samples' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l memory-buffer -d 'Memory request and limit: the peak working set plus this much, e.g. 15%' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l cpu-limit -d 'CPU limit: none (remove it), keep, or a factor of the new request such as 2' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l min-samples -d 'Fewest samples a recommendation may rest on' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l cpu-cost -d 'Price of one core for an hour, for the monthly cost column' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l memory-cost -d 'Price of one GiB of memory for an hour' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l context -d 'Kubeconfig context to use' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l apply -d 'Set the recommended requests and limits (without it, they are shown and nothing is sent)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l dry-run -d 'Print the plan and stop: nothing is sent to the cluster'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s y -l yes -d 'Apply without asking (needed when stdin is not a terminal)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l rollback-on-failure -d 'When a step fails, restore what the run changed before stopping'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s A -l all-namespaces -d 'Every namespace'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l deployment -d 'The Deployments to autoscale (repeatable or comma-separated)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l min -d 'Fewest replicas' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l max -d 'Most replicas' -r
@@ -562,6 +601,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "resources" -d 'Recommend requests and limits from usage history; with --apply, set them'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
@@ -633,4 +673,5 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "show" -d 'Print a playbook\'s YAML'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from playbook" -f -a "run" -d 'Run a playbook (a name or a FILE) through the same machinery as `fix`'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "resources" -d 'Recommend requests and limits from usage history; with --apply, set them'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'

@@ -195,8 +195,46 @@ pub struct AffinityArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum TuneCommand {
+    /// Recommend requests and limits from usage history; with --apply, set them
+    Resources(Box<TuneResourcesArgs>),
     /// Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments
     Hpa(TuneHpaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TuneResourcesArgs {
+    /// Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub deployment: Vec<String>,
+    /// Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]
+    #[arg(long, value_name = "DURATION")]
+    pub sample: Option<String>,
+    /// Time between samples [default: 15s]
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+    /// CPU request: this percentile of the samples
+    #[arg(long, value_name = "PCT", default_value_t = crate::cluster::rightsize::CPU_PERCENTILE)]
+    pub cpu_percentile: f64,
+    /// Memory request and limit: the peak working set plus this much, e.g. 15%
+    #[arg(long, value_name = "PCT", default_value = "15%")]
+    pub memory_buffer: String,
+    /// CPU limit: none (remove it), keep, or a factor of the new request such as 2
+    #[arg(long, value_name = "POLICY", default_value = "none")]
+    pub cpu_limit: String,
+    /// Fewest samples a recommendation may rest on
+    #[arg(long, value_name = "N", default_value_t = crate::cluster::rightsize::MIN_SAMPLES)]
+    pub min_samples: usize,
+    /// Price of one core for an hour, for the monthly cost column
+    #[arg(long, value_name = "PRICE", default_value_t = 0.031)]
+    pub cpu_cost: f64,
+    /// Price of one GiB of memory for an hour
+    #[arg(long, value_name = "PRICE", default_value_t = 0.004)]
+    pub memory_cost: f64,
+    /// Set the recommended requests and limits (without it, they are shown and nothing is sent)
+    #[arg(long)]
+    pub apply: bool,
+    #[command(flatten)]
+    pub common: ApplyArgs,
 }
 
 #[derive(Debug, Args)]

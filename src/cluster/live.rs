@@ -218,6 +218,12 @@ async fn metrics<T: DeserializeOwned>(client: &Client, ns: Option<&str>, kind: &
     }
 }
 
+/// One reading of metrics.k8s.io PodMetrics in `namespace` (`None`: every namespace):
+/// `Ok(None)` when the cluster has no metrics API.
+pub async fn pod_metrics(client: &Client, namespace: Option<&str>) -> Result<Option<Vec<PodMetrics>>, ReadProblem> {
+    metrics::<PodMetrics>(client, namespace, "PodMetrics", "pods").await
+}
+
 /// The previous log of every crash-looping container (up to `MAX_LOGS`), last 50 lines.
 async fn previous_logs(client: &Client, pods: &[Pod]) -> Vec<ContainerLog> {
     let mut wanted = Vec::new();

@@ -197,6 +197,20 @@ impl Writer {
         Ok(list.items.iter().map(to_value).collect())
     }
 
+    /// One reading of the pods' usage (metrics.k8s.io) in `ns`; `Ok(None)` when the cluster
+    /// has no metrics API.
+    pub async fn pod_metrics(&self, ns: &str) -> Result<Option<Vec<super::PodMetrics>>, WriteError> {
+        match tokio::time::timeout(self.timeout, super::live::pod_metrics(&self.client, Some(ns))).await {
+            Ok(Ok(m)) => Ok(m),
+            Ok(Err(p)) => Err(WriteError::Rejected {
+                code: p.status.unwrap_or(0),
+                reason: String::new(),
+                message: p.message,
+            }),
+            Err(_) => Err(WriteError::Timeout(self.timeout)),
+        }
+    }
+
     /// Watches the workload until its rollout completes or fails, or `timeout` passes;
     /// `on_status` hears every change. `kubectl rollout status` semantics (see `rollout`).
     pub async fn follow_rollout(

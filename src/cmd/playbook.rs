@@ -579,7 +579,7 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
         .collect();
     let obs = probe::run_all(probes, s.apply.timeout, false).await;
     obs.into_iter()
-        .filter(|o| o.id == "kube.read" || checks.iter().any(|c| *c == o.id))
+        .filter(|o| o.id == "kube.read" || checks.contains(&o.id))
         .map(|mut o| {
             if o.id.starts_with("kube.") && o.id != "kube.read" {
                 o.findings.retain(|f| {

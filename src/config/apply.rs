@@ -187,6 +187,71 @@ pub fn tune_hpa(
     })
 }
 
+/// `aiwfe tune resources`
+pub fn tune_resources(
+    t: cli::TuneResourcesArgs,
+    file: &FileConfig,
+    timeout: Duration,
+    output: crate::cmd::Output,
+    env: &dyn Env,
+) -> Result<crate::cmd::tune::TuneSettings> {
+    use crate::cluster::rightsize;
+    let buffer = t.memory_buffer.trim().trim_end_matches('%').trim();
+    let memory_buffer_pct: f64 = buffer
+        .parse()
+        .ok()
+        .filter(|b: &f64| b.is_finite() && (0.0..=1000.0).contains(b))
+        .ok_or_else(|| Error::Invalid {
+            field: "--memory-buffer".into(),
+            reason: format!("`{}` is not a percentage such as 15%", t.memory_buffer),
+        })?;
+    if !(t.cpu_percentile > 0.0 && t.cpu_percentile <= 100.0) {
+        return Err(Error::Invalid {
+            field: "--cpu-percentile".into(),
+            reason: format!("{} is not between 0 and 100", t.cpu_percentile),
+        });
+    }
+    let cpu_limit: rightsize::CpuLimit = t.cpu_limit.parse().map_err(|e: rightsize::BadCpuLimit| Error::Invalid {
+        field: "--cpu-limit".into(),
+        reason: e.to_string(),
+    })?;
+    for (field, v) in [("--cpu-cost", t.cpu_cost), ("--memory-cost", t.memory_cost)] {
+        if !v.is_finite() || v < 0.0 {
+            return Err(Error::Invalid {
+                field: field.into(),
+                reason: format!("{v} is not a price"),
+            });
+        }
+    }
+    let mut a = t.common;
+    a.dry_run = a.dry_run || !t.apply;
+    Ok(crate::cmd::tune::TuneSettings {
+        tune: crate::cmd::tune::Tune::Resources(Box::new(crate::cmd::tune::Resources {
+            deployments: t
+                .deployment
+                .iter()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+                .collect(),
+            sample: duration("--sample", t.sample.as_deref(), "10m")?,
+            every: duration("--every", t.every.as_deref(), "15s")?,
+            params: rightsize::Params {
+                cpu_percentile: t.cpu_percentile,
+                memory_buffer_pct,
+                cpu_limit,
+                min_samples: t.min_samples,
+                ..rightsize::Params::default()
+            },
+            cpu_cost: t.cpu_cost,
+            memory_cost: t.memory_cost,
+        })),
+        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        apply: apply_settings(&a, timeout, env)?,
+        output,
+        playbooks_dir: playbooks_dir(a.playbooks.clone(), file),
+    })
+}
+
 /// `--set NAME=VALUE` and `--set-env NAME=VAR` → parameters.
 pub fn params(set: &[String], set_env: &[String], env: &dyn Env) -> Result<Vec<(String, ParamValue)>> {
     let mut out = Vec::new();

@@ -139,6 +139,12 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             let output = output(&g, &file, env, is_tty)?;
             Action::Fix(Box::new(apply::fix_settings(c, &file, timeout, output, env)?))
         }
+        Command::Tune(crate::cli::TuneCommand::Resources(t)) => {
+            let file = file::load(g.config.as_deref(), env)?;
+            let timeout = timeout(&g, &file)?;
+            let output = output(&g, &file, env, is_tty)?;
+            Action::Tune(Box::new(apply::tune_resources(*t, &file, timeout, output, env)?))
+        }
         Command::Tune(crate::cli::TuneCommand::Hpa(t)) => {
             let file = file::load(g.config.as_deref(), env)?;
             let timeout = timeout(&g, &file)?;

@@ -132,3 +132,52 @@ fn a_validation_rejection_surfaces_in_the_server_dry_run() {
     );
     assert_eq!(real_writes(&api), 0);
 }
+
+#[test]
+fn tune_resources_recommends_from_samples_and_applies_through_the_playbook() {
+    let api = incident_api();
+    let st = tempfile::tempdir().unwrap();
+    let run_tune = |args: &[&str]| {
+        run(aiwfe()
+            .env("XDG_STATE_HOME", st.path())
+            .args([
+                "tune",
+                "resources",
+                "-n",
+                "aiwfe",
+                "--deployment",
+                "api-service",
+                "--sample",
+                "1s",
+                "--every",
+                "200ms",
+            ])
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&api.kubeconfig))
+    };
+    // Each pod's reading counts once however often it is polled: 3 pods, 3 samples.
+    let out = run_tune(&["-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let v = json(&out);
+    let rec = &v["recommendations"][0];
+    assert_eq!(
+        (rec["workload"].as_str(), rec["container"].as_str()),
+        (Some("Deployment/api-service"), Some("api"))
+    );
+    assert_eq!(rec["samples"], 3, "{rec}");
+    assert!(
+        rec["recommended"].is_null() && rec["reason"].as_str().unwrap().contains("at least 20"),
+        "{rec}"
+    );
+    assert_eq!(real_writes(&api), 0);
+
+    let out = run_tune(&["--min-samples", "3", "--apply", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let d = api.get("apps", "deployments", "aiwfe", "api-service").unwrap();
+    let res = &d["spec"]["template"]["spec"]["containers"][0]["resources"];
+    assert_eq!(res["requests"]["cpu"], "10m", "{res}");
+    assert!(res["limits"].get("cpu").is_none(), "the CPU limit is removed by default: {res}");
+    assert_eq!(res["requests"]["memory"], res["limits"]["memory"], "{res}");
+    assert!(stdout(&out).contains("journal: run "), "{}", stdout(&out));
+}
