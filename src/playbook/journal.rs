@@ -229,7 +229,9 @@ impl Journal {
             .filter_map(|p| std::fs::read(&p).ok())
             .filter_map(|b| serde_json::from_slice::<Run>(&b).ok())
             .collect();
-        runs.sort_by(|a, b| a.id.cmp(&b.id));
+        // By start time (ids made in the same second sort by their random part).
+        let at = |r: &Run| r.started.parse::<jiff::Timestamp>().ok();
+        runs.sort_by(|a, b| at(a).cmp(&at(b)).then_with(|| a.id.cmp(&b.id)));
         Ok(runs)
     }
 
@@ -388,6 +390,22 @@ mod tests {
         assert_eq!(j.find(Some("20261201-11")).unwrap().id, b.id);
         assert!(matches!(j.find(Some("20261201")), Err(JournalError::Ambiguous(_))));
         assert!(matches!(j.find(Some("2025")), Err(JournalError::NoRun(_))));
+    }
+
+    #[test]
+    fn runs_of_one_second_list_in_the_order_they_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let mut first = j.start("hpa", "");
+        first.id = "20261201-212526-ffff".into();
+        first.started = "2026-12-01T21:25:26.1234Z".into();
+        let mut second = j.start("hpa", "");
+        second.id = "20261201-212526-0000".into();
+        second.started = "2026-12-01T21:25:26.56789Z".into();
+        j.save(&second).unwrap();
+        j.save(&first).unwrap();
+        let ids: Vec<String> = j.list().unwrap().into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["20261201-212526-ffff", "20261201-212526-0000"]);
     }
 
     #[test]
