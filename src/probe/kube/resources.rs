@@ -1,11 +1,13 @@
 //! `kube.resources`: requests and limits against usage (metrics.k8s.io), per workload and
 //! per node, and the cluster's efficiency (used ÷ requested): how much of what is reserved
-//! is used. Over-provisioned workloads get a right-sizing command.
+//! is used. Over-provisioned workloads get a right-sizing command from the recommender
+//! (`cluster::rightsize`), fed the one metrics reading of each pod.
 
 use super::target::KubeThresholds;
 use crate::cluster::ClusterState;
 use crate::cluster::objects::{Workload, name, namespace, workload_of};
 use crate::cluster::quantity;
+use crate::cluster::rightsize::{self, ContainerHistory, OomKill, Params, Recommendation, Resources, Sample};
 use crate::report::{Finding, Observation, Severity};
 use std::collections::BTreeMap;
 
@@ -20,9 +22,14 @@ struct Usage {
     max_mem_used: f64,
     measured: bool,
     no_requests: bool,
+    /// The recommender's input: one sample per measured pod, all at one instant; the
+    /// requests and limits of the first measured pod; an OOM kill in any of them.
+    history: ContainerHistory,
 }
 
-fn get(map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>, key: &str) -> Option<f64> {
+type Quantities = BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>;
+
+fn get(map: Option<&Quantities>, key: &str) -> Option<f64> {
     map.and_then(|m| m.get(key)).and_then(|q| quantity::value(&q.0))
 }
 
@@ -59,6 +66,16 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
             if let Some(cu) = pm.and_then(|m| m.containers.iter().find(|x| x.name == c.name)) {
                 let cpu = cu.usage.get("cpu").and_then(|q| quantity::value(q)).unwrap_or(0.0);
                 let mem = cu.usage.get("memory").and_then(|q| quantity::value(q)).unwrap_or(0.0);
+                if !u.measured {
+                    u.history.current = resources(req, lim);
+                }
+                // One reading per pod: the instants differ by seconds, so they count as one.
+                u.history.samples.push(Sample { t: 0, cpu, memory: mem });
+                if oom_killed(pod, &c.name) && u.history.oom_kill.is_none() {
+                    u.history.oom_kill = Some(OomKill {
+                        limit: lim.and_then(|l| l.get("memory")).map(|q| q.0.clone()),
+                    });
+                }
                 // Requests count only where usage is known (not for Pending pods).
                 u.pods += 1;
                 u.cpu_request += cpu_req;
@@ -172,7 +189,7 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
                     format!("{}: container `{container}` has no CPU or memory requests", w.kubectl()),
                 )
                 .hint("without requests the scheduler packs blindly and HPAs cannot compute CPU utilisation")
-                .fix(set_resources(w, container, u, true))
+                .fix(set_default_requests(w, container))
                 .subject(w.subject())
                 .label("workload", w.kubectl())
                 .label("namespace", w.namespace.clone()),
@@ -184,45 +201,150 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
         }
         let share = pct(u.cpu_used, u.cpu_request);
         if share < t.overprovisioned_pct {
-            obs.push(
-                Finding::new(
-                    "kube.overprovisioned",
-                    Severity::Warning,
-                    format!(
-                        "{}: container `{container}` uses {} of {} CPU requested over {} ({share:.1} %){}",
-                        w.kubectl(),
-                        quantity::cpu(u.cpu_used),
-                        quantity::cpu(u.cpu_request),
-                        plural(u.pods, "pod"),
-                        if u.mem_request > 0.0 { format!(", {} of {} memory", quantity::memory(u.mem_used), quantity::memory(u.mem_request)) } else { String::new() }
-                    ),
-                )
-                .fix(set_resources(w, container, u, false))
-                .hint("the recommendation is twice the busiest pod's CPU and 1.5× its memory (floors 10m and 32Mi): a starting point from one sample, so watch it under load")
-                .subject(w.subject())
-                .label("workload", w.kubectl())
-                .label("namespace", w.namespace.clone())
-                .label("container", container.clone())
-                .label("cpu_request", quantity::cpu(u.cpu_request / u.pods as f64))
-                .label("cpu_used", quantity::cpu(u.max_cpu_used)),
-            );
+            let rec = rightsize::recommend(&u.history, &ONE_READING);
+            let (fix, hint) = match &rec {
+                Ok(r) => (Some(right_size(w, container, r)), one_reading_hint(w, u, r)),
+                Err(e) => (None, format!("no recommendation from the one metrics reading: {e}")),
+            };
+            let mut finding = Finding::new(
+                "kube.overprovisioned",
+                Severity::Warning,
+                format!(
+                    "{}: container `{container}` uses {} of {} CPU requested over {} ({share:.1} %){}",
+                    w.kubectl(),
+                    quantity::cpu(u.cpu_used),
+                    quantity::cpu(u.cpu_request),
+                    plural(u.pods, "pod"),
+                    if u.mem_request > 0.0 {
+                        format!(", {} of {} memory", quantity::memory(u.mem_used), quantity::memory(u.mem_request))
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .hint(hint)
+            .subject(w.subject())
+            .label("workload", w.kubectl())
+            .label("namespace", w.namespace.clone())
+            .label("container", container.clone())
+            .label("cpu_request", quantity::cpu(u.cpu_request / u.pods as f64))
+            .label("cpu_used", quantity::cpu(u.max_cpu_used));
+            finding.fix = fix;
+            obs.push(finding);
         }
     }
     obs
 }
 
-/// `kubectl set resources` with recommended requests: twice the busiest pod's CPU and 1.5×
-/// its memory, with floors; or modest defaults when nothing is known.
-fn set_resources(w: &Workload, container: &str, u: &Usage, unknown: bool) -> String {
-    let (cpu, mem) = if unknown || !u.measured {
-        ("100m".to_string(), "128Mi".to_string())
+/// The recommender's parameters for one metrics reading: its defaults, but one sample is
+/// enough (there is never more here, and the hint says so), and CPU limits stay as they are.
+const ONE_READING: Params = Params {
+    cpu_percentile: rightsize::CPU_PERCENTILE,
+    memory_buffer_pct: rightsize::MEMORY_BUFFER_PCT,
+    cpu_limit: rightsize::CpuLimit::Keep,
+    min_samples: 1,
+    cpu_floor_cores: rightsize::CPU_FLOOR_CORES,
+    memory_floor_bytes: rightsize::MEMORY_FLOOR_BYTES,
+};
+
+fn resources(requests: Option<&Quantities>, limits: Option<&Quantities>) -> Resources {
+    let q = |m: Option<&Quantities>, k: &str| m.and_then(|m| m.get(k)).map(|q| q.0.clone());
+    Resources {
+        cpu_request: q(requests, "cpu"),
+        cpu_limit: q(limits, "cpu"),
+        memory_request: q(requests, "memory"),
+        memory_limit: q(limits, "memory"),
+    }
+}
+
+fn oom_killed(pod: &k8s_openapi::api::core::v1::Pod, container: &str) -> bool {
+    let oom = |s: Option<&k8s_openapi::api::core::v1::ContainerState>| {
+        s.and_then(|s| s.terminated.as_ref()).and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+    };
+    pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).is_some_and(|cs| {
+        cs.iter()
+            .any(|c| c.name == container && (oom(c.last_state.as_ref()) || oom(c.state.as_ref())))
+    })
+}
+
+/// `kubectl set resources` with the recommended requests. Limits change only where the
+/// current one is below the new request (the API server refuses that): limits set from one
+/// reading would be a guess.
+fn right_size(w: &Workload, container: &str, r: &Recommendation) -> String {
+    let (cur, rec) = (&r.current, &r.recommended);
+    let requests = format!(
+        "cpu={},memory={}",
+        rec.cpu_request.as_deref().unwrap_or_default(),
+        rec.memory_request.as_deref().unwrap_or_default()
+    );
+    let mut limits = Vec::new();
+    if let (Some(now), Some(new)) = (&cur.cpu_limit, &rec.cpu_limit)
+        && !quantity::same(now, new)
+    {
+        limits.push(format!("cpu={new}"));
+    }
+    if let (Some(now), Some(req), Some(new)) = (&cur.memory_limit, &rec.memory_request, &rec.memory_limit)
+        && quantity::greater(req, now)
+    {
+        limits.push(format!("memory={new}"));
+    }
+    let limits = if limits.is_empty() {
+        String::new()
     } else {
-        let cpu = (u.max_cpu_used * 2.0).max(0.01);
-        let mem = (u.max_mem_used * 1.5).max(32.0 * 1024.0 * 1024.0);
-        (quantity::cpu((cpu * 100.0).ceil() / 100.0), quantity::memory(mem))
+        format!(" --limits={}", limits.join(","))
     };
     format!(
-        "kubectl set resources {} -n {} -c {container} --requests=cpu={cpu},memory={mem}",
+        "kubectl set resources {} -n {} -c {container} --requests={requests}{limits}",
+        w.kubectl(),
+        w.namespace
+    )
+}
+
+/// What the recommendation rests on, and why history would be better.
+fn one_reading_hint(w: &Workload, u: &Usage, r: &Recommendation) -> String {
+    let rec = &r.recommended;
+    let b = &r.basis;
+    let p = &ONE_READING;
+    let buffer = p.memory_buffer_pct;
+    // Below 20 readings the p95 is the busiest pod's, so say that.
+    let cpu_basis = if b.cpu_percentile_cores >= u.max_cpu_used {
+        format!("the busiest pod's {}", quantity::cpu(b.cpu_percentile_cores))
+    } else {
+        format!("the p{} of the pods, {}", p.cpu_percentile, quantity::cpu(b.cpu_percentile_cores))
+    };
+    let cpu_floor = if b.cpu_percentile_cores < p.cpu_floor_cores {
+        format!(", raised to the {} floor", quantity::cpu(p.cpu_floor_cores))
+    } else {
+        String::new()
+    };
+    let memory_floor = if b.memory_peak_bytes * (1.0 + buffer / 100.0) < p.memory_floor_bytes {
+        format!(", raised to the {} floor", quantity::memory(p.memory_floor_bytes))
+    } else {
+        String::new()
+    };
+    let oom = match b.oom_limit_bytes {
+        Some(l) => format!(
+            ", and at least the {} limit it was OOM-killed at plus {buffer} %",
+            quantity::memory(l)
+        ),
+        None => String::new(),
+    };
+    format!(
+        "from {} (one metrics reading per pod), not a usage history: CPU {}: {cpu_basis}{cpu_floor}; memory {}: the largest \
+         working set, {}, plus {buffer} %{oom}{memory_floor}; limits stay unless below the new request. Sample usage for a while \
+         (`aiwfe tune resources -n {} --sample 10m`) or read Prometheus history (`--prometheus URL`) before relying on it",
+        r.history(),
+        rec.cpu_request.as_deref().unwrap_or_default(),
+        rec.memory_request.as_deref().unwrap_or_default(),
+        quantity::memory(b.memory_peak_bytes),
+        w.namespace
+    )
+}
+
+/// `kubectl set resources` with modest requests, for a container that has none.
+fn set_default_requests(w: &Workload, container: &str) -> String {
+    format!(
+        "kubectl set resources {} -n {} -c {container} --requests=cpu=100m,memory=128Mi",
         w.kubectl(),
         w.namespace
     )
@@ -283,11 +405,102 @@ mod tests {
         let codes: Vec<&str> = o.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["kube.low_efficiency", "kube.no_requests", "kube.overprovisioned"]);
         let over = o.findings.iter().find(|f| f.code == "kube.overprovisioned").unwrap();
-        // 25m of 500m used: recommend twice the use and 1.5× the memory.
+        // 25m of 500m used: the recommender's 25m (its own step), and 100Mi plus 15 % =
+        // 115Mi rounded up to 116Mi; the 1Gi memory limit is above that and stays.
         assert_eq!(
             over.fix.as_deref(),
-            Some("kubectl set resources pod/b -n aiwfe -c c --requests=cpu=50m,memory=150Mi")
+            Some("kubectl set resources pod/b -n aiwfe -c c --requests=cpu=25m,memory=116Mi")
+        );
+        assert_eq!(
+            over.hint.as_deref(),
+            Some(
+                "from 1 sample at one instant (one metrics reading per pod), not a usage history: CPU 25m: the busiest pod's 25m; \
+                 memory 116Mi: the largest working set, 100Mi, plus 15 %; limits stay unless below the new request. Sample usage \
+                 for a while (`aiwfe tune resources -n aiwfe --sample 10m`) or read Prometheus history (`--prometheus URL`) before \
+                 relying on it"
+            )
         );
         assert_eq!(o.measurement("cpu_efficiency_pct"), Some(&crate::report::Value::Num(5.0)));
+    }
+
+    /// Deployment `web` with one pod per `(cpu, memory)` usage, each with `resources`.
+    fn web(resources: serde_json::Value, usage: &[(String, &str)]) -> ClusterState {
+        let mut objs: Vec<serde_json::Value> = (0..usage.len())
+            .map(|i| {
+                let mut p = pod(&format!("web-7d9f8c6b5d-{i}"), resources.clone());
+                p["metadata"]["ownerReferences"] =
+                    json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d9f8c6b5d", "uid": "1", "controller": true}]);
+                p
+            })
+            .collect();
+        objs.push(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "aiwfe"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}}));
+        let mut s = state(objs);
+        s.pod_metrics = Some(
+            usage
+                .iter()
+                .enumerate()
+                .map(|(i, (cpu, mem))| {
+                    serde_json::from_value(json!({"metadata": {"name": format!("web-7d9f8c6b5d-{i}"), "namespace": "aiwfe"},
+                        "containers": [{"name": "c", "usage": {"cpu": cpu, "memory": mem}}]}))
+                    .unwrap()
+                })
+                .collect(),
+        );
+        s
+    }
+
+    fn overprovisioned(o: &Observation) -> &Finding {
+        o.findings
+            .iter()
+            .find(|f| f.code == "kube.overprovisioned")
+            .expect("kube.overprovisioned")
+    }
+
+    /// Three replicas, one OOM-killed at its 64Mi limit: the memory request goes above that
+    /// limit, so the limit must rise with it; the CPU limit is far above the new request.
+    #[test]
+    fn oom_kill_raises_memory_and_a_limit_below_the_request() {
+        let resources = json!({"requests": {"cpu": "500m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "64Mi"}});
+        let usage = [
+            ("12m".to_string(), "40Mi"),
+            ("20m".to_string(), "60Mi"),
+            ("15m".to_string(), "50Mi"),
+        ];
+        let mut s = web(resources, &usage);
+        s.pods[1].status = serde_json::from_value(json!({"phase": "Running", "containerStatuses": [{"name": "c", "image": "x", "imageID": "", "ready": true, "restartCount": 1,
+            "state": {"running": {"startedAt": "2025-08-13T14:05:00Z"}},
+            "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": "2025-08-13T14:00:00Z", "finishedAt": "2025-08-13T14:05:00Z"}}}]}))
+        .unwrap();
+        let o = analyze(&s, &KubeThresholds::default(), "t");
+        let over = overprovisioned(&o);
+        // CPU: the busiest of three, 20m. Memory: 64Mi × 1.15 = 73.6Mi beats 60Mi × 1.15 = 69Mi;
+        // rounded up to 76Mi, above the 64Mi limit.
+        assert_eq!(
+            over.fix.as_deref(),
+            Some("kubectl set resources deployment/web -n aiwfe -c c --requests=cpu=20m,memory=76Mi --limits=memory=76Mi")
+        );
+        let hint = over.hint.as_deref().unwrap();
+        assert!(hint.starts_with("from 3 samples at one instant"), "{hint}");
+        assert!(
+            hint.contains("and at least the 64Mi limit it was OOM-killed at plus 15 %"),
+            "{hint}"
+        );
+    }
+
+    /// With 20 pods or more, the p95 of the pods is below the busiest one.
+    #[test]
+    fn many_replicas_get_the_p95_of_the_pods() {
+        // 25 pods using 2m, 4m, ... 50m: rank ⌈0.95 × 25⌉ = 24 is 48m, up to the next 5m step.
+        let usage: Vec<(String, &str)> = (1..=25).map(|i| (format!("{}m", 2 * i), "100Mi")).collect();
+        let s = web(json!({"requests": {"cpu": "1", "memory": "1Gi"}}), &usage);
+        let o = analyze(&s, &KubeThresholds::default(), "t");
+        let over = overprovisioned(&o);
+        assert_eq!(
+            over.fix.as_deref(),
+            Some("kubectl set resources deployment/web -n aiwfe -c c --requests=cpu=50m,memory=116Mi")
+        );
+        let hint = over.hint.as_deref().unwrap();
+        assert!(hint.contains("CPU 50m: the p95 of the pods, 48m; memory 116Mi"), "{hint}");
     }
 }
