@@ -143,7 +143,7 @@ impl Default for Params {
     }
 }
 
-/// How big a change is (see [`severity`]). Ordered: `Ok < Info < Warning < Error`.
+/// How big a change is (the rules are on `severity` below). Ordered: `Ok < Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -189,7 +189,7 @@ impl Recommendation {
 pub enum NoRecommendation {
     #[error("{}; at least {needed} are needed", history(*samples, *window_s))]
     TooFewSamples { samples: usize, window_s: u64, needed: usize },
-    #[error("the current {field} `{value}` is not a quantity")]
+    #[error("{field} `{value}` is not a quantity")]
     BadQuantity { field: &'static str, value: String },
 }
 
@@ -782,7 +782,7 @@ mod tests {
     fn a_current_figure_that_is_not_a_quantity_is_named() {
         let samples = series(20, 15, |_| (12.0, 100.0));
         let e = recommend(&container(samples, res(Some("lots"), None, None, None)), &Params::default()).unwrap_err();
-        assert_eq!(e.to_string(), "the current cpu_request `lots` is not a quantity");
+        assert_eq!(e.to_string(), "cpu_request `lots` is not a quantity");
     }
 
     #[test]
