@@ -5,11 +5,16 @@
 //! Arrows only point down; `tests/it/layout.rs` fails on an import that points up or
 //! sideways, and on any circle of files.
 //! - `config`: flags + env + `aiwfe.yaml` → one `Action` carrying its command's settings.
-//! - `cmd`: one file per command (`doctor`, `snapshot`, `proxy`, `rbac`, `completions`),
-//!   each `run(settings, out) -> Result<exit code, Error>`.
+//! - `cmd`: one file per command (`doctor`, `snapshot`, `proxy`, `rbac`, `completions`,
+//!   `fix`, `tune`, `playbook`, `history`, `rollback`), each `run(settings, out) -> Result<exit
+//!   code, Error>`; `cmd::playbook` holds the run that fix and tune share.
 //! - `cli`: clap types, nothing else.
 //! - `error`: the errors that stop a run (exit code 2), each with a hint; lower layers'
 //!   typed errors convert into it.
+//! - `remedy`: what a fix changes, discovered from a `ClusterState` (pure).
+//! - `playbook`: the playbooks: parse, templates, plan to JSON Patches (pure);
+//!   `playbook::apply` (server dry run, preconditions, rollouts, rollback) and
+//!   `playbook::journal` (the before-images) are the I/O.
 //! - `probe`: the `Probe` trait, the concurrent runner with deadlines, and the probes
 //!   (`probe::redis`, `probe::postgres`, `probe::kube`, `probe::websocket`), each owning
 //!   its `Target`.
