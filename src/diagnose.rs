@@ -421,10 +421,35 @@ fn overprovisioned(hits: &[Hit<'_>]) -> Option<Cause> {
         ),
         certainty: "confirmed".into(),
         confirm: None,
-        fix: joined(&over),
-        hint: None,
+        fix: tune_resources(&over),
+        hint: joined(&over).map(|k| {
+            format!(
+                "aiwfe samples usage for 10 minutes, recommends requests and limits from it and sets them through a playbook (journaled, undone by `aiwfe rollback`); doctor's own one-reading recommendation, with kubectl alone: {k}"
+            )
+        }),
         explains,
     })
+}
+
+/// `aiwfe tune resources -n NS --deployment a,b --sample 10m --apply`, one per namespace, for
+/// the over-provisioned Deployments.
+fn tune_resources(over: &[&Hit<'_>]) -> Option<String> {
+    let mut by_ns: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for h in over {
+        let (Some(ns), Some(w)) = (label(h, "namespace"), label(h, "workload")) else {
+            continue;
+        };
+        let Some(name) = w.strip_prefix("deployment/") else { continue };
+        let names = by_ns.entry(ns).or_default();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let cmds: Vec<String> = by_ns
+        .iter()
+        .map(|(ns, names)| format!("aiwfe tune resources -n {ns} --deployment {} --sample 10m --apply", names.join(",")))
+        .collect();
+    (!cmds.is_empty()).then(|| cmds.join(" && "))
 }
 
 fn no_autoscaling(hits: &[Hit<'_>]) -> Option<Cause> {

@@ -117,6 +117,25 @@ fn incident_causes_print_the_aiwfe_fix_commands() {
     let lines: Vec<&str> = text.lines().collect();
     let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("  fix: aiwfe fix ")).collect();
     assert_eq!(fix_lines, [format!("  fix: {REDIS_AUTH_FIX}"), format!("  fix: {AFFINITY_FIX}")]);
+    // Right-sizing is one `aiwfe tune resources` per namespace; doctor's kubectl lines are the hint.
+    let over = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "overprovisioned")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        over["fix"],
+        "aiwfe tune resources -n aiwfe --deployment api-service,integration-service,postgres,redis,websocket-gateway --sample 10m --apply"
+    );
+    assert!(
+        over["hint"]
+            .as_str()
+            .unwrap()
+            .contains("with kubectl alone: kubectl set resources deployment/api-service"),
+        "{over}"
+    );
     // Autoscaling is `aiwfe tune hpa`, one per Deployment without an HPA, sized by its replicas.
     let hpa = v["causes"]
         .as_array()
