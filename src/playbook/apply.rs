@@ -60,6 +60,9 @@ pub enum ApplyError {
     Journal(#[from] JournalError),
 }
 
+/// How many times a step that met a 409 is re-read and sent again.
+const MAX_REREADS: usize = 5;
+
 fn rv_of(obj: &Value) -> Option<String> {
     obj["metadata"]["resourceVersion"].as_str().map(str::to_string)
 }
@@ -171,7 +174,10 @@ pub async fn apply(
                         w,
                     )
                     .await?;
-                    let mut retried = false;
+                    // Controllers update a workload's status while it rolls out, which moves its
+                    // resourceVersion; each 409 is re-read, and the step sent again only while
+                    // nothing it changes was changed, a few times at most.
+                    let mut rereads = 0;
                     loop {
                         let patch = precondition(c.patch_to_apply().clone(), rv.as_deref());
                         match w
@@ -195,9 +201,9 @@ pub async fn apply(
                                 journal.save(run)?;
                                 break;
                             }
-                            Err(WriteError::Conflict { .. }) if !retried => {
+                            Err(WriteError::Conflict { .. }) if rereads < MAX_REREADS => {
                                 // Re-read: go on only if nothing this step changes was changed.
-                                retried = true;
+                                rereads += 1;
                                 let fresh = get(w, &c.target).await?;
                                 let Some(fresh) = fresh else {
                                     return fail(

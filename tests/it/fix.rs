@@ -503,3 +503,73 @@ fn rollback_refuses_an_object_changed_since_the_run_unless_forced() {
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert_eq!(affinity(&api), before);
 }
+
+/// A gateway that keeps its Redis URL, stale password inline, in an env value.
+fn with_inline_gateway(api: &KubeApi) {
+    api.load(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "api-gateway", "namespace": "aiwfe", "labels": {"app.kubernetes.io/name": "api-gateway"}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app.kubernetes.io/name": "api-gateway"}},
+            "template": {"metadata": {"labels": {"app.kubernetes.io/name": "api-gateway"}},
+                "spec": {"containers": [{"name": "gateway", "image": "ghcr.io/aiwfe/api-gateway:2.3.1",
+                    "env": [{"name": "REDIS_URL", "value": format!("redis://:{STALE_PW}@redis.aiwfe.svc.cluster.local:6379/0")},
+                            {"name": "LOG_LEVEL", "value": "info"}],
+                    "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}}}]}}}}));
+}
+
+#[test]
+fn fix_redis_auth_rewrites_inline_urls_or_moves_them_into_the_secret() {
+    let redis = RedisServer::start(&["--requirepass", SERVER_PW]);
+    let url = format!("redis://127.0.0.1:{}", redis.port);
+    let fix = |api: &KubeApi, st: &State, extra: &[&str]| {
+        let mut args = vec![
+            "fix",
+            "redis-auth",
+            "-n",
+            "aiwfe",
+            "--from-secret",
+            "aiwfe/redis-server-auth:password",
+            "--redis",
+            &url,
+            "--yes",
+        ];
+        args.extend_from_slice(extra);
+        st.cmd(api, &args)
+    };
+    let env_of = |api: &KubeApi| {
+        api.get("apps", "deployments", "aiwfe", "api-gateway").unwrap()["spec"]["template"]["spec"]["containers"][0]["env"][0].clone()
+    };
+
+    // In place: the URL keeps host, port and database, with the password Redis accepts.
+    let api = incident_api();
+    with_inline_gateway(&api);
+    let st = State::new();
+    let out = fix(&api, &st, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert_eq!(
+        env_of(&api)["value"],
+        format!("redis://:{SERVER_PW}@redis.aiwfe.svc.cluster.local:6379/0")
+    );
+    let leaked = format!("{}{}", both(&out), st.journal_text());
+    assert!(!leaked.contains(SERVER_PW) && !leaked.contains(STALE_PW), "{leaked}");
+
+    // --move-inline: the URL goes into the Secret, the env var reads it from there.
+    let api = incident_api();
+    with_inline_gateway(&api);
+    let st = State::new();
+    let out = fix(&api, &st, &["--move-inline"]);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    let env = env_of(&api);
+    assert_eq!(
+        env["valueFrom"]["secretKeyRef"],
+        json!({"name": "redis-auth", "key": "redis_url"}),
+        "{env}"
+    );
+    assert!(env.get("value").is_none(), "{env}");
+    let secret = api.get("", "secrets", "aiwfe", "redis-auth").unwrap();
+    assert_eq!(
+        secret["data"]["redis_url"],
+        b64(&format!("redis://:{SERVER_PW}@redis.aiwfe.svc.cluster.local:6379/0"))
+    );
+    assert_eq!(secret["data"]["password"], b64(SERVER_PW));
+    assert!(!both(&out).contains(SERVER_PW), "{}", both(&out));
+}
