@@ -8,6 +8,7 @@ use super::runtime;
 use crate::cluster::write;
 use crate::error::Error;
 use crate::playbook::ParamValue;
+use crate::probe::kube::resources::plural;
 use crate::probe::{self, Probe};
 use crate::redact::Secret;
 use crate::remedy;
@@ -141,65 +142,61 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
             }
             Fix::Affinity { deployments, weight } => {
                 use remedy::affinity::{Nothing, Why};
-                let found = match remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, i32::from(*weight))
-                {
-                    Ok(f) => f,
-                    // Named, and nothing of theirs Pending: plan them anyway, so that a fix
-                    // already in place says "no change" rather than failing.
-                    Err(Nothing::Unfixable { skipped })
-                        if !deployments.is_empty() && skipped.iter().all(|s| s.why == Why::NothingPending) =>
-                    {
-                        remedy::affinity::Affinity {
-                            namespace: skipped.first().map(|s| s.workload.namespace.clone()).unwrap_or_default(),
-                            deployments: skipped
+                let trade_off = "trade-off: replicas may share a node when there are not enough nodes to spread them".to_string();
+                let (params, notes) =
+                    match remedy::affinity::discover(&session.state, session.namespace.as_deref(), deployments, i32::from(*weight)) {
+                        Ok(found) => {
+                            let mut notes: Vec<String> = found
+                                .deployments
                                 .iter()
-                                .map(|s| remedy::affinity::Blocked {
-                                    namespace: s.workload.namespace.clone(),
-                                    name: s.workload.name.clone(),
-                                    pending: 0,
-                                    message: String::new(),
-                                    required_terms: 0,
-                                    topology_keys: Vec::new(),
+                                .map(|b| {
+                                    format!(
+                                        "deployment/{}: {} pod(s) Pending on {} required anti-affinity term(s) ({}): {}",
+                                        b.name,
+                                        b.pending,
+                                        b.required_terms,
+                                        b.topology_keys.join(", "),
+                                        b.message
+                                    )
                                 })
-                                .collect(),
-                            weight: i32::from(*weight),
-                            skipped: Vec::new(),
+                                .collect();
+                            notes.extend(found.skipped.iter().map(|s| format!("left alone: {s}")));
+                            notes.push(trade_off);
+                            (json_params(found.params()), notes)
                         }
-                    }
-                    Err(n @ Nothing::NothingPending { .. }) => {
-                        if !f.output.quiet {
-                            let _ = writeln!(out, "nothing to fix: {n}");
+                        // Named, and nothing of theirs Pending: plan them anyway, so that a fix
+                        // already in place says "no change" rather than failing.
+                        Err(Nothing::Unfixable { skipped })
+                            if !deployments.is_empty() && skipped.iter().all(|s| s.why == Why::NothingPending) =>
+                        {
+                            let namespace = skipped.first().map(|s| s.workload.namespace.clone()).unwrap_or_default();
+                            let names: Vec<&str> = skipped.iter().map(|s| s.workload.name.as_str()).collect();
+                            let notes = names
+                                .iter()
+                                .map(|n| format!("deployment/{n}: no pod Pending"))
+                                .chain([trade_off])
+                                .collect();
+                            let params = vec![
+                                ("namespace".to_string(), ParamValue::String(namespace)),
+                                ("deployments".to_string(), ParamValue::from_json(&json!(names))),
+                                ("weight".to_string(), ParamValue::Int(i64::from(*weight))),
+                            ];
+                            (params, notes)
                         }
-                        return Ok(0);
-                    }
-                    Err(n) => {
-                        return Err(Error::Invalid {
-                            field: "fix affinity".into(),
-                            reason: n.to_string(),
-                        });
-                    }
-                };
-                let mut notes: Vec<String> = found
-                    .deployments
-                    .iter()
-                    .map(|b| {
-                        if b.pending == 0 {
-                            format!("deployment/{}: no pod Pending", b.name)
-                        } else {
-                            format!(
-                                "deployment/{}: {} pod(s) Pending on {} required anti-affinity term(s) ({}): {}",
-                                b.name,
-                                b.pending,
-                                b.required_terms,
-                                b.topology_keys.join(", "),
-                                b.message
-                            )
+                        Err(n @ Nothing::NothingPending { .. }) => {
+                            if !f.output.quiet {
+                                let _ = writeln!(out, "nothing to fix: {n}");
+                            }
+                            return Ok(0);
                         }
-                    })
-                    .collect();
-                notes.extend(found.skipped.iter().map(|s| format!("left alone: {s}")));
-                notes.push("trade-off: replicas may share a node when there are not enough nodes to spread them".into());
-                ("affinity", json_params(found.params()), None, notes, Vec::new())
+                        Err(n) => {
+                            return Err(Error::Invalid {
+                                field: "fix affinity".into(),
+                                reason: n.to_string(),
+                            });
+                        }
+                    };
+                ("affinity", params, None, notes, Vec::new())
             }
         };
         let settings = RunSettings {
@@ -216,10 +213,6 @@ pub fn run(f: FixSettings, out: &mut impl Write) -> Result<u8, Error> {
     });
     rt.shutdown_background();
     r
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
 
 /// The password, and a phrase saying where it came from (never the value). `None` when it

@@ -186,6 +186,14 @@ pub fn stand_in(what: &str, fingerprint: &str) -> (String, String) {
     )
 }
 
+/// The stand-in for the value of a snapshot Secret's key, whose fingerprint the snapshot holds.
+fn secret_stand_in(s: &cluster::SecretInfo, key: &str, fingerprint: &str) -> (String, String) {
+    stand_in(
+        &format!("secret `{}/{}` key `{key}`, sha256:{fingerprint}", s.namespace, s.name),
+        fingerprint,
+    )
+}
+
 /// The text with every stand-in's mask replaced by the mask of the value it stands for.
 fn shown(text: &str, stand_ins: &[(String, String)]) -> String {
     let mut out = text.to_string();
@@ -316,7 +324,7 @@ fn from_state(state: &ClusterState, r: &ObjectRef) -> Option<Value> {
                     .fingerprints
                     .iter()
                     .map(|(k, fp)| {
-                        let (plain, _) = stand_in(&format!("secret `{}/{}` key `{k}`, sha256:{fp}", s.namespace, s.name), fp);
+                        let (plain, _) = secret_stand_in(s, k, fp);
                         (k.clone(), json!(base64::engine::general_purpose::STANDARD.encode(plain)))
                     })
                     .collect();
@@ -341,10 +349,7 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
     let mut stand_ins = s.stand_ins.clone();
     for sec in &session.state.secrets {
         for (k, fp) in &sec.fingerprints {
-            stand_ins.push(stand_in(
-                &format!("secret `{}/{}` key `{k}`, sha256:{fp}", sec.namespace, sec.name),
-                fp,
-            ));
+            stand_ins.push(secret_stand_in(sec, k, fp));
         }
     }
     let human = s.output.format == Format::Table;
@@ -551,32 +556,14 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
             v
         });
     // The checks the verify steps name (`args.checks`), else those a fix is about.
-    let mut checks: Vec<String> = plan
-        .steps
-        .iter()
-        .filter_map(|st| match &st.action {
-            Action::Verify(v) => v.args().get("checks").and_then(Value::as_array).cloned(),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|c| c.as_str().map(str::to_string))
-        .collect();
+    let mut checks = verify_list(plan, "checks");
     if checks.is_empty() {
         checks = ["redis.auth", "redis.connect", "kube.pods", "kube.scheduling"]
             .map(String::from)
             .to_vec();
     }
     // And of their findings, those whose code starts with one of `args.codes`, when given.
-    let codes: Vec<String> = plan
-        .steps
-        .iter()
-        .filter_map(|st| match &st.action {
-            Action::Verify(v) => v.args().get("codes").and_then(Value::as_array).cloned(),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|c| c.as_str().map(str::to_string))
-        .collect();
+    let codes = verify_list(plan, "codes");
     let obs = probe::run_all(probes, s.apply.timeout, false).await;
     obs.into_iter()
         .filter(|o| o.id == "kube.read" || checks.contains(&o.id))
@@ -597,6 +584,19 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
             }
             o
         })
+        .collect()
+}
+
+/// The strings of list argument `key` of every verify step.
+fn verify_list(plan: &Plan, key: &str) -> Vec<String> {
+    plan.steps
+        .iter()
+        .filter_map(|st| match &st.action {
+            Action::Verify(v) => v.args().get(key).and_then(Value::as_array).cloned(),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|c| c.as_str().map(str::to_string))
         .collect()
 }
 

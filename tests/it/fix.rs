@@ -61,6 +61,13 @@ fn text_of(api: &KubeApi) -> String {
     api.list("/secrets", "aiwfe").iter().map(|s| s.to_string()).collect()
 }
 
+/// The run exits 2 with `words` on stderr, and no write but dry runs reached the server.
+fn assert_refused_before_any_change(api: &KubeApi, out: &Output, words: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", both(out));
+    assert!(stderr(out).contains(words), "{}", stderr(out));
+    assert!(real_writes(api).is_empty(), "{:?}", real_writes(api));
+}
+
 fn both(o: &Output) -> String {
     format!("{}{}", stdout(o), stderr(o))
 }
@@ -147,9 +154,7 @@ fn without_a_terminal_and_without_yes_nothing_changes() {
     let api = incident_api();
     let st = State::new();
     let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe"]);
-    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
-    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
-    assert!(real_writes(&api).is_empty(), "{:?}", real_writes(&api));
+    assert_refused_before_any_change(&api, &out, "--yes");
     assert!(st.journal_files().is_empty());
 }
 
@@ -165,13 +170,7 @@ fn a_server_dry_run_rejection_stops_before_any_change() {
         "policy require-anti-affinity: pods must not share a node",
     );
     let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe", "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
-    assert!(
-        stderr(&out).contains("admission webhook \"validate.kyverno.svc-fail\" denied the request"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(real_writes(&api).is_empty(), "{:?}", real_writes(&api));
+    assert_refused_before_any_change(&api, &out, "admission webhook \"validate.kyverno.svc-fail\" denied the request");
 }
 
 #[test]
@@ -469,13 +468,11 @@ fn fix_runs_with_exactly_the_rights_rbac_for_fix_grants() {
     let api = incident_api();
     api.authorize("system:serviceaccount:aiwfe:aiwfe-doctor", &rbac("doctor"));
     let out = st.cmd(&api, &["fix", "affinity", "-n", "aiwfe", "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
-    assert!(
-        stderr(&out).contains("User \"system:serviceaccount:aiwfe:aiwfe-doctor\" cannot patch resource \"deployments\""),
-        "{}",
-        stderr(&out)
+    assert_refused_before_any_change(
+        &api,
+        &out,
+        "User \"system:serviceaccount:aiwfe:aiwfe-doctor\" cannot patch resource \"deployments\"",
     );
-    assert!(real_writes(&api).is_empty(), "{:?}", real_writes(&api));
 }
 
 #[test]
