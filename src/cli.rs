@@ -206,11 +206,23 @@ pub struct TuneResourcesArgs {
     /// Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub deployment: Vec<String>,
-    /// Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]
+    /// Read usage history from this Prometheus (cAdvisor's container metrics) instead of sampling metrics.k8s.io; user:password@ in the URL is sent as basic auth [or AIWFE_PROMETHEUS_URL, or `prometheus.url` in aiwfe.yaml]
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// How much Prometheus history to read, e.g. 7d, 2w, 36h [default: 7d]
     #[arg(long, value_name = "DURATION")]
+    pub window: Option<String>,
+    /// A file holding a bearer token for Prometheus [or the token in AIWFE_PROMETHEUS_TOKEN]
+    #[arg(long, value_name = "PATH")]
+    pub prometheus_token_file: Option<PathBuf>,
+    /// PEM CA certificates to verify an https:// Prometheus with, instead of the system's
+    #[arg(long, visible_alias = "cacert", value_name = "PATH")]
+    pub prometheus_cacert: Option<PathBuf>,
+    /// Sample metrics.k8s.io for this long (live clusters without --prometheus; a snapshot holds one sample) [default: 10m]
+    #[arg(long, value_name = "DURATION", conflicts_with = "prometheus")]
     pub sample: Option<String>,
     /// Time between samples [default: 15s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", conflicts_with = "prometheus")]
     pub every: Option<String>,
     /// CPU request: this percentile of the samples
     #[arg(long, value_name = "PCT", default_value_t = crate::cluster::rightsize::CPU_PERCENTILE)]

@@ -29,11 +29,13 @@
 //! - `cluster`: the Kubernetes state as plain data, from a snapshot or the live API (the
 //!   one place that builds a kube client); `cluster::snapshot` writes it back out without
 //!   secrets, `cluster::objects` knows which workload owns a pod and where Redis passwords
-//!   come from, `cluster::scheduler` reads why a pod is Pending.
+//!   come from, `cluster::scheduler` reads why a pod is Pending, `cluster::prometheus`
+//!   reads usage history, `cluster::rightsize` recommends requests from it.
 //! - `report`: `Observation`/`Finding`/`Cause`/`Report`, the gate (`FailOn`) and the
 //!   renderers (table, json, yaml, junit, sarif, markdown).
 //! - Bottom: `redact` (masking, fingerprints, the log scrubber), `tls` (client TLS for
-//!   every dialer), `ws_token` (where a WebSocket token travels).
+//!   every dialer), `http` (one bounded HTTP/1.1 exchange: JWKS, Prometheus), `ws_token`
+//!   (where a WebSocket token travels).
 
 pub mod cli;
 pub mod cluster;
@@ -41,6 +43,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnose;
 pub mod error;
+pub mod http;
 pub mod playbook;
 pub mod probe;
 pub mod proxy;

@@ -10,6 +10,7 @@
 
 pub mod live;
 pub mod objects;
+pub mod prometheus;
 pub mod quantity;
 pub mod rightsize;
 pub mod scheduler;

@@ -5,7 +5,7 @@
 use super::Output;
 use super::playbook::{ApplySettings, Cluster, RunSettings, Session, execute, find};
 use super::runtime;
-use crate::cluster::{ClusterState, PodMetrics, quantity, rightsize};
+use crate::cluster::{ClusterState, PodMetrics, prometheus, quantity, rightsize};
 use crate::error::Error;
 use crate::playbook::ParamValue;
 use crate::report::Format;
@@ -35,10 +35,23 @@ pub struct TuneSettings {
     pub playbooks_dir: Option<PathBuf>,
 }
 
+/// Where `tune resources` reads usage from.
+#[derive(Debug, Clone)]
+pub enum History {
+    /// Samples of metrics.k8s.io taken now (`--sample`, `--every`), or a snapshot's one.
+    MetricsApi,
+    /// Prometheus's record of the last `window`.
+    Prometheus {
+        source: prometheus::Source,
+        window: std::time::Duration,
+    },
+}
+
 /// The settings of `tune resources`.
 #[derive(Debug, Clone)]
 pub struct Resources {
     pub deployments: Vec<String>,
+    pub history: History,
     /// How long to sample metrics.k8s.io, and how often (live clusters only).
     pub sample: std::time::Duration,
     pub every: std::time::Duration,
@@ -313,9 +326,80 @@ async fn samples(
     Ok(out)
 }
 
+/// Each container's usage as Prometheus summarised it, per Deployment: its replicas
+/// (present and past) combined.
+type Summaries = BTreeMap<(String, String, String), rightsize::Stats>;
+
+/// Reads the window from Prometheus and maps each pod to its Deployment (by the pod's name,
+/// so replicas that are gone still count). Returns the summaries and what to tell the user.
+async fn from_prometheus(
+    r: &Resources,
+    session: &Session,
+    source: &prometheus::Source,
+    window: std::time::Duration,
+) -> Result<(Summaries, Value, Vec<String>), Error> {
+    let scope = prometheus::Scope {
+        namespace: session.namespace.clone(),
+        deployments: r.deployments.iter().map(|d| d.trim_start_matches("deployment/").to_string()).collect(),
+    };
+    let w = prometheus::Window {
+        window,
+        percentile: r.params.cpu_percentile,
+    };
+    let h = prometheus::history(source, &scope, &w).await.map_err(|e| Error::Cluster(e.to_string()))?;
+    let mut names: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for d in &session.state.deployments {
+        if let Some(name) = d.metadata.name.as_deref() {
+            names
+                .entry(d.metadata.namespace.clone().unwrap_or_else(|| "default".into()))
+                .or_default()
+                .push(name);
+        }
+    }
+    let mut parts: BTreeMap<(String, String, String), (Vec<rightsize::Stats>, Vec<(i64, i64)>)> = BTreeMap::new();
+    for ((ns, pod, container), u) in &h.usage {
+        let Some(d) = names.get(ns).and_then(|n| prometheus::deployment_of(pod, n)) else {
+            continue;
+        };
+        let e = parts.entry((ns.clone(), d.to_string(), container.clone())).or_default();
+        e.0.push(u.stats);
+        e.1.push((u.first, u.last));
+    }
+    let summaries = parts
+        .into_iter()
+        .map(|(k, (stats, spans))| (k, rightsize::Stats::combine(&stats, &spans)))
+        .collect::<Summaries>();
+    let mut notes: Vec<String> = h.warnings.iter().map(|w| format!("Prometheus warns: {w}")).collect();
+    if h.usage.is_empty() {
+        notes.push(format!(
+            "Prometheus at {} holds no container_cpu_usage_seconds_total and container_memory_working_set_bytes for {} in the last {}: is cAdvisor (the kubelet's /metrics/cadvisor) scraped?",
+            source.shown(),
+            scope.namespace.as_deref().map_or("any namespace".to_string(), |n| format!("namespace {n}")),
+            span(window.as_secs())
+        ));
+    }
+    let about = json!({"kind": "prometheus", "url": source.shown(), "window_s": window.as_secs(),
+        "step_s": h.step.as_secs(), "rate_range_s": h.range.as_secs(), "queries": h.queries});
+    Ok((summaries, about, notes))
+}
+
 async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut impl Write) -> Result<u8, Error> {
     let ns = session.namespace.clone();
-    let hist = samples(r, session, ns.as_deref(), t.output.quiet).await?;
+    let (hist, summaries, about, mut notes) = match &r.history {
+        History::Prometheus { source, window } => {
+            let (summaries, about, notes) = from_prometheus(r, session, source, *window).await?;
+            (BTreeMap::new(), summaries, about, notes)
+        }
+        History::MetricsApi => {
+            let live = session.writer.is_some() && ns.is_some();
+            let about = if live {
+                json!({"kind": "metrics.k8s.io", "sample_s": r.sample.as_secs(), "every_s": r.every.as_secs()})
+            } else {
+                json!({"kind": "snapshot"})
+            };
+            (samples(r, session, ns.as_deref(), t.output.quiet).await?, Summaries::new(), about, Vec::new())
+        }
+    };
     let mut rows = Vec::new();
     for d in &session.state.deployments {
         let (Some(name), dns) = (
@@ -358,6 +442,7 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
             });
             let history = rightsize::ContainerHistory {
                 samples: hist.get(&(dns.clone(), name.clone(), c.name.clone())).cloned().unwrap_or_default(),
+                summarised: summaries.get(&(dns.clone(), name.clone(), c.name.clone())).copied(),
                 oom_kill: oom.then(|| rightsize::OomKill {
                     limit: current.memory_limit.clone(),
                 }),
@@ -388,7 +473,7 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
                     v
                 }
                 Err(no) => json!({"current": row.history.current, "recommended": null, "severity": null,
-                                  "samples": row.history.samples.len(), "window_s": null, "monthly_cost_delta": null, "reason": no.to_string()}),
+                                  "samples": row.history.stats(r.params.cpu_percentile).samples, "window_s": null, "monthly_cost_delta": null, "reason": no.to_string()}),
             };
             v["namespace"] = json!(row.namespace);
             v["workload"] = json!(format!("Deployment/{}", row.deployment));
@@ -402,21 +487,21 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
             let _ = writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&json!({"version": 1, "recommendations": recs, "summary": summary})).unwrap_or_default()
+                serde_json::to_string_pretty(&json!({"version": 1, "source": about, "recommendations": recs, "summary": summary, "notes": notes}))
+                    .unwrap_or_default()
             );
         } else if !t.output.quiet {
-            let _ = out.write_all(table(&rows, &recs, &summary).as_bytes());
+            let _ = out.write_all(table(&rows, &recs, &summary, &about, &notes).as_bytes());
         }
         if !apply {
             return Ok(0);
         }
     } else if !t.output.quiet {
-        let _ = out.write_all(table(&rows, &recs, &summary).as_bytes());
+        let _ = out.write_all(table(&rows, &recs, &summary, &about, &[]).as_bytes());
     }
     // Apply: one set_resources per container whose recommendation changes something.
     let mut changes = Vec::new();
     let mut workloads: Vec<String> = Vec::new();
-    let mut notes = Vec::new();
     let mut namespaces: Vec<&str> = Vec::new();
     for row in &rows {
         let Ok(rec) = &row.result else { continue };
@@ -479,7 +564,7 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
 }
 
 /// The recommendations for people: one row per container, then the summary.
-fn table(rows: &[Row], recs: &[Value], summary: &rightsize::Summary) -> String {
+fn table(rows: &[Row], recs: &[Value], summary: &rightsize::Summary, about: &Value, notes: &[String]) -> String {
     let s = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| "-".into());
     let pair = |v: &Value, k: &str| {
         format!(
@@ -527,6 +612,19 @@ fn table(rows: &[Row], recs: &[Value], summary: &rightsize::Summary) -> String {
         .map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
+    if about["kind"] == "prometheus" {
+        out.push_str(&format!(
+            "usage history: Prometheus {}, the last {} in steps of {} s ({} queries)\n",
+            s(&about["url"]),
+            span(about["window_s"].as_u64().unwrap_or(0)),
+            about["step_s"],
+            about["queries"]
+        ));
+    }
+    for n in notes {
+        out.push_str(n);
+        out.push('\n');
+    }
     for l in &lines {
         let cells: Vec<String> = l
             .iter()
@@ -551,4 +649,15 @@ fn table(rows: &[Row], recs: &[Value], summary: &rightsize::Summary) -> String {
         pct(summary.memory_efficiency_after_pct()),
     ));
     out
+}
+
+/// `7d`, `36h`, `90m`: a window as it was given.
+fn span(secs: u64) -> String {
+    if secs >= 86_400 && secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs >= 3_600 && secs % 3_600 == 0 {
+        format!("{}h", secs / 3_600)
+    } else {
+        format!("{}m", secs.div_ceil(60))
+    }
 }

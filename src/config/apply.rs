@@ -3,7 +3,7 @@
 
 use super::file::FileConfig;
 use super::probes;
-use super::values::{Env, duration, read_token_file};
+use super::values::{Env, duration, parse_window, read_token_file};
 use crate::cli::{self, ApplyArgs};
 use crate::cmd::fix::{Fix, FixSettings, Password};
 use crate::cmd::playbook::{ApplySettings, Cluster};
@@ -13,6 +13,78 @@ use crate::probe::kube::Source;
 use crate::redact::Secret;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// The `prometheus:` section of aiwfe.yaml (flags win over it).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusFile {
+    pub url: Option<String>,
+    /// A file holding a bearer token.
+    pub token_file: Option<PathBuf>,
+    /// The variable holding a bearer token.
+    pub token_env: Option<String>,
+    pub cacert: Option<PathBuf>,
+    /// e.g. `7d`
+    pub window: Option<String>,
+}
+
+/// Where `tune resources` reads history from: `--prometheus` (or AIWFE_PROMETHEUS_URL, or
+/// the file's `prometheus.url`), else `None` (metrics.k8s.io).
+fn prometheus(t: &cli::TuneResourcesArgs, file: &FileConfig, timeout: Duration, env: &dyn Env) -> Result<Option<crate::cmd::tune::History>> {
+    use crate::cluster::prometheus::Source;
+    let pf = file.prometheus.clone().unwrap_or_default();
+    let Some(url) = t.prometheus.clone().or_else(|| env.var("AIWFE_PROMETHEUS_URL")).or(pf.url.clone()) else {
+        if t.window.is_some() {
+            return Err(Error::Invalid {
+                field: "--window".into(),
+                reason: "a window is read from Prometheus; give --prometheus URL (or sample metrics.k8s.io with --sample)".into(),
+            });
+        }
+        return Ok(None);
+    };
+    let window = t
+        .window
+        .as_deref()
+        .or(pf.window.as_deref())
+        .unwrap_or("7d");
+    let window = parse_window(window).map_err(|reason| Error::Invalid {
+        field: "--window".into(),
+        reason,
+    })?;
+    let token = match t.prometheus_token_file.as_ref().or(pf.token_file.as_ref()) {
+        Some(path) => Some(read_token_file("--prometheus-token-file", path)?),
+        None => match &pf.token_env {
+            Some(var) => Some(Secret::new(env.var(var).ok_or_else(|| Error::MissingEnv {
+                field: "prometheus.token_env".into(),
+                var: var.clone(),
+            })?)),
+            None => env.var("AIWFE_PROMETHEUS_TOKEN").filter(|v| !v.trim().is_empty()).map(|v| Secret::new(v.trim())),
+        },
+    };
+    let tls = match t.prometheus_cacert.as_ref().or(pf.cacert.as_ref()) {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| Error::SecretFile {
+                what: "--prometheus-cacert".into(),
+                path: path.clone(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+            Some(crate::tls::http_client(Some(&pem), false).map_err(|e| Error::Invalid {
+                field: "--prometheus-cacert".into(),
+                reason: format!("`{}` {e}", path.display()),
+            })?)
+        }
+        None if url.trim_start().starts_with("https:") => Some(crate::tls::http_client(None, false).map_err(|e| Error::Invalid {
+            field: "--prometheus".into(),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    let source = Source::new(&url, token, tls.map(std::sync::Arc::new), timeout.max(Duration::from_secs(30))).map_err(|reason| Error::Invalid {
+        field: "--prometheus".into(),
+        reason,
+    })?;
+    Ok(Some(crate::cmd::tune::History::Prometheus { source, window }))
+}
 
 /// `$XDG_STATE_HOME/aiwfe`, else `~/.local/state/aiwfe`.
 pub fn state_dir(env: &dyn Env) -> Result<PathBuf> {
@@ -223,6 +295,7 @@ pub fn tune_resources(
             });
         }
     }
+    let history = prometheus(&t, file, timeout, env)?.unwrap_or(crate::cmd::tune::History::MetricsApi);
     let mut a = t.common;
     a.dry_run = a.dry_run || !t.apply;
     Ok(crate::cmd::tune::TuneSettings {
@@ -233,6 +306,7 @@ pub fn tune_resources(
                 .map(|d| d.trim().to_string())
                 .filter(|d| !d.is_empty())
                 .collect(),
+            history,
             sample: duration("--sample", t.sample.as_deref(), "10m")?,
             every: duration("--every", t.every.as_deref(), "15s")?,
             params: rightsize::Params {

@@ -30,6 +30,9 @@ pub struct FileConfig {
     pub fail_on: Option<String>,
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Where `tune resources` reads usage history.
+    #[serde(default)]
+    pub prometheus: Option<super::apply::PrometheusFile>,
     /// Playbooks here come before the built-in ones (`--playbooks DIR` wins).
     #[serde(default)]
     pub playbooks_dir: Option<PathBuf>,

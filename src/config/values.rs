@@ -43,6 +43,31 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs_f64(v * mult))
 }
 
+/// How much history to read: `7d`, `2w`, `36h`, `90m` (at least 10 minutes, at most 90 days).
+pub fn parse_window(s: &str) -> std::result::Result<Duration, String> {
+    let t = s.trim();
+    let (num, mult) = if let Some(n) = t.strip_suffix('w') {
+        (n, 7.0 * 86_400.0)
+    } else if let Some(n) = t.strip_suffix('d') {
+        (n, 86_400.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3_600.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        return Err(format!("`{t}` is not a window; write e.g. 7d, 2w or 36h"));
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{t}` is not a window; write e.g. 7d, 2w or 36h"))?;
+    let secs = v * mult;
+    if !secs.is_finite() || !(600.0..=90.0 * 86_400.0).contains(&secs) {
+        return Err(format!("`{t}` must be at least 10m and at most 90d"));
+    }
+    Ok(Duration::from_secs(secs.round() as u64))
+}
+
 /// A byte count: `65536`, `64KiB`, `1MiB` (at least 125 bytes, at most 1 GiB).
 pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
     let t = s.trim();
@@ -119,6 +144,18 @@ pub fn read_token_file(field: &str, path: &Path) -> Result<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows() {
+        assert_eq!(parse_window("7d").unwrap(), Duration::from_secs(7 * 86_400));
+        assert_eq!(parse_window("2w").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(parse_window("36h").unwrap(), Duration::from_secs(36 * 3_600));
+        assert_eq!(parse_window("1.5d").unwrap(), Duration::from_secs(129_600));
+        assert!(parse_window("5m").unwrap_err().contains("at least 10m"));
+        assert!(parse_window("100d").unwrap_err().contains("at most 90d"));
+        assert!(parse_window("7").unwrap_err().contains("7d"));
+        assert!(parse_window("ad").is_err());
+    }
 
     #[test]
     fn durations() {

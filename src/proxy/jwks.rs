@@ -5,9 +5,7 @@
 //! required once there is more than one key). Refresh scheduling and single flight live in
 //! `auth::Auth`, which owns the key set and the verdict cache.
 
-use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -16,7 +14,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 
 /// How long one fetch (connect, TLS, request, body) may take.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
@@ -341,62 +338,18 @@ pub async fn fetch(url: &str, tls: Option<&Arc<rustls::ClientConfig>>) -> Result
 
 async fn fetch_inner(url: &str, tls: Option<&Arc<rustls::ClientConfig>>) -> Result<Bytes, String> {
     let u = url::Url::parse(url).map_err(|e| e.to_string())?;
-    let host = u.host_str().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_string();
-    let port = u.port_or_known_default().unwrap_or(443);
-    let tcp = TcpStream::connect((host.as_str(), port))
-        .await
-        .map_err(|e| format!("cannot connect to {host}:{port}: {}", e.to_string().to_lowercase()))?;
-    let _ = tcp.set_nodelay(true);
-    let mut target = u.path().to_string();
-    if let Some(q) = u.query() {
-        target.push('?');
-        target.push_str(q);
-    }
-    let authority = match u.port() {
-        Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
-        None => u.host_str().unwrap_or_default().to_string(),
+    let req = crate::http::Request {
+        method: hyper::Method::GET,
+        url: &u,
+        headers: vec![(hyper::header::ACCEPT, "application/jwk-set+json, application/json".into())],
+        body: None,
+        limit: MAX_BODY_BYTES,
     };
-    let req = hyper::Request::get(target)
-        .header(hyper::header::HOST, authority)
-        .header(hyper::header::ACCEPT, "application/jwk-set+json, application/json")
-        .header(hyper::header::USER_AGENT, concat!("aiwfe/", env!("CARGO_PKG_VERSION")))
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| e.to_string())?;
-    match (u.scheme(), tls) {
-        ("https", Some(cfg)) => {
-            let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| format!("`{host}`: {e}"))?;
-            let stream = tokio_rustls::TlsConnector::from(cfg.clone())
-                .connect(name, tcp)
-                .await
-                .map_err(|e| format!("TLS handshake with {host}: {e}"))?;
-            exchange(TokioIo::new(stream), req).await
-        }
-        ("http", _) => exchange(TokioIo::new(tcp), req).await,
-        (s, _) => Err(format!("unsupported scheme {s}")),
+    let resp = crate::http::send(req, tls).await.map_err(|e| e.to_string())?;
+    if resp.status != hyper::StatusCode::OK {
+        return Err(format!("the server answered {}", resp.status));
     }
-}
-
-async fn exchange<I>(io: I, req: hyper::Request<Empty<Bytes>>) -> Result<Bytes, String>
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-{
-    let (mut send, conn) = hyper::client::conn::http1::handshake(io).await.map_err(|e| e.to_string())?;
-    let conn = tokio::spawn(conn);
-    let resp = send.send_request(req).await.map_err(|e| e.to_string());
-    let r = async {
-        let resp = resp?;
-        if resp.status() != hyper::StatusCode::OK {
-            return Err(format!("the server answered {}", resp.status()));
-        }
-        let body = Limited::new(resp.into_body(), MAX_BODY_BYTES)
-            .collect()
-            .await
-            .map_err(|e| format!("reading the body: {e} (at most {MAX_BODY_BYTES} bytes)"))?;
-        Ok(body.to_bytes())
-    }
-    .await;
-    conn.abort();
-    r
+    Ok(resp.body)
 }
 
 #[cfg(test)]

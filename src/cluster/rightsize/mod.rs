@@ -71,8 +71,78 @@ pub struct OomKill {
 pub struct ContainerHistory {
     /// Usage samples of one replica, or pooled over the workload's replicas.
     pub samples: Vec<Sample>,
+    /// Usage already summarised where it is stored (Prometheus); when set, `samples` is not
+    /// read.
+    pub summarised: Option<Stats>,
     pub oom_kill: Option<OomKill>,
     pub current: Resources,
+}
+
+/// The figures a recommendation needs, from samples or from a metrics store.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stats {
+    pub samples: usize,
+    /// Time between the first sample and the last, seconds.
+    pub window_s: u64,
+    /// The CPU percentile the request covers, cores.
+    pub cpu_percentile_cores: f64,
+    pub cpu_mean_cores: f64,
+    /// The largest working set, bytes.
+    pub memory_peak_bytes: f64,
+    pub memory_mean_bytes: f64,
+}
+
+impl Stats {
+    /// From samples (the unusable ones, NaN or negative, left out): the nearest-rank
+    /// `cpu_percentile`, the peak working set and the means.
+    pub fn of(samples: &[Sample], cpu_percentile: f64) -> Stats {
+        let samples: Vec<&Sample> = samples.iter().filter(|s| usable(s)).collect();
+        let n = samples.len();
+        let cpu: Vec<f64> = samples.iter().map(|s| s.cpu).collect();
+        let mean = |v: f64| if n == 0 { 0.0 } else { v / n as f64 };
+        Stats {
+            samples: n,
+            window_s: window(&samples),
+            cpu_percentile_cores: percentile(&cpu, cpu_percentile).unwrap_or(0.0),
+            cpu_mean_cores: mean(cpu.iter().sum()),
+            memory_peak_bytes: samples.iter().map(|s| s.memory).fold(0.0, f64::max),
+            memory_mean_bytes: mean(samples.iter().map(|s| s.memory).sum()),
+        }
+    }
+
+    /// One container's figures over several replicas, each summarised on its own: samples
+    /// add up, the window spans them all, the busiest replica's percentile and peak count
+    /// (a request is per replica), and the means are weighted by samples.
+    pub fn combine(parts: &[Stats], first_last: &[(i64, i64)]) -> Stats {
+        let samples: usize = parts.iter().map(|p| p.samples).sum();
+        let weighted = |f: fn(&Stats) -> f64| {
+            if samples == 0 {
+                0.0
+            } else {
+                parts.iter().map(|p| f(p) * p.samples as f64).sum::<f64>() / samples as f64
+            }
+        };
+        let first = first_last.iter().map(|(a, _)| *a).min();
+        let last = first_last.iter().map(|(_, b)| *b).max();
+        Stats {
+            samples,
+            window_s: match (first, last) {
+                (Some(a), Some(b)) => b.abs_diff(a),
+                _ => 0,
+            },
+            cpu_percentile_cores: parts.iter().map(|p| p.cpu_percentile_cores).fold(0.0, f64::max),
+            cpu_mean_cores: weighted(|p| p.cpu_mean_cores),
+            memory_peak_bytes: parts.iter().map(|p| p.memory_peak_bytes).fold(0.0, f64::max),
+            memory_mean_bytes: weighted(|p| p.memory_mean_bytes),
+        }
+    }
+}
+
+impl ContainerHistory {
+    /// The figures the recommender uses: the stored summary, else computed from the samples.
+    pub fn stats(&self, cpu_percentile: f64) -> Stats {
+        self.summarised.unwrap_or_else(|| Stats::of(&self.samples, cpu_percentile))
+    }
 }
 
 /// What to do with the CPU limit.
@@ -195,12 +265,12 @@ pub enum NoRecommendation {
 
 /// Recommends requests and limits for one container from its history.
 pub fn recommend(history: &ContainerHistory, params: &Params) -> Result<Recommendation, NoRecommendation> {
-    let samples: Vec<&Sample> = history.samples.iter().filter(|s| usable(s)).collect();
-    let window_s = window(&samples);
+    let stats = history.stats(params.cpu_percentile);
+    let window_s = stats.window_s;
     let needed = params.min_samples.max(1);
-    if samples.len() < needed {
+    if stats.samples < needed {
         return Err(NoRecommendation::TooFewSamples {
-            samples: samples.len(),
+            samples: stats.samples,
             window_s,
             needed,
         });
@@ -214,11 +284,10 @@ pub fn recommend(history: &ContainerHistory, params: &Params) -> Result<Recommen
         None => None,
     };
 
-    let cpu: Vec<f64> = samples.iter().map(|s| s.cpu).collect();
-    let cpu_percentile_cores = percentile(&cpu, params.cpu_percentile).unwrap_or(0.0);
+    let cpu_percentile_cores = stats.cpu_percentile_cores;
     let cpu_request = round_cpu(cpu_percentile_cores.max(params.cpu_floor_cores));
 
-    let memory_peak_bytes = samples.iter().map(|s| s.memory).fold(0.0, f64::max);
+    let memory_peak_bytes = stats.memory_peak_bytes;
     let grow = 1.0 + params.memory_buffer_pct.max(0.0) / 100.0;
     let memory_need = (memory_peak_bytes * grow)
         .max(oom_limit_bytes.map_or(0.0, |l| l * grow))
@@ -243,7 +312,7 @@ pub fn recommend(history: &ContainerHistory, params: &Params) -> Result<Recommen
         severity: severity(&current, cpu_request, memory, history.oom_kill.is_some()),
         current: history.current.clone(),
         recommended,
-        samples: samples.len(),
+        samples: stats.samples,
         window_s,
         basis: Basis {
             cpu_percentile_cores,
@@ -450,11 +519,10 @@ impl Summary {
     /// Adds one container that runs `replicas` times, with its recommendation if it has one.
     pub fn add(&mut self, history: &ContainerHistory, recommendation: Option<&Recommendation>, replicas: u32) {
         let n = f64::from(replicas);
-        let usable: Vec<&Sample> = history.samples.iter().filter(|s| usable(s)).collect();
-        if !usable.is_empty() {
-            let count = usable.len() as f64;
-            self.cpu_used_cores += usable.iter().map(|s| s.cpu).sum::<f64>() / count * n;
-            self.memory_used_bytes += usable.iter().map(|s| s.memory).sum::<f64>() / count * n;
+        let stats = history.stats(CPU_PERCENTILE);
+        if stats.samples > 0 {
+            self.cpu_used_cores += stats.cpu_mean_cores * n;
+            self.memory_used_bytes += stats.memory_mean_bytes * n;
         }
         let (cpu_before, mem_before) = reserved(&history.current);
         let (cpu_after, mem_after) = recommendation.map_or((cpu_before, mem_before), |r| reserved(&r.recommended));

@@ -51,6 +51,7 @@ fn res(cpu_request: Option<&str>, cpu_limit: Option<&str>, memory_request: Optio
 fn container(samples: Vec<Sample>, current: Resources) -> ContainerHistory {
     ContainerHistory {
         samples,
+        summarised: None,
         oom_kill: None,
         current,
     }
@@ -147,6 +148,7 @@ fn oom_killed(limit_at_kill: Option<&str>) -> ContainerHistory {
     let samples = series(120, 30, |_| (noise.around(80.0, 10.0), noise.around(230.0, 10.0)));
     ContainerHistory {
         samples,
+        summarised: None,
         oom_kill: Some(OomKill {
             limit: limit_at_kill.map(str::to_string),
         }),
