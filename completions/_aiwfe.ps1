@@ -567,7 +567,12 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
         }
         'aiwfe;tune;resources' {
             [CompletionResult]::new('--deployment', '--deployment', [CompletionResultType]::ParameterName, 'Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]')
-            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]')
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Read usage history from this Prometheus (cAdvisor''s container metrics) instead of sampling metrics.k8s.io; user:password@ in the URL is sent as basic auth [or AIWFE_PROMETHEUS_URL, or `prometheus.url` in aiwfe.yaml]')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'How much Prometheus history to read, e.g. 7d, 2w, 36h [default: 7d]')
+            [CompletionResult]::new('--prometheus-token-file', '--prometheus-token-file', [CompletionResultType]::ParameterName, 'A file holding a bearer token for Prometheus [or the token in AIWFE_PROMETHEUS_TOKEN]')
+            [CompletionResult]::new('--prometheus-cacert', '--prometheus-cacert', [CompletionResultType]::ParameterName, 'PEM CA certificates to verify an https:// Prometheus with, instead of the system''s')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'PEM CA certificates to verify an https:// Prometheus with, instead of the system''s')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Sample metrics.k8s.io for this long (live clusters without --prometheus; a snapshot holds one sample) [default: 10m]')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Time between samples [default: 15s]')
             [CompletionResult]::new('--cpu-percentile', '--cpu-percentile', [CompletionResultType]::ParameterName, 'CPU request: this percentile of the samples')
             [CompletionResult]::new('--memory-buffer', '--memory-buffer', [CompletionResultType]::ParameterName, 'Memory request and limit: the peak working set plus this much, e.g. 15%')

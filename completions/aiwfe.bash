@@ -2244,13 +2244,33 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__tune__subcmd__resources)
-            opts="-y -n -A -o -q -v -h --deployment --sample --every --cpu-percentile --memory-buffer --cpu-limit --min-samples --cpu-cost --memory-cost --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --deployment --prometheus --window --prometheus-token-file --cacert --prometheus-cacert --sample --every --cpu-percentile --memory-buffer --cpu-limit --min-samples --cpu-cost --memory-cost --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --deployment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -530,7 +530,12 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         }
         &'aiwfe;tune;resources'= {
             cand --deployment 'Only these Deployments (repeatable or comma-separated) [default: every Deployment in the namespace]'
-            cand --sample 'Sample metrics.k8s.io for this long (live clusters; a snapshot holds one sample) [default: 10m]'
+            cand --prometheus 'Read usage history from this Prometheus (cAdvisor''s container metrics) instead of sampling metrics.k8s.io; user:password@ in the URL is sent as basic auth [or AIWFE_PROMETHEUS_URL, or `prometheus.url` in aiwfe.yaml]'
+            cand --window 'How much Prometheus history to read, e.g. 7d, 2w, 36h [default: 7d]'
+            cand --prometheus-token-file 'A file holding a bearer token for Prometheus [or the token in AIWFE_PROMETHEUS_TOKEN]'
+            cand --prometheus-cacert 'PEM CA certificates to verify an https:// Prometheus with, instead of the system''s'
+            cand --cacert 'PEM CA certificates to verify an https:// Prometheus with, instead of the system''s'
+            cand --sample 'Sample metrics.k8s.io for this long (live clusters without --prometheus; a snapshot holds one sample) [default: 10m]'
             cand --every 'Time between samples [default: 15s]'
             cand --cpu-percentile 'CPU request: this percentile of the samples'
             cand --memory-buffer 'Memory request and limit: the peak working set plus this much, e.g. 15%'

@@ -55,13 +55,11 @@ pub async fn send(req: Request<'_>, tls: Option<&Arc<rustls::ClientConfig>>) -> 
     if !matches!(u.scheme(), "http" | "https") || (u.scheme() == "https" && tls.is_none()) {
         return Err(HttpError::Scheme(u.scheme().to_string()));
     }
-    let tcp = TcpStream::connect((host.as_str(), port))
-        .await
-        .map_err(|e| HttpError::Connect {
-            host: host.clone(),
-            port,
-            reason: e.to_string().to_lowercase(),
-        })?;
+    let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(|e| HttpError::Connect {
+        host: host.clone(),
+        port,
+        reason: e.to_string().to_lowercase(),
+    })?;
     let _ = tcp.set_nodelay(true);
     let mut target = u.path().to_string();
     if let Some(q) = u.query() {
@@ -118,13 +116,10 @@ where
     let r = async {
         let resp = send.send_request(req).await.map_err(|e| HttpError::Protocol(e.to_string()))?;
         let status = resp.status();
-        let body = Limited::new(resp.into_body(), limit)
-            .collect()
-            .await
-            .map_err(|e| HttpError::Body {
-                reason: e.to_string(),
-                limit,
-            })?;
+        let body = Limited::new(resp.into_body(), limit).collect().await.map_err(|e| HttpError::Body {
+            reason: e.to_string(),
+            limit,
+        })?;
         Ok(Response {
             status,
             body: body.to_bytes(),

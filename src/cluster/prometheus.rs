@@ -12,8 +12,8 @@
 //! - memory: the peak (`max_over_time` over the raw samples, so no spike between two steps
 //!   is missed) and the mean of the working set.
 
-use crate::redact::{self, Secret};
 use super::rightsize::Stats;
+use crate::redact::{self, Secret};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,7 +40,10 @@ pub enum Auth {
     #[default]
     None,
     Bearer(Secret),
-    Basic { user: String, password: Secret },
+    Basic {
+        user: String,
+        password: Secret,
+    },
 }
 
 impl Source {
@@ -51,7 +54,9 @@ impl Source {
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(format!("`{}` is not an http:// or https:// URL", redact::url(raw)));
         }
-        let user = percent_encoding::percent_decode_str(url.username()).decode_utf8_lossy().into_owned();
+        let user = percent_encoding::percent_decode_str(url.username())
+            .decode_utf8_lossy()
+            .into_owned();
         let password = url
             .password()
             .map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
@@ -203,11 +208,9 @@ pub async fn history(source: &Source, scope: &Scope, w: &Window) -> Result<Histo
             }
         }
         for item in answer.result {
-            let (Some(ns), Some(pod), Some(container)) = (
-                item.metric.get("namespace"),
-                item.metric.get("pod"),
-                item.metric.get("container"),
-            ) else {
+            let (Some(ns), Some(pod), Some(container)) =
+                (item.metric.get("namespace"), item.metric.get("pod"), item.metric.get("container"))
+            else {
                 continue;
             };
             let Ok(v) = item.value.1.parse::<f64>() else { continue };
@@ -333,6 +336,12 @@ async fn query(source: &Source, q: &str, at: f64) -> Result<Vector, PromError> {
         }
     };
     if answer.status != "success" {
+        if answer.status != "error" || answer.error_type.is_none() {
+            return Err(PromError::NotPrometheus {
+                url: shown,
+                detail: format!("it answered {}", resp.status),
+            });
+        }
         return Err(PromError::Refused {
             url: shown,
             kind: clip(answer.error_type.as_deref().unwrap_or("error")),
@@ -393,7 +402,9 @@ fn secs(d: Duration) -> String {
 pub fn deployment_of<'a>(pod: &str, deployments: &[&'a str]) -> Option<&'a str> {
     let (rest, suffix) = pod.rsplit_once('-')?;
     let (name, hash) = rest.rsplit_once('-')?;
-    let ok = |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ok = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
     if !ok(suffix, 5..=5) || !ok(hash, 1..=10) {
         return None;
     }
@@ -421,7 +432,10 @@ mod tests {
             q[0].1,
             r#"quantile_over_time(0.95, (max by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!="",container!="POD",namespace="aiwfe",pod=~"(?:api\\.v2|web)-[a-z0-9]+-[a-z0-9]+"}[300s])))[604800s:300s])"#
         );
-        assert!(q[5].1.starts_with("max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{"));
+        assert!(
+            q[5].1
+                .starts_with("max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{")
+        );
         assert_eq!(queries(&Scope::default(), &w).len(), 7);
         let hostile = Scope {
             namespace: Some("a\"}or vector(1)#".into()),
@@ -432,8 +446,14 @@ mod tests {
 
     #[test]
     fn short_windows_get_finer_steps() {
-        assert_eq!(resolution(Duration::from_secs(7 * 86400)), (Duration::from_secs(300), Duration::from_secs(300)));
-        assert_eq!(resolution(Duration::from_secs(3600)), (Duration::from_secs(60), Duration::from_secs(120)));
+        assert_eq!(
+            resolution(Duration::from_secs(7 * 86400)),
+            (Duration::from_secs(300), Duration::from_secs(300))
+        );
+        assert_eq!(
+            resolution(Duration::from_secs(3600)),
+            (Duration::from_secs(60), Duration::from_secs(120))
+        );
         assert_eq!(resolution(Duration::from_secs(600)).0, Duration::from_secs(60));
     }
 
@@ -462,6 +482,99 @@ mod tests {
         let e = Source::new("ftp://u:hunter2@x", None, None, Duration::from_secs(5)).unwrap_err();
         assert!(!e.contains("hunter2"), "{e}");
         assert!(Source::new("prometheus:9090", None, None, Duration::from_secs(5)).is_err());
+    }
+
+    /// Serves one canned answer per connection and hands back each request it read.
+    async fn server(answers: Vec<String>) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            for answer in answers {
+                let (mut s, _) = l.accept().await.unwrap();
+                let mut buf = vec![0u8; 65536];
+                let mut got = Vec::new();
+                while !String::from_utf8_lossy(&got).contains("time=") {
+                    let n = s.read(&mut buf).await.unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                }
+                let _ = tx.send(String::from_utf8_lossy(&got).into_owned());
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            }
+        });
+        (url, rx)
+    }
+
+    #[tokio::test]
+    async fn a_bearer_token_is_sent_and_each_figure_lands_on_its_pod() {
+        let one = |v: &str| {
+            format!(
+                r#"{{"status":"success","data":{{"resultType":"vector","result":[{{"metric":{{"namespace":"aiwfe","pod":"api-84c6f5d7b9-d4f7k","container":"api"}},"value":[1796167927.1,"{v}"]}},{{"metric":{{"namespace":"aiwfe","pod":"api-84c6f5d7b9-g2m9s","container":"api"}},"value":[1796167927.1,"NaN"]}}]}}}}"#
+            )
+        };
+        let answers = ["0.25", "0.1", "240", "1796100000", "1796171985", "314572800", "209715200"]
+            .iter()
+            .map(|v| one(v))
+            .collect();
+        let (url, mut requests) = server(answers).await;
+        let source = Source::new(&url, Some(Secret::new("tok-5f2e")), None, Duration::from_secs(5)).unwrap();
+        let scope = Scope {
+            namespace: Some("aiwfe".into()),
+            deployments: vec![],
+        };
+        let w = Window {
+            window: Duration::from_secs(86400),
+            percentile: 95.0,
+        };
+        let h = history(&source, &scope, &w).await.unwrap();
+        assert_eq!(h.queries, 7);
+        let first = requests.recv().await.unwrap();
+        assert!(first.starts_with("POST /api/v1/query HTTP/1.1"), "{first}");
+        assert!(first.contains("authorization: Bearer tok-5f2e"), "{first}");
+        assert!(first.contains("quantile_over_time"), "{first}");
+        let u = h.usage[&("aiwfe".to_string(), "api-84c6f5d7b9-d4f7k".to_string(), "api".to_string())];
+        assert_eq!(
+            (
+                u.stats.samples,
+                u.stats.window_s,
+                u.stats.cpu_percentile_cores,
+                u.stats.memory_peak_bytes
+            ),
+            (240, 71985, 0.25, 314572800.0)
+        );
+        assert_eq!(h.usage.len(), 1, "a pod with NaN figures has no usable history");
+    }
+
+    #[tokio::test]
+    async fn refusals_and_strangers_are_told_apart() {
+        let (url, _r) = server(vec![
+            r#"{"status":"error","errorType":"bad_data","error":"1:1: parse error: unexpected \u001b"}"#.into(),
+            r#"{"kind":"Status","apiVersion":"v1","status":"Failure","code":404}"#.into(),
+            "<html>login</html>".into(),
+        ])
+        .await;
+        let source = Source::new(&url, None, None, Duration::from_secs(5)).unwrap();
+        let w = Window {
+            window: Duration::from_secs(86400),
+            percentile: 95.0,
+        };
+        let e = history(&source, &Scope::default(), &w).await.unwrap_err().to_string();
+        assert!(
+            e.contains("refused the query (bad_data): 1:1: parse error: unexpected \\u{1b}"),
+            "{e}"
+        );
+        let e = history(&source, &Scope::default(), &w).await.unwrap_err().to_string();
+        assert!(e.contains("does not answer like a Prometheus HTTP API"), "{e}");
+        let e = history(&source, &Scope::default(), &w).await.unwrap_err().to_string();
+        assert!(e.contains("the answer is not its JSON"), "{e}");
     }
 
     #[test]

@@ -328,7 +328,10 @@ async fn samples(
 
 /// Each container's usage as Prometheus summarised it, per Deployment: its replicas
 /// (present and past) combined.
-type Summaries = BTreeMap<(String, String, String), rightsize::Stats>;
+type Summaries = BTreeMap<ContainerKey, rightsize::Stats>;
+
+/// (namespace, deployment, container)
+type ContainerKey = (String, String, String);
 
 /// Reads the window from Prometheus and maps each pod to its Deployment (by the pod's name,
 /// so replicas that are gone still count). Returns the summaries and what to tell the user.
@@ -340,13 +343,19 @@ async fn from_prometheus(
 ) -> Result<(Summaries, Value, Vec<String>), Error> {
     let scope = prometheus::Scope {
         namespace: session.namespace.clone(),
-        deployments: r.deployments.iter().map(|d| d.trim_start_matches("deployment/").to_string()).collect(),
+        deployments: r
+            .deployments
+            .iter()
+            .map(|d| d.trim_start_matches("deployment/").to_string())
+            .collect(),
     };
     let w = prometheus::Window {
         window,
         percentile: r.params.cpu_percentile,
     };
-    let h = prometheus::history(source, &scope, &w).await.map_err(|e| Error::Cluster(e.to_string()))?;
+    let h = prometheus::history(source, &scope, &w)
+        .await
+        .map_err(|e| Error::Cluster(e.to_string()))?;
     let mut names: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for d in &session.state.deployments {
         if let Some(name) = d.metadata.name.as_deref() {
@@ -356,18 +365,19 @@ async fn from_prometheus(
                 .push(name);
         }
     }
-    let mut parts: BTreeMap<(String, String, String), (Vec<rightsize::Stats>, Vec<(i64, i64)>)> = BTreeMap::new();
+    let mut parts: BTreeMap<ContainerKey, Vec<(rightsize::Stats, i64, i64)>> = BTreeMap::new();
     for ((ns, pod, container), u) in &h.usage {
         let Some(d) = names.get(ns).and_then(|n| prometheus::deployment_of(pod, n)) else {
             continue;
         };
-        let e = parts.entry((ns.clone(), d.to_string(), container.clone())).or_default();
-        e.0.push(u.stats);
-        e.1.push((u.first, u.last));
+        parts
+            .entry((ns.clone(), d.to_string(), container.clone()))
+            .or_default()
+            .push((u.stats, u.first, u.last));
     }
     let summaries = parts
         .into_iter()
-        .map(|(k, (stats, spans))| (k, rightsize::Stats::combine(&stats, &spans)))
+        .map(|(k, replicas)| (k, rightsize::Stats::combine(&replicas)))
         .collect::<Summaries>();
     let mut notes: Vec<String> = h.warnings.iter().map(|w| format!("Prometheus warns: {w}")).collect();
     if h.usage.is_empty() {
@@ -397,7 +407,12 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
             } else {
                 json!({"kind": "snapshot"})
             };
-            (samples(r, session, ns.as_deref(), t.output.quiet).await?, Summaries::new(), about, Vec::new())
+            (
+                samples(r, session, ns.as_deref(), t.output.quiet).await?,
+                Summaries::new(),
+                about,
+                Vec::new(),
+            )
         }
     };
     let mut rows = Vec::new();
@@ -487,8 +502,10 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
             let _ = writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&json!({"version": 1, "source": about, "recommendations": recs, "summary": summary, "notes": notes}))
-                    .unwrap_or_default()
+                serde_json::to_string_pretty(
+                    &json!({"version": 1, "source": about, "recommendations": recs, "summary": summary, "notes": notes})
+                )
+                .unwrap_or_default()
             );
         } else if !t.output.quiet {
             let _ = out.write_all(table(&rows, &recs, &summary, &about, &notes).as_bytes());
@@ -653,9 +670,9 @@ fn table(rows: &[Row], recs: &[Value], summary: &rightsize::Summary, about: &Val
 
 /// `7d`, `36h`, `90m`: a window as it was given.
 fn span(secs: u64) -> String {
-    if secs >= 86_400 && secs % 86_400 == 0 {
+    if secs >= 86_400 && secs.is_multiple_of(86_400) {
         format!("{}d", secs / 86_400)
-    } else if secs >= 3_600 && secs % 3_600 == 0 {
+    } else if secs >= 3_600 && secs.is_multiple_of(3_600) {
         format!("{}h", secs / 3_600)
     } else {
         format!("{}m", secs.div_ceil(60))

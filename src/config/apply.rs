@@ -30,7 +30,12 @@ pub struct PrometheusFile {
 
 /// Where `tune resources` reads history from: `--prometheus` (or AIWFE_PROMETHEUS_URL, or
 /// the file's `prometheus.url`), else `None` (metrics.k8s.io).
-fn prometheus(t: &cli::TuneResourcesArgs, file: &FileConfig, timeout: Duration, env: &dyn Env) -> Result<Option<crate::cmd::tune::History>> {
+fn prometheus(
+    t: &cli::TuneResourcesArgs,
+    file: &FileConfig,
+    timeout: Duration,
+    env: &dyn Env,
+) -> Result<Option<crate::cmd::tune::History>> {
     use crate::cluster::prometheus::Source;
     let pf = file.prometheus.clone().unwrap_or_default();
     let Some(url) = t.prometheus.clone().or_else(|| env.var("AIWFE_PROMETHEUS_URL")).or(pf.url.clone()) else {
@@ -42,11 +47,7 @@ fn prometheus(t: &cli::TuneResourcesArgs, file: &FileConfig, timeout: Duration, 
         }
         return Ok(None);
     };
-    let window = t
-        .window
-        .as_deref()
-        .or(pf.window.as_deref())
-        .unwrap_or("7d");
+    let window = t.window.as_deref().or(pf.window.as_deref()).unwrap_or("7d");
     let window = parse_window(window).map_err(|reason| Error::Invalid {
         field: "--window".into(),
         reason,
@@ -58,7 +59,10 @@ fn prometheus(t: &cli::TuneResourcesArgs, file: &FileConfig, timeout: Duration, 
                 field: "prometheus.token_env".into(),
                 var: var.clone(),
             })?)),
-            None => env.var("AIWFE_PROMETHEUS_TOKEN").filter(|v| !v.trim().is_empty()).map(|v| Secret::new(v.trim())),
+            None => env
+                .var("AIWFE_PROMETHEUS_TOKEN")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| Secret::new(v.trim())),
         },
     };
     let tls = match t.prometheus_cacert.as_ref().or(pf.cacert.as_ref()) {
@@ -79,10 +83,11 @@ fn prometheus(t: &cli::TuneResourcesArgs, file: &FileConfig, timeout: Duration, 
         })?),
         None => None,
     };
-    let source = Source::new(&url, token, tls.map(std::sync::Arc::new), timeout.max(Duration::from_secs(30))).map_err(|reason| Error::Invalid {
-        field: "--prometheus".into(),
-        reason,
-    })?;
+    let source =
+        Source::new(&url, token, tls.map(std::sync::Arc::new), timeout.max(Duration::from_secs(30))).map_err(|reason| Error::Invalid {
+            field: "--prometheus".into(),
+            reason,
+        })?;
     Ok(Some(crate::cmd::tune::History::Prometheus { source, window }))
 }
 

@@ -18,4 +18,5 @@ mod proxy;
 mod proxy_jwks;
 mod redis;
 mod tune;
+mod tune_prometheus;
 mod ws;

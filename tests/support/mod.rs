@@ -6,6 +6,7 @@
 
 pub mod jwks;
 pub mod kubeapi;
+pub mod prometheus;
 pub mod ws;
 
 use std::io::{BufRead, BufReader, Read, Write};

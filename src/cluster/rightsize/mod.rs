@@ -112,8 +112,11 @@ impl Stats {
 
     /// One container's figures over several replicas, each summarised on its own: samples
     /// add up, the window spans them all, the busiest replica's percentile and peak count
-    /// (a request is per replica), and the means are weighted by samples.
-    pub fn combine(parts: &[Stats], first_last: &[(i64, i64)]) -> Stats {
+    /// (a request is per replica), and the means are weighted by samples. Each replica
+    /// comes with the unix times of its first and last sample.
+    pub fn combine(replicas: &[(Stats, i64, i64)]) -> Stats {
+        let parts: Vec<Stats> = replicas.iter().map(|r| r.0).collect();
+        let first_last: Vec<(i64, i64)> = replicas.iter().map(|r| (r.1, r.2)).collect();
         let samples: usize = parts.iter().map(|p| p.samples).sum();
         let weighted = |f: fn(&Stats) -> f64| {
             if samples == 0 {

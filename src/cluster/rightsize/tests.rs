@@ -423,3 +423,42 @@ fn history_in_words() {
     assert_eq!(history(288, 86_400), "288 samples over 24 h");
     assert_eq!(history(2016, 604_800), "2016 samples over 7 d");
 }
+
+#[test]
+fn replicas_summarised_elsewhere_combine_into_one_container() {
+    let replica = |samples, p95, peak, mean| Stats {
+        samples,
+        window_s: 0,
+        cpu_percentile_cores: p95,
+        cpu_mean_cores: mean,
+        memory_peak_bytes: peak,
+        memory_mean_bytes: peak / 2.0,
+    };
+    let c = Stats::combine(&[
+        (replica(240, 0.033, 700.0 * MI, 0.01), 1_000, 73_000),
+        (replica(80, 0.012, 880.0 * MI, 0.02), 400, 24_400),
+    ]);
+    assert_eq!(c.samples, 320);
+    assert_eq!(c.window_s, 72_600, "from the first replica's start to the last one's end");
+    assert_eq!(c.cpu_percentile_cores, 0.033, "the busiest replica's");
+    assert_eq!(c.memory_peak_bytes, 880.0 * MI, "the largest peak, from a replica that is gone");
+    assert!(
+        (c.cpu_mean_cores - 0.0125).abs() < 1e-12,
+        "weighted by samples: {}",
+        c.cpu_mean_cores
+    );
+    let history = ContainerHistory {
+        summarised: Some(c),
+        current: res(Some("1"), Some("2"), Some("2Gi"), Some("4Gi")),
+        ..ContainerHistory::default()
+    };
+    let r = recommend(&history, &Params::default()).unwrap();
+    assert_eq!(r.recommended.cpu_request.as_deref(), Some("35m"));
+    assert_eq!(
+        r.recommended.memory_request.as_deref(),
+        Some("1Gi"),
+        "880Mi × 1.15 = 1012Mi, up to the 16Mi step"
+    );
+    assert_eq!((r.samples, r.window_s), (320, 72_600));
+    assert_eq!(Stats::combine(&[]), Stats::default());
+}
