@@ -93,6 +93,19 @@ mod tests {
     }
 
     #[test]
+    fn the_prometheus_section_parses_and_refuses_typos() {
+        let c = parse_file_config(
+            "prometheus:\n  url: https://prometheus.monitoring.svc:9090\n  token_file: /var/run/secrets/prom/token\n  cacert: /etc/ssl/prom-ca.pem\n  window: 14d\n",
+        )
+        .unwrap();
+        let p = c.prometheus.unwrap();
+        assert_eq!(p.url.as_deref(), Some("https://prometheus.monitoring.svc:9090"));
+        assert_eq!(p.window.as_deref(), Some("14d"));
+        let e = parse_file_config("prometheus:\n  uri: http://p:9090\n").unwrap_err();
+        assert!(e.contains("uri"), "{e}");
+    }
+
+    #[test]
     fn full_config_file_parses() {
         let c = parse_file_config(
             "redis:\n  url: redis://redis:6379/0\n  password_env: REDIS_PASSWORD\n  pings: 50\npostgres:\n  url: postgres://app@db/aiwfe\n  idle_in_transaction_warn_s: 30\ntimeout: 5s\nfail_on: warning\nignore: [redis.no_password]\n",

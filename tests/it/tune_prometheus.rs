@@ -184,6 +184,23 @@ fn recommendations_from_prometheus_match_the_series_and_apply() {
     let gateway = rec(&v, "Deployment/websocket-gateway");
     assert_eq!(gateway["samples"], 0, "no series for it: {gateway}");
 
+    // The URL may come from the environment, the window from aiwfe.yaml.
+    let cfg = st.path().join("aiwfe.yaml");
+    std::fs::write(&cfg, "prometheus:\n  window: 1d\n").unwrap();
+    let out = run(aiwfe()
+        .env("AIWFE_PROMETHEUS_URL", &prom.url)
+        .args(["tune", "resources", "-n", "aiwfe", "-o", "json", "--config"])
+        .arg(&cfg)
+        .arg("--kubeconfig")
+        .arg(&api.kubeconfig));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        (v["source"]["kind"].as_str(), v["source"]["window_s"].as_u64()),
+        (Some("prometheus"), Some(86400))
+    );
+    assert_eq!(rec(&v, "Deployment/reasoning-service")["recommended"]["cpu_request"], "35m");
+
     // The table says where the history comes from and how much each row rests on.
     let out = tune(&[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
