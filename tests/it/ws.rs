@@ -235,7 +235,8 @@ fn a_low_open_file_limit_runs_fewer_at_once_and_says_so() {
     );
     let out = run(std::process::Command::new("sh")
         .args(["-c", &script])
-        .current_dir(std::env::temp_dir())
+        .current_dir(private_home())
+        .env("HOME", private_home())
         .env_remove("AIWFE_CONFIG")
         .env_remove("AIWFE_WS_TOKEN"));
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));

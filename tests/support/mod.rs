@@ -394,31 +394,38 @@ impl Drop for Session {
 
 pub fn aiwfe() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_aiwfe"));
-    // A clean environment: no config or variables from the developer's shell.
-    for var in [
-        "AIWFE_CONFIG",
-        "AIWFE_REDIS_URL",
-        "AIWFE_POSTGRES_URL",
-        "AIWFE_WS_URL",
-        "AIWFE_WS_TOKEN",
-        "REDISCLI_AUTH",
-        "PGHOST",
-        "PGPORT",
-        "PGUSER",
-        "PGPASSWORD",
-        "PGDATABASE",
-        "PGSSLMODE",
-        "RUST_LOG",
-        "XDG_CONFIG_HOME",
-        "XDG_STATE_HOME",
-        "KUBECONFIG",
-        "KUBERNETES_SERVICE_HOST",
-    ] {
-        c.env_remove(var);
+    // A clean environment: nothing aiwfe reads comes from the developer's shell or the pod
+    // the tests run in (the kube client's variables, AIWFE_*, libpq's PG*, REDISCLI_AUTH,
+    // the XDG directories, logging); a test sets what it needs.
+    for (var, _) in std::env::vars_os() {
+        let name = var.to_string_lossy();
+        if name.starts_with("AIWFE_")
+            || name.starts_with("PG")
+            || name.starts_with("KUBE")
+            || name.starts_with("XDG_")
+            || ["REDISCLI_AUTH", "RUST_LOG", "NO_COLOR", "SSL_CERT_FILE", "SSL_CERT_DIR"].contains(&name.as_ref())
+        {
+            c.env_remove(&var);
+        }
     }
-    c.env("HOME", std::env::temp_dir());
-    c.current_dir(std::env::temp_dir());
+    // HOME and the working directory: an empty directory of this test process's own, so a
+    // stray /tmp/aiwfe.yaml or ~/.kube/config changes nothing.
+    let home = private_home();
+    c.env("HOME", home);
+    c.current_dir(home);
     c
+}
+
+/// An empty directory made once per test process (and removed with the machine's /tmp).
+pub fn private_home() -> &'static Path {
+    static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| {
+        tempfile::Builder::new()
+            .prefix("aiwfe-test-home.")
+            .tempdir()
+            .expect("temp dir")
+            .keep()
+    })
 }
 
 /// Runs a command to completion and returns its output.
