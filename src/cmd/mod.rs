@@ -49,8 +49,14 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
         std::fs::write(path, render(*format)).map_err(|e| Error::write(path, &e))?;
     }
     if !o.quiet {
-        // A closed pipe (`aiwfe doctor | head`) is not an error worth reporting.
-        let _ = out.write_all(&render(o.format)).and_then(|_| out.flush());
+        // A closed pipe (`aiwfe doctor | head`) is not an error worth reporting; a report that
+        // could not be written (a full disk) is: the gate must not pass on nothing.
+        match out.write_all(&render(o.format)).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(Error::write(std::path::Path::new("standard output"), &e));
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

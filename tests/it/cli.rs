@@ -208,3 +208,30 @@ fn a_command_reads_only_the_settings_it_uses() {
         .args(["--fail-on", "never"]));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run_and_a_closed_pipe_does_not() {
+    let incident = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = aiwfe()
+        .args(["doctor", "-o", "json", "--snapshot"])
+        .arg(&incident)
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a gate that wrote nothing must not pass");
+    assert!(stderr(&out).contains("no space left on device"), "{}", stderr(&out));
+    // `aiwfe doctor | head -c 10`: the reader goes away; the gate's own code stands.
+    let mut child = aiwfe()
+        .args(["doctor", "--snapshot"])
+        .arg(&incident)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
