@@ -337,30 +337,41 @@ pub fn state_slug(state: &str) -> String {
     slug.trim_matches('_').to_string()
 }
 
-/// Query text with string literals replaced by `?` (they may hold passwords) and
-/// whitespace collapsed.
+/// Query text with every string literal replaced by `?` (they may hold passwords):
+/// `'...'` (with `''` inside), escape strings `E'...'` (with `\'` inside) and dollar-quoted
+/// strings `$$...$$` / `$tag$...$tag$`; an unterminated literal hides the rest. Whitespace
+/// is collapsed and the text cut to 200 characters.
 pub fn normalize_query(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::new();
-    let mut chars = q.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let after_word = i > 0 && (ident(chars[i - 1]) || chars[i - 1] == '$');
         if c == '\'' {
-            // Skip to the closing quote; '' is an escaped quote inside the literal.
-            loop {
-                match chars.next() {
-                    Some('\'') if chars.peek() == Some(&'\'') => {
-                        chars.next();
-                    }
-                    Some('\'') | None => break,
-                    Some(_) => {}
-                }
-            }
+            i = skip_quoted(&chars, i + 1, false);
             out.push('?');
-        } else if c.is_whitespace() {
-            if !out.ends_with(' ') {
-                out.push(' ');
+        } else if (c == 'E' || c == 'e') && chars.get(i + 1) == Some(&'\'') && !after_word {
+            i = skip_quoted(&chars, i + 2, true);
+            out.push('?');
+        } else if let Some(tag_end) = (c == '$' && !after_word).then(|| dollar_tag(&chars, i)).flatten() {
+            let tag = &chars[i..=tag_end];
+            let mut j = tag_end + 1;
+            while j < chars.len() && !chars[j..].starts_with(tag) {
+                j += 1;
             }
+            i = (j + tag.len()).min(chars.len());
+            out.push('?');
         } else {
-            out.push(c);
+            if c.is_whitespace() {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+            i += 1;
         }
     }
     let out = out.trim().to_string();
@@ -369,6 +380,39 @@ pub fn normalize_query(q: &str) -> String {
     } else {
         out
     }
+}
+
+/// The index after the quote that closes a literal whose text starts at `i`: `''` is a
+/// quote inside, and with `backslash` so is `\'` (a backslash escapes the next char).
+fn skip_quoted(chars: &[char], mut i: usize, backslash: bool) -> usize {
+    while i < chars.len() {
+        match chars[i] {
+            '\\' if backslash => i += 2,
+            '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
+            '\'' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+/// At a `$`: the index of the `$` that ends a dollar-quote tag (`$$`, `$body$`), or `None`
+/// for a parameter such as `$1` or a lone `$`.
+fn dollar_tag(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    if chars.get(j).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    while let Some(&c) = chars.get(j) {
+        if c == '$' {
+            return Some(j);
+        }
+        if !(c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        j += 1;
+    }
+    None
 }
 
 fn connect_finding(e: &OpenError, t: &Target, secrets: &[String]) -> Finding {
@@ -473,6 +517,27 @@ mod tests {
             normalize_query("select  'it''s'\n from t where x = 'a'"),
             "select ? from t where x = ?"
         );
+    }
+
+    #[test]
+    fn dollar_quoted_and_escape_string_literals_are_hidden_too() {
+        let q = "DO $$BEGIN EXECUTE 'ALTER ROLE app PASSWORD ''s3cr3t-1'''; END$$";
+        assert_eq!(normalize_query(q), "DO ?");
+        let q = "CREATE FUNCTION f() RETURNS text AS $body$ SELECT 'pw=hunter2' $body$ LANGUAGE sql";
+        assert_eq!(normalize_query(q), "CREATE FUNCTION f() RETURNS text AS ? LANGUAGE sql");
+        assert_eq!(
+            normalize_query(r"SELECT E'it\'s hunter2', e'x\\' FROM t WHERE id = $1 AND name = 'n'"),
+            "SELECT ?, ? FROM t WHERE id = $1 AND name = ?"
+        );
+        assert_eq!(normalize_query("SELECT $x$never closed hunter2"), "SELECT ?");
+        assert_eq!(
+            normalize_query("SELECT type FROM t WHERE e = 'v'"),
+            "SELECT type FROM t WHERE e = ?"
+        );
+        assert_eq!(normalize_query("SELECT 'unterminated hunter2"), "SELECT ?");
+        for q in ["x $$ hunter2 $", r"E'\", "$a", "'''", "$1$", "$$hunter2$", r"E'hunter2\"] {
+            assert!(!normalize_query(q).contains("hunter2"), "{q}");
+        }
     }
 
     #[test]
