@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of `aiwfe tune resources --prometheus` on 200, 1,000 and 2,000 containers: the
+# Benchmark of `aiwfe tune resources --prometheus` on about 170, 820 and 2,000 containers: the
 # incident's Deployments copied into namespaces (bench/big_snapshot.py), 6 hours of
 # cAdvisor-shaped series for every pod backfilled into a real Prometheus with promtool.
 # Per size it reports the queries Prometheus ran for one aiwfe run (its own
@@ -27,11 +27,11 @@ URL=http://127.0.0.1:$port
 
 queries_run() { curl -s "$URL/metrics" | awk '/^prometheus_engine_query_duration_seconds_count\{slice="inner_eval"\}/ {print $2}'; }
 
-for ns in 13 63 125; do
+for ns in 13 63 154; do
     d=$work/$ns
     mkdir -p "$d"
     python3 bench/big_snapshot.py examples/incident.yaml "$d/snap.json" "$ns" >/dev/null
-    python3 - "$d/snap.json" "$d/series.om" <<'PY'
+    series=$(python3 - "$d/snap.json" "$d/series.om" <<'PY'
 import json, sys, time
 snap = json.load(open(sys.argv[1]))
 now = int(time.time()) // 60 * 60 - 60
@@ -58,8 +58,9 @@ with open(sys.argv[2], "w") as f:
     f.write("\n# TYPE container_memory_working_set_bytes gauge\n")
     f.write("\n".join(mem))
     f.write("\n# EOF\n")
-print(len(cpu) // n, "containers")
+print(len(cpu) // n)
 PY
+    )
     promtool tsdb create-blocks-from openmetrics "$d/series.om" "$d/data" >/dev/null
     rm "$d/series.om"
     prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$d/data" --web.listen-address=127.0.0.1:$port \
@@ -89,19 +90,20 @@ PY
     hyperfine --runs "$RUNS" --warmup 1 -N --export-json "$d/r.json" \
         -n "aiwfe" "$BIN tune resources -A --snapshot $d/snap.json --prometheus $URL --window 6h -o json" \
         -n "queries alone" "bash $d/q.sh" >/dev/null
-    python3 - "$d/r.json" "$containers" "$before" "$after" >> "$work/rows" <<'PY'
+    python3 - "$d/r.json" "$series" "$containers" "$before" "$after" >> "$work/rows" <<'PY'
 import json, sys
 r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
-print(sys.argv[2], int(float(sys.argv[4]) - float(sys.argv[3])), r["aiwfe"], r["queries alone"])
+print(sys.argv[2], sys.argv[3], int(float(sys.argv[5]) - float(sys.argv[4])), r["aiwfe"], r["queries alone"])
 PY
     kill $pid; wait $pid 2>/dev/null || true; pid=
 done
 python3 - "$work/rows" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
-base = float(rows[0][2])
-print(f"{'containers':>10} {'queries':>7} {'aiwfe':>9} {'queries alone':>13} {'aiwfe/queries':>13} {'time vs first':>13}")
-for c, q, a, qa in rows:
+base = float(rows[0][3])
+print(f"{'containers':>10} {'rows':>5} {'queries':>7} {'aiwfe':>9} {'queries alone':>13} {'aiwfe/queries':>13} {'time vs first':>13}")
+for c, n, q, a, qa in rows:
     a, qa = float(a), float(qa)
-    print(f"{c:>10} {q:>7} {a*1000:>7.0f}ms {qa*1000:>11.0f}ms {a/qa:>12.2f}x {a/base:>12.2f}x")
+    print(f"{c:>10} {n:>5} {q:>7} {a*1000:>7.0f}ms {qa*1000:>11.0f}ms {a/qa:>12.2f}x {a/base:>12.2f}x")
+print("containers: pod containers with series in Prometheus; rows: Deployment containers recommended")
 PY
