@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod crypto;
+pub mod extensions;
 pub mod jwks;
 pub mod metrics;
 pub mod relay;
@@ -312,7 +313,9 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
     fwd.extend(pass.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())));
 
     let dial_started = Instant::now();
-    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd)).await;
+    // permessage-deflate offers pass as they are; the relay never inflates a message.
+    let offer = extensions::offer(req.headers().get_all(header::SEC_WEBSOCKET_EXTENSIONS).iter().map(HeaderValue::as_bytes));
+    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd, offer.as_deref())).await;
     state
         .metrics
         .handshake_duration
@@ -349,6 +352,13 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         }
         _ => {}
     }
+    let deflate = match opened.extensions.as_deref().map(HeaderValue::from_bytes) {
+        Some(Ok(e)) => {
+            h.insert(header::SEC_WEBSOCKET_EXTENSIONS, e);
+            true
+        }
+        _ => false,
+    };
 
     let on_upgrade = hyper::upgrade::on(&mut req);
     let alive = state.alive.clone();
@@ -381,8 +391,8 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
             }
         };
         let end = match upstream {
-            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
-            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
+            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, deflate, expires, revoked, stop, m).await,
+            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, deflate, expires, revoked, stop, m).await,
         };
         m.active_connections.dec();
         m.connection_duration.observe(opened_at.elapsed().as_secs_f64());

@@ -91,6 +91,8 @@ pub struct Fed {
 pub struct Frames {
     /// Frames this way must be masked (client to server) or must not be.
     masked: bool,
+    /// permessage-deflate was negotiated: RSV1 may mark the first frame of a data message.
+    deflate: bool,
     max_message: u64,
     head: [u8; 14],
     have: usize,
@@ -102,9 +104,10 @@ pub struct Frames {
 }
 
 impl Frames {
-    pub fn new(masked: bool, max_message: u64) -> Frames {
+    pub fn new(masked: bool, max_message: u64, deflate: bool) -> Frames {
         Frames {
             masked,
+            deflate,
             max_message,
             head: [0; 14],
             have: 0,
@@ -178,7 +181,10 @@ impl Frames {
         let (b0, b1) = (self.head[0], self.head[1]);
         let fin = b0 & 0x80 != 0;
         let op = b0 & 0x0f;
-        if b0 & 0x70 != 0 || (b1 & 0x80 != 0) != self.masked || !matches!(op, 0 | 1 | 2 | 8 | 9 | 10) {
+        // RSV1 is permessage-deflate's "compressed" bit: only on a message's first frame.
+        let rsv1_ok = self.deflate && matches!(op, 1 | 2);
+        let rsv = b0 & if rsv1_ok { 0x30 } else { 0x70 };
+        if rsv != 0 || (b1 & 0x80 != 0) != self.masked || !matches!(op, 0 | 1 | 2 | 8 | 9 | 10) {
             return Err(code::PROTOCOL);
         }
         let len = match b1 & 0x7f {
@@ -304,9 +310,9 @@ struct Dir<'m> {
 }
 
 impl<'m> Dir<'m> {
-    fn new(masked: bool, limits: &Limits, messages: &'m Counter, metrics: &'m Metrics) -> Dir<'m> {
+    fn new(masked: bool, limits: &Limits, deflate: bool, messages: &'m Counter, metrics: &'m Metrics) -> Dir<'m> {
         Dir {
-            frames: Frames::new(masked, limits.max_message),
+            frames: Frames::new(masked, limits.max_message, deflate),
             mode: Mode::Forward,
             pending: Vec::new(),
             sent: 0,
@@ -508,7 +514,8 @@ enum Event {
 
 /// Relays until one side ends, the token expires at `expires` or is revoked (`revoked`
 /// completes), a pinged client stays silent, or `shutdown` fires. `client_early` and `upstream_early` are bytes each side
-/// sent before the relay began (read along with the handshake).
+/// sent before the relay began (read along with the handshake); `deflate`: permessage-deflate
+/// was negotiated (compressed messages pass as they are, RSV1 set).
 #[allow(clippy::too_many_arguments)]
 pub async fn relay<C, U>(
     mut client: C,
@@ -516,6 +523,7 @@ pub async fn relay<C, U>(
     mut upstream: U,
     upstream_early: &[u8],
     limits: &Limits,
+    deflate: bool,
     expires: tokio::time::Instant,
     revoked: impl Future<Output = ()>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
@@ -528,8 +536,8 @@ where
     tokio::pin!(revoked);
     let up_count = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
     let down_count = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
-    let mut up = Dir::new(true, limits, &up_count, metrics);
-    let mut down = Dir::new(false, limits, &down_count, metrics);
+    let mut up = Dir::new(true, limits, deflate, &up_count, metrics);
+    let mut down = Dir::new(false, limits, deflate, &down_count, metrics);
     for (dir, early) in [(&mut up, client_early), (&mut down, upstream_early)] {
         if early.is_empty() {
             continue;
@@ -745,22 +753,22 @@ mod tests {
         stream.extend(frame(8, true, &[3, 232], true));
         // Every way of cutting the stream in two gives the same messages and ends on a boundary.
         for cut in [1, 2, 5, 7, 11, 12, 300, 310, 320, 70_000, stream.len() - 1] {
-            let mut f = Frames::new(true, 1 << 20);
+            let mut f = Frames::new(true, 1 << 20, false);
             let a = f.feed(&stream[..cut]).unwrap();
             let b = f.feed(&stream[cut..]).unwrap();
             assert_eq!(a.messages + b.messages, 2, "cut at {cut}");
             assert!(a.close || b.close, "cut at {cut}");
             assert!(f.at_boundary(), "cut at {cut}");
         }
-        let mut f = Frames::new(true, 1 << 20);
+        let mut f = Frames::new(true, 1 << 20, false);
         let first = frame(1, true, b"hello", true).len();
         let fed = f.feed(&stream[3..]).map(|_| ()).err();
         assert!(fed.is_some(), "a stream cut mid-header is garbage");
-        let mut f2 = Frames::new(true, 1 << 20);
+        let mut f2 = Frames::new(true, 1 << 20, false);
         let fed = f2.feed(&stream[..first + 3]).unwrap();
         assert_eq!(fed.first_boundary, Some(0));
         assert!(!f2.at_boundary());
-        let mut f3 = Frames::new(true, 1 << 20);
+        let mut f3 = Frames::new(true, 1 << 20, false);
         f3.feed(&stream[..2]).unwrap();
         assert_eq!(f3.feed(&stream[2..first + 3]).unwrap().first_boundary, Some(first - 2));
     }
@@ -780,7 +788,7 @@ mod tests {
             let mut ok = frame(1, true, b"fine", masked);
             let at = ok.len();
             ok.extend_from_slice(&bytes);
-            let v = Frames::new(masked, 1024).feed(&ok).unwrap_err();
+            let v = Frames::new(masked, 1024, false).feed(&ok).unwrap_err();
             assert_eq!(
                 v,
                 Violation {
@@ -791,16 +799,49 @@ mod tests {
         }
         let mut rsv = frame(1, true, b"x", true);
         rsv[0] |= 0x40;
-        assert_eq!(Frames::new(true, 1024).feed(&rsv).unwrap_err().code, code::PROTOCOL);
+        assert_eq!(Frames::new(true, 1024, false).feed(&rsv).unwrap_err().code, code::PROTOCOL);
         // A message over the limit only in its fragments together.
-        let mut f = Frames::new(true, 1024);
+        let mut f = Frames::new(true, 1024, false);
         f.feed(&frame(1, false, &[0; 600], true)).unwrap();
         assert_eq!(f.feed(&frame(0, true, &[0; 600], true)).unwrap_err().code, code::TOO_BIG);
         // A new data message in the middle of a fragmented one.
-        let mut f = Frames::new(true, 1024);
+        let mut f = Frames::new(true, 1024, false);
         f.feed(&frame(1, false, b"a", true)).unwrap();
         f.feed(&frame(9, true, b"", true)).unwrap();
         assert_eq!(f.feed(&frame(1, true, b"b", true)).unwrap_err().code, code::PROTOCOL);
+    }
+
+    #[test]
+    fn rsv1_marks_a_messages_first_frame_only_with_deflate_negotiated() {
+        let rsv1 = |mut f: Vec<u8>| {
+            f[0] |= 0x40;
+            f
+        };
+        for masked in [true, false] {
+            let mut f = Frames::new(masked, 1024, true);
+            let fed = f.feed(&rsv1(frame(1, true, b"compressed", masked))).unwrap();
+            assert_eq!(fed.messages, 1);
+            f.feed(&rsv1(frame(2, false, b"first", masked))).unwrap();
+            f.feed(&frame(0, true, b"rest", masked)).unwrap();
+            // Not on a continuation, nor on a control frame, nor RSV2/RSV3.
+            let mut f = Frames::new(masked, 1024, true);
+            f.feed(&rsv1(frame(1, false, b"first", masked))).unwrap();
+            assert_eq!(f.feed(&rsv1(frame(0, true, b"rest", masked))).unwrap_err().code, code::PROTOCOL);
+            for op in [8, 9, 10] {
+                let v = Frames::new(masked, 1024, true).feed(&rsv1(frame(op, true, b"", masked)));
+                assert_eq!(v.unwrap_err().code, code::PROTOCOL, "opcode {op}");
+            }
+            let mut rsv2 = frame(1, true, b"x", masked);
+            rsv2[0] |= 0x60;
+            assert_eq!(Frames::new(masked, 1024, true).feed(&rsv2).unwrap_err().code, code::PROTOCOL);
+            // Without the extension, RSV1 is a protocol error anywhere.
+            let v = Frames::new(masked, 1024, false).feed(&rsv1(frame(1, true, b"x", masked)));
+            assert_eq!(v.unwrap_err().code, code::PROTOCOL);
+        }
+        // The limit counts the bytes on the wire: a compressed message is not inflated.
+        let mut f = Frames::new(true, 1024, true);
+        assert!(f.feed(&rsv1(frame(2, true, &[0; 1024], true))).is_ok());
+        assert_eq!(f.feed(&rsv1(frame(2, true, &[0; 1025], true))).unwrap_err().code, code::TOO_BIG);
     }
 
     #[test]
@@ -814,9 +855,9 @@ mod tests {
         let key = &m[2..6];
         let payload: Vec<u8> = m[6..].iter().enumerate().map(|(i, b)| b ^ key[i % 4]).collect();
         assert_eq!(payload, [&1000u16.to_be_bytes()[..], b"bye"].concat());
-        let mut f = Frames::new(true, 10);
+        let mut f = Frames::new(true, 10, false);
         assert!(f.feed(&m).unwrap().close);
-        assert!(Frames::new(false, 10).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
+        assert!(Frames::new(false, 10, false).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
         assert_ne!(mask_key(), mask_key());
     }
 }
