@@ -74,7 +74,10 @@ mod tests {
         let two = [&b"x-webkit-deflate-frame"[..], &chrome[..]];
         assert_eq!(offer(two).unwrap(), "permessage-deflate; client_max_window_bits");
         let quoted = br#"permessage-deflate; x="a,b", permessage-deflate"#;
-        assert_eq!(split(std::str::from_utf8(quoted).unwrap()), [r#"permessage-deflate; x="a,b""#, "permessage-deflate"]);
+        assert_eq!(
+            split(std::str::from_utf8(quoted).unwrap()),
+            [r#"permessage-deflate; x="a,b""#, "permessage-deflate"]
+        );
         assert_eq!(offer([&quoted[..]]).unwrap(), r#"permessage-deflate; x="a,b", permessage-deflate"#);
         assert_eq!(offer([&b"x-custom; a=1"[..]]), None);
         assert_eq!(offer([&b" , "[..]]), None);

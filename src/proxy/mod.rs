@@ -314,7 +314,12 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
 
     let dial_started = Instant::now();
     // permessage-deflate offers pass as they are; the relay never inflates a message.
-    let offer = extensions::offer(req.headers().get_all(header::SEC_WEBSOCKET_EXTENSIONS).iter().map(HeaderValue::as_bytes));
+    let offer = extensions::offer(
+        req.headers()
+            .get_all(header::SEC_WEBSOCKET_EXTENSIONS)
+            .iter()
+            .map(HeaderValue::as_bytes),
+    );
     let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd, offer.as_deref())).await;
     state
         .metrics
@@ -391,8 +396,36 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
             }
         };
         let end = match upstream {
-            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, deflate, expires, revoked, stop, m).await,
-            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, deflate, expires, revoked, stop, m).await,
+            upstream::Stream::Tcp(u) => {
+                relay::relay(
+                    client,
+                    &parts.read_buf,
+                    u,
+                    &opened.early,
+                    limits,
+                    deflate,
+                    expires,
+                    revoked,
+                    stop,
+                    m,
+                )
+                .await
+            }
+            upstream::Stream::Tls(u) => {
+                relay::relay(
+                    client,
+                    &parts.read_buf,
+                    u,
+                    &opened.early,
+                    limits,
+                    deflate,
+                    expires,
+                    revoked,
+                    stop,
+                    m,
+                )
+                .await
+            }
         };
         m.active_connections.dec();
         m.connection_duration.observe(opened_at.elapsed().as_secs_f64());

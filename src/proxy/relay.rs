@@ -65,6 +65,68 @@ pub mod code {
     pub const ERROR: u16 = 1011;
 }
 
+/// A close frame the proxy sends of its own: the code and the reason that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close {
+    pub code: u16,
+    pub reason: &'static str,
+}
+
+/// Every close the proxy originates; `closes` says which goes where.
+pub mod close {
+    use super::{Close, code};
+    pub const PROTOCOL: Close = Close {
+        code: code::PROTOCOL,
+        reason: "protocol error",
+    };
+    pub const TOO_BIG: Close = Close {
+        code: code::TOO_BIG,
+        reason: "message too big",
+    };
+    pub const UPSTREAM_FAILED: Close = Close {
+        code: code::ERROR,
+        reason: "upstream failed",
+    };
+    pub const UPSTREAM_PROTOCOL: Close = Close {
+        code: code::ERROR,
+        reason: "upstream broke the protocol",
+    };
+    pub const PING_TIMEOUT: Close = Close {
+        code: code::ERROR,
+        reason: "keepalive ping timeout",
+    };
+    pub const CLIENT_AWAY: Close = Close {
+        code: code::AWAY,
+        reason: "client went away",
+    };
+    pub const SHUTDOWN: Close = Close {
+        code: code::AWAY,
+        reason: "proxy shutting down",
+    };
+    pub const TOKEN_EXPIRED: Close = Close {
+        code: code::POLICY,
+        reason: "token expired",
+    };
+    pub const TOKEN_REVOKED: Close = Close {
+        code: code::POLICY,
+        reason: "token revoked",
+    };
+    /// To the upstream, which did nothing wrong: a normal close that says why.
+    pub const CLIENT_TOKEN_EXPIRED: Close = Close {
+        code: code::NORMAL,
+        reason: "client token expired",
+    };
+    pub const CLIENT_TOKEN_REVOKED: Close = Close {
+        code: code::NORMAL,
+        reason: "client token revoked",
+    };
+
+    /// The close for a frame that broke the protocol (1002) or a limit (1009).
+    pub fn violation(c: u16) -> Close {
+        if c == code::TOO_BIG { TOO_BIG } else { PROTOCOL }
+    }
+}
+
 /// A frame that breaks the protocol or a limit: the close code, and where the offending
 /// frame starts in the chunk when all of its header is in it (the bytes before it can
 /// still be delivered, followed by a close frame).
@@ -614,47 +676,7 @@ where
     })
     .await;
 
-    // Decide who is told what; `None`: that side is gone or closed the connection itself.
-    let (end, to_client, to_upstream) = match event {
-        Event::Up(Ev::Eof { clean: true }) => (End::ClientClosed, None, None),
-        Event::Up(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Down(Ev::WriteFailed) => {
-            (End::ClientVanished, None, Some((code::AWAY, "client went away")))
-        }
-        Event::Up(Ev::Violation { code, clean_cut }) => (
-            End::ClientViolation(code),
-            Some((code, "protocol error")),
-            clean_cut.then_some((code::AWAY, "client went away")),
-        ),
-        Event::Down(Ev::Eof { clean: true }) => (End::UpstreamClosed, None, None),
-        Event::Down(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Up(Ev::WriteFailed) => {
-            (End::UpstreamFailed, Some((code::ERROR, "upstream failed")), None)
-        }
-        Event::Down(Ev::Violation { code, clean_cut }) => (
-            End::UpstreamViolation(code),
-            clean_cut.then_some((code::ERROR, "upstream broke the protocol")),
-            Some((code, "protocol error")),
-        ),
-        Event::Expired => (
-            End::TokenExpired,
-            Some((code::POLICY, "token expired")),
-            Some((code::NORMAL, "client token expired")),
-        ),
-        Event::Revoked => (
-            End::TokenRevoked,
-            Some((code::POLICY, "token revoked")),
-            Some((code::NORMAL, "client token revoked")),
-        ),
-        Event::Shutdown => (
-            End::Shutdown,
-            Some((code::AWAY, "proxy shutting down")),
-            Some((code::AWAY, "proxy shutting down")),
-        ),
-        Event::PingTimeout => (
-            End::PingTimeout,
-            Some((code::ERROR, "keepalive ping timeout")),
-            Some((code::AWAY, "client went away")),
-        ),
-    };
+    let (end, to_client, to_upstream) = closes(event);
     if matches!(end, End::UpstreamFailed | End::UpstreamViolation(_)) {
         metrics.upstream_failures.inc();
     }
@@ -665,12 +687,12 @@ where
         end == End::UpstreamClosed && !up.close_seen,
     );
     match to_client {
-        Some((c, r)) => down.send_then_stop(close_frame(c, r, false)),
+        Some(c) => down.send_then_stop(close_frame(c.code, c.reason, false)),
         None if relay_reply.0 => {}
         None => down.mode = Mode::Discard,
     }
     match to_upstream {
-        Some((c, r)) => up.send_then_stop(close_frame(c, r, true)),
+        Some(c) => up.send_then_stop(close_frame(c.code, c.reason, true)),
         None if relay_reply.1 => {}
         None => up.mode = Mode::Discard,
     }
@@ -709,6 +731,35 @@ where
     })
     .await;
     end
+}
+
+/// How a relay ends after `event`, and the close frames the proxy sends the client and the
+/// upstream (`None`: that side is gone, or closed the connection itself).
+fn closes(event: Event) -> (End, Option<Close>, Option<Close>) {
+    match event {
+        Event::Up(Ev::Eof { clean: true }) => (End::ClientClosed, None, None),
+        Event::Up(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Down(Ev::WriteFailed) => {
+            (End::ClientVanished, None, Some(close::CLIENT_AWAY))
+        }
+        Event::Up(Ev::Violation { code, clean_cut }) => (
+            End::ClientViolation(code),
+            Some(close::violation(code)),
+            clean_cut.then_some(close::CLIENT_AWAY),
+        ),
+        Event::Down(Ev::Eof { clean: true }) => (End::UpstreamClosed, None, None),
+        Event::Down(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Up(Ev::WriteFailed) => {
+            (End::UpstreamFailed, Some(close::UPSTREAM_FAILED), None)
+        }
+        Event::Down(Ev::Violation { code, clean_cut }) => (
+            End::UpstreamViolation(code),
+            clean_cut.then_some(close::UPSTREAM_PROTOCOL),
+            Some(close::violation(code)),
+        ),
+        Event::Expired => (End::TokenExpired, Some(close::TOKEN_EXPIRED), Some(close::CLIENT_TOKEN_EXPIRED)),
+        Event::Revoked => (End::TokenRevoked, Some(close::TOKEN_REVOKED), Some(close::CLIENT_TOKEN_REVOKED)),
+        Event::Shutdown => (End::Shutdown, Some(close::SHUTDOWN), Some(close::SHUTDOWN)),
+        Event::PingTimeout => (End::PingTimeout, Some(close::PING_TIMEOUT), Some(close::CLIENT_AWAY)),
+    }
 }
 
 /// Completes once shutdown has begun.
@@ -842,6 +893,36 @@ mod tests {
         let mut f = Frames::new(true, 1024, true);
         assert!(f.feed(&rsv1(frame(2, true, &[0; 1024], true))).is_ok());
         assert_eq!(f.feed(&rsv1(frame(2, true, &[0; 1025], true))).unwrap_err().code, code::TOO_BIG);
+    }
+
+    #[test]
+    fn every_close_the_proxy_sends_says_what_its_code_means() {
+        let v = |code, clean_cut| Ev::Violation { code, clean_cut };
+        let c = |c: Close| Some((c.code, c.reason));
+        #[rustfmt::skip]
+        let table: Vec<(Event, End, Option<(u16, &str)>, Option<(u16, &str)>)> = vec![
+            (Event::Up(Ev::Eof { clean: true }), End::ClientClosed, None, None),
+            (Event::Up(Ev::Eof { clean: false }), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Up(Ev::ReadFailed), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Down(Ev::WriteFailed), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Up(v(1002, true)), End::ClientViolation(1002), Some((1002, "protocol error")), Some((1001, "client went away"))),
+            (Event::Up(v(1009, true)), End::ClientViolation(1009), Some((1009, "message too big")), Some((1001, "client went away"))),
+            (Event::Up(v(1009, false)), End::ClientViolation(1009), Some((1009, "message too big")), None),
+            (Event::Down(Ev::Eof { clean: true }), End::UpstreamClosed, None, None),
+            (Event::Down(Ev::Eof { clean: false }), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Down(Ev::ReadFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Up(Ev::WriteFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Down(v(1002, true)), End::UpstreamViolation(1002), Some((1011, "upstream broke the protocol")), Some((1002, "protocol error"))),
+            (Event::Down(v(1009, false)), End::UpstreamViolation(1009), None, Some((1009, "message too big"))),
+            (Event::Expired, End::TokenExpired, Some((1008, "token expired")), Some((1000, "client token expired"))),
+            (Event::Revoked, End::TokenRevoked, Some((1008, "token revoked")), Some((1000, "client token revoked"))),
+            (Event::Shutdown, End::Shutdown, Some((1001, "proxy shutting down")), Some((1001, "proxy shutting down"))),
+            (Event::PingTimeout, End::PingTimeout, Some((1011, "keepalive ping timeout")), Some((1001, "client went away"))),
+        ];
+        for (event, end, to_client, to_upstream) in table {
+            let (e, cl, up) = closes(event);
+            assert_eq!((e, cl.and_then(c), up.and_then(c)), (end, to_client, to_upstream), "{event:?}");
+        }
     }
 
     #[test]

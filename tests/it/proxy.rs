@@ -129,9 +129,10 @@ pub(crate) async fn accept_upgrade_with(listener: &tokio::net::TcpListener, head
     let head = String::from_utf8(head).unwrap();
     let key = head.lines().find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ")).unwrap();
     let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let mut out =
-        format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{headers}\r\n")
-            .into_bytes();
+    let mut out = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{headers}\r\n"
+    )
+    .into_bytes();
     out.extend_from_slice(then);
     s.write_all(&out).await.unwrap();
     (s, head)
@@ -750,12 +751,20 @@ async fn messages_over_the_limit_close_with_1009_and_protocol_breaks_with_1002()
     let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
     echo(&mut ws, &"x".repeat(1024)).await;
     ws.send(Message::text("y".repeat(1025))).await.unwrap();
-    assert_eq!(close_code(&mut ws, Duration::from_secs(5)).await.0, CloseCode::Size);
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
+            Some(Ok(Message::Close(Some(f)))) => break f,
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    };
+    assert_eq!((close.code, close.reason.as_str()), (CloseCode::Size, "message too big"));
 
     let mut raw = RawClient::open(proxy.port, &token);
     raw.send(1, b"not masked", false);
     let (op, payload) = raw.frame(Duration::from_secs(5)).expect("a close frame");
     assert_eq!((op, close_payload_code(&payload)), (8, 1002));
+    assert_eq!(&payload[2..], b"protocol error");
     // A masked frame with a zero key is fine.
     let mut raw = RawClient::open(proxy.port, &token);
     raw.send(1, b"masked", true);

@@ -90,7 +90,10 @@ fn permessage_deflate_passes_through_between_python_client_and_server() {
     let r = python_client(&proxy.url("/"), &token, "params");
     assert_eq!(r["server"]["offer"], r["offer"], "{r}");
     let offer = r["offer"].as_str().unwrap();
-    assert!(offer.contains("server_no_context_takeover") && offer.contains("client_max_window_bits=10"), "{r}");
+    assert!(
+        offer.contains("server_no_context_takeover") && offer.contains("client_max_window_bits=10"),
+        "{r}"
+    );
     assert!(r["answer"].as_str().unwrap().contains("server_no_context_takeover"), "{r}");
     assert_eq!(r["server"]["negotiated"], serde_json::json!(["permessage-deflate"]), "{r}");
     assert_eq!(r["ok"], all, "{r}");
