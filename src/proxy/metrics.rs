@@ -30,6 +30,14 @@ pub struct Metrics {
     pub jwks_fetches: Family<Labels, Counter>,
     /// Keys from the JWKS in use now (0 with a configured key).
     pub jwks_keys: Gauge,
+    /// `--max-connections`.
+    pub max_connections: Gauge,
+    /// Upgrades refused with 503; label `reason`: `max_connections`.
+    pub refused: Family<Labels, Counter>,
+    /// Connections closed because their request headers did not come in time.
+    pub header_timeouts: Counter,
+    /// Failed accepts (out of files and the like).
+    pub accept_errors: Counter,
 }
 
 impl Default for Metrics {
@@ -54,6 +62,10 @@ impl Metrics {
         let revocation_checks = Family::<Labels, Counter>::default();
         let jwks_fetches = Family::<Labels, Counter>::default();
         let jwks_keys = Gauge::default();
+        let max_connections = Gauge::default();
+        let refused = Family::<Labels, Counter>::default();
+        let header_timeouts = Counter::default();
+        let accept_errors = Counter::default();
         registry.register(
             "ws_active_connections",
             "Proxied WebSocket connections open now",
@@ -97,6 +109,26 @@ impl Metrics {
         );
         registry.register("jwks_fetches", "Fetches of the JWKS, by result (ok, error)", jwks_fetches.clone());
         registry.register("jwks_keys", "Keys from the JWKS in use", jwks_keys.clone());
+        registry.register(
+            "ws_max_connections",
+            "Proxied connections served at once (--max-connections)",
+            max_connections.clone(),
+        );
+        registry.register(
+            "ws_upgrades_refused",
+            "Upgrades refused with 503 by the proxy itself, by reason (max_connections)",
+            refused.clone(),
+        );
+        registry.register(
+            "header_timeouts",
+            "Connections closed because the request headers did not come within --header-timeout",
+            header_timeouts.clone(),
+        );
+        registry.register(
+            "accept_errors",
+            "Accepts that failed (e.g. out of open files)",
+            accept_errors.clone(),
+        );
         Metrics {
             registry,
             active_connections,
@@ -111,6 +143,10 @@ impl Metrics {
             revocation_checks,
             jwks_fetches,
             jwks_keys,
+            max_connections,
+            refused,
+            header_timeouts,
+            accept_errors,
         }
     }
 
@@ -156,5 +192,12 @@ mod tests {
         assert!(text.contains("jwks_fetches_total{result=\"ok\"} 1"), "{text}");
         assert!(text.contains("\njwks_keys 2\n"), "{text}");
         assert!(!text.contains("jwks_keys_total"), "{text}");
+        m.max_connections.set(50);
+        m.refused.get_or_create(&vec![("reason", "max_connections")]).inc();
+        let text = m.render();
+        assert!(text.contains("\nws_max_connections 50\n"), "{text}");
+        assert!(text.contains("ws_upgrades_refused_total{reason=\"max_connections\"} 1"), "{text}");
+        assert!(text.contains("\nheader_timeouts_total 0\n"), "{text}");
+        assert!(text.contains("\naccept_errors_total 0\n"), "{text}");
     }
 }

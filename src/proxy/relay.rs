@@ -899,8 +899,9 @@ mod tests {
     fn every_close_the_proxy_sends_says_what_its_code_means() {
         let v = |code, clean_cut| Ev::Violation { code, clean_cut };
         let c = |c: Close| Some((c.code, c.reason));
+        type Sent = Option<(u16, &'static str)>;
         #[rustfmt::skip]
-        let table: Vec<(Event, End, Option<(u16, &str)>, Option<(u16, &str)>)> = vec![
+        let table: Vec<(Event, End, Sent, Sent)> = vec![
             (Event::Up(Ev::Eof { clean: true }), End::ClientClosed, None, None),
             (Event::Up(Ev::Eof { clean: false }), End::ClientVanished, None, Some((1001, "client went away"))),
             (Event::Up(Ev::ReadFailed), End::ClientVanished, None, Some((1001, "client went away"))),

@@ -15,6 +15,7 @@ mod layout;
 mod output;
 mod postgres;
 mod proxy;
+mod proxy_cap;
 mod proxy_deflate;
 mod proxy_jwks;
 mod redis;
