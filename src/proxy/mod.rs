@@ -66,16 +66,23 @@ pub const FD_RESERVE: u64 = 256;
 /// connects waits there instead of having its SYNs dropped and retried a second later.
 pub const BACKLOG: u32 = 4096;
 
-/// A listener on `addr` with `BACKLOG`.
-pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+/// A listener on `addr` with `BACKLOG` and `SO_REUSEPORT`, so that each serving thread can
+/// have its own on the same address (`serve`). Call it inside a runtime.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> {
     let socket = if addr.is_ipv4() {
         tokio::net::TcpSocket::new_v4()?
     } else {
         tokio::net::TcpSocket::new_v6()?
     };
     socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
     socket.bind(addr)?;
-    socket.listen(BACKLOG)
+    socket.listen(BACKLOG)?.into_std()
+}
+
+/// How many serving threads `serve` runs by default: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// What `Retry-After` says to an upgrade refused at the connection cap, in seconds.
@@ -120,6 +127,9 @@ pub enum StartError {
     /// The revocation Redis URL cannot be used.
     #[error("{0}")]
     Revocation(String),
+    /// A thread's listener or runtime could not be set up.
+    #[error("{0}")]
+    Listen(String),
 }
 
 /// The validated settings of `aiwfe proxy`.
@@ -179,8 +189,15 @@ type Body = Full<Bytes>;
 /// connection with 1001, and waits up to `cfg.drain` for them to finish. `auth` comes from
 /// `Auth::load` with `metrics.jwks()`; a JWKS is refreshed in the background meanwhile.
 /// At most `cap.accept` client sockets are open at once, `cap.max_connections` of them proxied.
+///
+/// Connections are served by `threads` threads, each with a single-threaded runtime and its
+/// own `SO_REUSEPORT` listener on `listener`'s address (the kernel spreads connects among
+/// them), the way nginx's workers do: a connection, its two relay directions and its timers
+/// stay on one thread. The caller's runtime keeps the shutdown signal and the JWKS refresh.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve(
-    listener: TcpListener,
+    listener: std::net::TcpListener,
+    threads: usize,
     cfg: Config,
     cap: Capacity,
     auth: Auth,
@@ -193,6 +210,11 @@ pub async fn serve(
         .map(revoke::Revocations::new)
         .transpose()
         .map_err(StartError::Revocation)?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(e.to_string()))?;
+    let mut listeners = vec![listener];
+    for _ in 1..threads.max(1) {
+        listeners.push(listen(addr).map_err(|e| StartError::Listen(format!("cannot listen on `{addr}` again: {e}")))?);
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let drain = cfg.drain;
@@ -207,12 +229,47 @@ pub async fn serve(
         proxied: Arc::new(Semaphore::new(cap.max_connections)),
     });
     let sockets = Arc::new(Semaphore::new(cap.accept));
-    let mut backoff = ACCEPT_BACKOFF;
+    // Set once draining is over: the threads' runtimes (and what is left on them) end.
+    let (done_tx, done_rx) = watch::channel(false);
+    let mut workers = Vec::new();
+    for (i, listener) in listeners.into_iter().enumerate() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StartError::Listen(e.to_string()))?;
+        let (state, sockets, mut done) = (state.clone(), sockets.clone(), done_rx.clone());
+        let worker = std::thread::Builder::new().name(format!("aiwfe-proxy-{i}")).spawn(move || {
+            runtime.block_on(async move {
+                match TcpListener::from_std(listener) {
+                    Ok(l) => accept(l, state, sockets).await,
+                    Err(e) => tracing::error!("serving thread {i} cannot listen: {e}"),
+                }
+                relay::stopped(&mut done).await;
+            })
+        });
+        workers.push(worker.map_err(|e| StartError::Listen(e.to_string()))?);
+    }
     let refresher = tokio::spawn({
         let state = state.clone();
         async move { state.auth.refresh_periodically().await }
     });
-    tokio::pin!(shutdown);
+    shutdown.await;
+    refresher.abort();
+    let _ = refresher.await;
+    let _ = stop_tx.send(true);
+    drop(state);
+    let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
+    let _ = done_tx.send(true);
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+/// One thread's accept loop, until shutdown begins.
+async fn accept(listener: TcpListener, state: Arc<State>, sockets: Arc<Semaphore>) {
+    let mut stop = state.shutdown.clone();
+    let mut backoff = ACCEPT_BACKOFF;
     loop {
         // A free socket slot first: beyond it, clients wait in the listen backlog instead of
         // running the process out of files.
@@ -221,7 +278,7 @@ pub async fn serve(
                 Ok(p) => p,
                 Err(_) => break,
             },
-            _ = &mut shutdown => break,
+            _ = relay::stopped(&mut stop) => break,
         };
         tokio::select! {
             r = listener.accept() => {
@@ -240,16 +297,9 @@ pub async fn serve(
                 let _ = tcp.set_nodelay(true);
                 tokio::spawn(serve_connection(state.clone(), tcp, peer, Arc::new(slot)));
             }
-            _ = &mut shutdown => break,
+            _ = relay::stopped(&mut stop) => break,
         }
     }
-    drop(listener);
-    refresher.abort();
-    let _ = refresher.await;
-    let _ = stop_tx.send(true);
-    drop(state);
-    let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
-    Ok(())
 }
 
 /// The first wait after a failed accept; it doubles up to a second while accepts fail.
