@@ -13,8 +13,7 @@
 //! reader stops the relay from reading its source (backpressure) instead of queueing.
 //! Nothing outlives the connection: both streams are dropped on return.
 
-use super::metrics::Metrics;
-use prometheus_client::metrics::counter::Counter;
+use super::metrics::{Metrics, RelayCounts};
 use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
 use std::pin::Pin;
@@ -367,14 +366,17 @@ struct Dir<'m> {
     close_seen: bool,
     /// When the source last sent anything.
     last_read: Instant,
-    messages: &'m Counter,
-    metrics: &'m Metrics,
+    /// Client to upstream.
+    up: bool,
+    /// This thread's counts.
+    counts: &'m RelayCounts,
 }
 
 impl<'m> Dir<'m> {
-    fn new(masked: bool, limits: &Limits, deflate: bool, messages: &'m Counter, metrics: &'m Metrics) -> Dir<'m> {
+    fn new(up: bool, limits: &Limits, deflate: bool, counts: &'m RelayCounts) -> Dir<'m> {
         Dir {
-            frames: Frames::new(masked, limits.max_message, deflate),
+            // Client frames are masked, server frames are not.
+            frames: Frames::new(up, limits.max_message, deflate),
             mode: Mode::Forward,
             pending: Vec::new(),
             sent: 0,
@@ -383,8 +385,8 @@ impl<'m> Dir<'m> {
             broken: false,
             close_seen: false,
             last_read: Instant::now(),
-            messages,
-            metrics,
+            up,
+            counts,
         }
     }
 
@@ -530,7 +532,9 @@ impl<'m> Dir<'m> {
             if self.broken || out == 0 {
                 continue;
             }
-            self.messages.inc_by(fed.messages);
+            if fed.messages > 0 {
+                self.counts.messages(self.up, fed.messages);
+            }
             if !self.pending.is_empty() {
                 self.pending.extend_from_slice(&stack[..out]);
                 continue;
@@ -553,7 +557,7 @@ impl<'m> Dir<'m> {
             if off < out {
                 self.pending.extend_from_slice(&stack[off..out]);
             } else if fed.messages > 0 {
-                self.metrics.message_latency.observe(read_at.elapsed().as_secs_f64());
+                self.counts.latency(read_at.elapsed());
             }
         }
         cx.waker().wake_by_ref();
@@ -596,10 +600,9 @@ where
     U: AsyncRead + AsyncWrite + Unpin,
 {
     tokio::pin!(revoked);
-    let up_count = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
-    let down_count = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
-    let mut up = Dir::new(true, limits, deflate, &up_count, metrics);
-    let mut down = Dir::new(false, limits, deflate, &down_count, metrics);
+    let counts = metrics.relayed.mine();
+    let mut up = Dir::new(true, limits, deflate, &counts);
+    let mut down = Dir::new(false, limits, deflate, &counts);
     for (dir, early) in [(&mut up, client_early), (&mut down, upstream_early)] {
         if early.is_empty() {
             continue;
@@ -607,7 +610,7 @@ where
         match dir.frames.feed(early) {
             Ok(fed) => {
                 dir.close_seen |= fed.close;
-                dir.messages.inc_by(fed.messages);
+                dir.counts.messages(dir.up, fed.messages);
                 dir.pending.extend_from_slice(early);
             }
             Err(v) => {
