@@ -620,53 +620,56 @@ where
         }
     }
 
-    let expiry = tokio::time::sleep_until(expires);
-    tokio::pin!(expiry);
     let stop = stopped(&mut shutdown);
     tokio::pin!(stop);
-    // Keepalive: wake when the client has been silent for the interval; after a ping,
-    // when the timeout runs out.
+    // One timer for the token's expiry and the keepalive, whichever is due first. Reads only
+    // note the time (`last_read`); the keepalive deadline moves when the timer fires: when
+    // the client has been silent for the interval, it is pinged; after a ping, the timeout.
     let interval = limits.ping_interval;
-    let far = Duration::from_secs(86_400 * 365);
-    let keepalive = tokio::time::sleep(interval.unwrap_or(far));
-    tokio::pin!(keepalive);
+    let mut ping_due: Option<Instant> = interval.map(|every| Instant::now() + every);
+    let due = |ping_due: Option<Instant>| match ping_due {
+        Some(p) => expires.min(p.into()),
+        None => expires,
+    };
+    let timer = tokio::time::sleep_until(due(ping_due));
+    tokio::pin!(timer);
     let mut pinged: Option<Instant> = None;
     let ping = control_frame(9, PING_PAYLOAD, false);
 
     let event = poll_fn(|cx| {
         let mut stack = [MaybeUninit::<u8>::uninit(); BUF];
         loop {
-            if expiry.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Expired);
+            if timer.as_mut().poll(cx).is_ready() {
+                if tokio::time::Instant::now() >= expires {
+                    return Poll::Ready(Event::Expired);
+                }
+                if let Some(every) = interval {
+                    let now = Instant::now();
+                    ping_due = Some(match pinged {
+                        Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
+                        _ if now.duration_since(up.last_read) >= every => {
+                            if down.interject(&ping) {
+                                pinged = Some(now);
+                                now + limits.ping_timeout
+                            } else {
+                                // Mid-frame: the upstream is talking; try again shortly.
+                                now + Duration::from_millis(100)
+                            }
+                        }
+                        _ => {
+                            pinged = None;
+                            up.last_read + every
+                        }
+                    });
+                }
+                timer.as_mut().reset(due(ping_due));
+                continue;
             }
             if revoked.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Revoked);
             }
             if stop.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Shutdown);
-            }
-            if let Some(every) = interval
-                && keepalive.as_mut().poll(cx).is_ready()
-            {
-                let now = Instant::now();
-                match pinged {
-                    Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
-                    _ if now.duration_since(up.last_read) >= every => {
-                        if down.interject(&ping) {
-                            pinged = Some(now);
-                            keepalive.as_mut().reset((now + limits.ping_timeout).into());
-                        } else {
-                            // Mid-frame: the upstream is talking; try again shortly.
-                            keepalive.as_mut().reset((now + Duration::from_millis(100)).into());
-                        }
-                        continue;
-                    }
-                    _ => {
-                        pinged = None;
-                        keepalive.as_mut().reset((up.last_read + every).into());
-                        continue;
-                    }
-                }
             }
             if let Poll::Ready(e) = up.poll(cx, &mut client, &mut upstream, &mut stack) {
                 return Poll::Ready(Event::Up(e));
