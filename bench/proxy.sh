@@ -13,11 +13,15 @@
 # cores included) and 500 one at a time (the proxy's own cost per handshake).
 # Then the RSS of a fresh proxy holding IDLE idle connections (two sockets each; a process
 # here may hold at most 20,000 open files), against the same proxy holding none.
-# Usage: bench/proxy.sh [HOLD_SECONDS] [IDLE]   (defaults 10, 9000)
+# The throughput table is measured RUNS times in a row (each run: direct, proxy, nginx at
+# 100 and at 1,000 connections). RELAY_ONLY=1 skips the handshake and idle parts;
+# PROXY_BIN=path runs another aiwfe build as the proxy under test (the generator stays).
+# Usage: bench/proxy.sh [HOLD_SECONDS] [IDLE] [RUNS]   (defaults 10, 9000, 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOLD=${1:-10}
 IDLE=${2:-9000}
+RUNS=${3:-1}
 
 if ! command -v nginx >/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then echo "install nginx (apt-get install nginx) and run again" >&2; exit 2; fi
@@ -27,6 +31,7 @@ if ! command -v nginx >/dev/null; then
 fi
 cargo build --release --locked -q --bin aiwfe --example ws_echo
 BIN=target/release/aiwfe
+PROXY_BIN=${PROXY_BIN:-$BIN}
 ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d /tmp/aiwfe-proxybench.XXXXXX)
@@ -56,7 +61,7 @@ PY
 )
 export TOKEN
 PPORT=$(free_port)
-$BIN proxy --listen "127.0.0.1:$PPORT" --upstream "ws://$ECHO" --jwt-secret-file "$work/secret" 2>"$work/proxy.log" &
+$PROXY_BIN proxy --listen "127.0.0.1:$PPORT" --upstream "ws://$ECHO" --jwt-secret-file "$work/secret" 2>"$work/proxy.log" &
 pids+=($!)
 PROXY_PID=$!
 
@@ -104,15 +109,19 @@ for c in v["checks"]:
             print(f"  {sys.argv[2]}: {f['severity']} {f['code']}: {f['summary']}" + (f" ({f['evidence']})" if f.get("evidence") else ""))
 PY
 }
-# CPU time (user + system, clock ticks) the given processes have used so far.
+# CPU time (user and system, clock ticks) the given processes have used so far: "USER SYS".
 cpu_ticks() {
-    local t=0 p
-    for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-    echo "$t"
+    local u=0 s=0 p us
+    for p in "$@"; do
+        us=$(awk '{print $14, $15}' "/proc/$p/stat" 2>/dev/null || echo "0 0")
+        u=$((u + ${us% *})); s=$((s + ${us#* }))
+    done
+    echo "$u $s"
 }
 TICK=$(getconf CLK_TCK)
-# load URL N [PID...] -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections cpu_us_per_msg":
-# the CPU the given processes (the proxy under test) spent per echoed message, both hops.
+# load URL N [PID...] -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections cpu_us_per_msg
+# user_us_per_msg": the CPU (user + system, and user alone) the given processes (the proxy
+# under test) spent per echoed message, both hops.
 load() {
     local url=$1 n=$2 out="$work/run.json"
     shift 2
@@ -124,28 +133,35 @@ load() {
     problems "$out" "$url -n $n"
     local rate
     rate=$(field "$out" messages_per_second)
-    echo "$rate $(field "$out" message_rtt_p50_ms) $(field "$out" message_rtt_p99_ms) $(field "$out" succeeded)" \
-        "$(python3 -c "print(f'{($c1 - $c0) / $TICK / max($rate * $HOLD, 1) * 1e6:.2f}')")"
+    python3 -c "
+u0, s0, u1, s1, rate = ${c0// /, }, ${c1// /, }, $rate
+m = max(rate * $HOLD, 1)
+print($rate, $(field "$out" message_rtt_p50_ms), $(field "$out" message_rtt_p99_ms), $(field "$out" succeeded),
+      f'{(u1 + s1 - u0 - s0) / $TICK / m * 1e6:.2f}', f'{(u1 - u0) / $TICK / m * 1e6:.2f}')"
 }
 
-printf '\n%-12s %-12s %10s %12s %12s %6s %12s\n' connections target "msgs/s" "rtt p50" "rtt p99" held "cpu/msg"
+for run in $(seq "$RUNS"); do
+printf '\nrun %s\n%-12s %-12s %10s %12s %12s %6s %12s %12s\n' "$run" connections target "msgs/s" "rtt p50" "rtt p99" held "cpu/msg" "user/msg"
 for n in 100 1000; do
-    read -r d d50 d99 dok _ < <(load "ws://$ECHO/" "$n")
-    read -r a a50 a99 aok acpu < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
+    read -r d d50 d99 dok _ _ < <(load "ws://$ECHO/" "$n")
+    read -r a a50 a99 aok acpu auser < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
     # shellcheck disable=SC2046
-    read -r g g50 g99 gok gcpu < <(load "ws://127.0.0.1:$NPORT/" "$n" $(pgrep -P "$NGINX_PID"))
-    printf '%-12s %-12s %10.0f %9.3f ms %9.3f ms %6.0f %12s\n' \
-        "$n" direct "$d" "$d50" "$d99" "$dok" "-" \
-        "$n" "aiwfe proxy" "$a" "$a50" "$a99" "$aok" "$acpu us" \
-        "$n" nginx "$g" "$g50" "$g99" "$gok" "$gcpu us"
+    read -r g g50 g99 gok gcpu guser < <(load "ws://127.0.0.1:$NPORT/" "$n" $(pgrep -P "$NGINX_PID"))
+    printf '%-12s %-12s %10.0f %9.3f ms %9.3f ms %6.0f %12s %12s\n' \
+        "$n" direct "$d" "$d50" "$d99" "$dok" "-" "-" \
+        "$n" "aiwfe proxy" "$a" "$a50" "$a99" "$aok" "$acpu us" "$auser us" \
+        "$n" nginx "$g" "$g50" "$g99" "$gok" "$gcpu us" "$guser us"
     python3 -c "
 a, g, d = $a, $g, $d
 print(f'{$n:<12} aiwfe proxy / nginx: throughput {a/max(g,1):.2f}, median RTT {$a50/max($g50,0.001):.2f}, p99 RTT {$a99/max($g99,0.001):.2f}, '
-      f'CPU per message {$acpu/max($gcpu,0.001):.2f}   (throughput vs direct: proxy {a/max(d,1):.2f}, nginx {g/max(d,1):.2f})')"
+      f'CPU per message {$acpu/max($gcpu,0.001):.2f}, user time per message {$auser/max($guser,0.001):.2f}   (throughput vs direct: proxy {a/max(d,1):.2f}, nginx {g/max(d,1):.2f})')"
+done
 done
 echo
 echo "aiwfe proxy VmHWM: $(awk '/VmHWM/{print $2}' /proc/$PROXY_PID/status) kB"
 curl -s "http://127.0.0.1:$PPORT/metrics" 2>/dev/null | grep -E '^(auth_cache_(hits|misses)_total|auth_failures_total)' || true
+
+[ "${RELAY_ONLY:-0}" = 1 ] && exit 0
 
 # ---------------------------------------------------------------- handshake latency added
 # handshakes N C -> one line: through the proxy vs directly, and what the proxy adds.

@@ -315,6 +315,8 @@ Register-ArgumentCompleter -Native -CommandName 'aiwfe' -ScriptBlock {
             [CompletionResult]::new('--revocation-set', '--revocation-set', [CompletionResultType]::ParameterName, 'The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]')
             [CompletionResult]::new('--revocation-ttl', '--revocation-ttl', [CompletionResultType]::ParameterName, 'How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most proxied connections at once; beyond, upgrades get 503 with Retry-After [default: half the open-file limit, less a reserve]')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose request headers have not come within this long [default: 10s]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format on stdout')

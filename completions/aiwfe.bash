@@ -1740,7 +1740,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__proxy)
-            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --jwks-url --jwks-cacert --jwks-refresh --jwks-min-refresh --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --upstream-cacert --ping-interval --ping-timeout --close-timeout --forward-claims --revocation-redis --revocation-set --revocation-ttl --revocation-fail-open --max-message --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-o -q -v -h --listen --upstream --jwt-secret-file --jwt-public-key --jwks-url --jwks-cacert --jwks-refresh --jwks-min-refresh --algorithm --issuer --audience --leeway --token-from --cache-size --cache-ttl --drain --upstream-cacert --ping-interval --ping-timeout --close-timeout --forward-claims --revocation-redis --revocation-set --revocation-ttl --revocation-fail-open --max-message --max-connections --header-timeout --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1843,6 +1843,14 @@ _aiwfe() {
                     return 0
                     ;;
                 --max-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

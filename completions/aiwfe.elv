@@ -296,6 +296,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --revocation-set 'The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]'
             cand --revocation-ttl 'How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]'
             cand --max-message 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]'
+            cand --max-connections 'Most proxied connections at once; beyond, upgrades get 503 with Retry-After [default: half the open-file limit, less a reserve]'
+            cand --header-timeout 'Close a connection whose request headers have not come within this long [default: 10s]'
             cand --config 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]'
             cand -o 'Output format on stdout'
             cand --output 'Output format on stdout'

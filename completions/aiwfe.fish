@@ -305,6 +305,8 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-redis -
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-set -d 'The Redis set of revoked `jti` values [default: aiwfe:revoked-jti]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-ttl -d 'How long a revocation answer is cached (how soon a revocation takes effect) [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l max-message -d 'Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009 [default: 1MiB]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l max-connections -d 'Most proxied connections at once; beyond, upgrades get 503 with Retry-After [default: half the open-file limit, less a reserve]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l header-timeout -d 'Close a connection whose request headers have not come within this long [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
 json\t''

@@ -409,6 +409,10 @@ pub struct ProxyArgs {
     pub revocation_fail_open: bool,
     #[arg(long, value_name = "BYTES", help = with_default("Largest message either way, e.g. 1MiB or 65536; larger ones close with 1009", proxy_defaults::MAX_MESSAGE))]
     pub max_message: Option<String>,
+    #[arg(long, value_name = "N", help = with_default("Most proxied connections at once; beyond, upgrades get 503 with Retry-After", proxy_defaults::MAX_CONNECTIONS))]
+    pub max_connections: Option<usize>,
+    #[arg(long, value_name = "DURATION", help = with_default("Close a connection whose request headers have not come within this long", proxy_defaults::HEADER_TIMEOUT))]
+    pub header_timeout: Option<String>,
 }
 
 #[derive(Debug, Args)]

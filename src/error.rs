@@ -113,6 +113,10 @@ impl From<crate::proxy::StartError> for Error {
                 field: "--revocation-redis".into(),
                 reason,
             },
+            crate::proxy::StartError::Listen(reason) => Error::Invalid {
+                field: "--listen".into(),
+                reason,
+            },
         }
     }
 }

@@ -1,7 +1,6 @@
 //! `aiwfe proxy`: loads the keys (a JWKS is fetched now, so nothing listens until tokens can
 //! be checked), listens, serves until SIGTERM or SIGINT, then drains and exits 0.
 
-use super::runtime;
 use crate::error::Error;
 use crate::proxy::{self, auth::KeyMaterial};
 use std::io::Write;
@@ -16,7 +15,12 @@ fn key_flag(key: &KeyMaterial) -> &'static str {
 }
 
 pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
-    let rt = runtime(None)?;
+    // This runtime loads the keys, waits for the signal and refreshes the JWKS; connections
+    // are served by one thread per core, each with its own runtime (`proxy::serve`).
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))?;
     rt.block_on(async {
         let metrics = proxy::metrics::Metrics::new();
         let auth = proxy::auth::Auth::load(&cfg.auth, metrics.jwks())
@@ -25,12 +29,39 @@ pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
                 field: key_flag(&cfg.auth.key).into(),
                 reason,
             })?;
-        let listener = tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| Error::Invalid {
+        let listener = proxy::listen(cfg.listen).map_err(|e| Error::Invalid {
             field: "--listen".into(),
             reason: format!("cannot listen on `{}`: {}", cfg.listen, e.to_string().to_lowercase()),
         })?;
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        eprintln!("aiwfe proxy: listening on {addr}, upstream {}", cfg.upstream.url());
+        let threads = proxy::threads();
+        // As many open files as the host allows; the connection cap follows from it.
+        let open_files = rlimit::Resource::NOFILE
+            .get()
+            .ok()
+            .and_then(|(_, hard)| rlimit::increase_nofile_limit(hard).ok())
+            .unwrap_or(1024);
+        let cap = proxy::Capacity::new(cfg.max_connections, open_files);
+        eprintln!(
+            "aiwfe proxy: listening on {addr} ({threads} threads), upstream {}",
+            cfg.upstream.url()
+        );
+        eprintln!(
+            "aiwfe proxy: at most {} connections (open-file limit {open_files}{})",
+            cap.max_connections,
+            if cfg.max_connections.is_some() {
+                ""
+            } else {
+                "; --max-connections to change"
+            }
+        );
+        if !cap.fits() {
+            eprintln!(
+                "aiwfe proxy: warning: {} connections need {} open files (two sockets each); the limit is {open_files}",
+                cap.max_connections,
+                cap.max_connections * 2 + 64
+            );
+        }
         let shutdown = async {
             let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
                 Ok(s) => s,
@@ -41,7 +72,7 @@ pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
                 _ = tokio::signal::ctrl_c() => {}
             }
         };
-        proxy::serve(listener, cfg, auth, metrics, shutdown).await?;
+        proxy::serve(listener, threads, cfg, cap, auth, metrics, shutdown).await?;
         eprintln!("aiwfe proxy: drained, exiting");
         Ok(0)
     })

@@ -40,6 +40,8 @@ pub struct ProxyFile {
     pub ping_timeout: Option<String>,
     pub close_timeout: Option<String>,
     pub max_message: Option<String>,
+    pub max_connections: Option<usize>,
+    pub header_timeout: Option<String>,
     pub revocation: Option<RevocationFile>,
 }
 
@@ -87,6 +89,8 @@ pub fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn E
         ping_timeout,
         close_timeout,
         max_message,
+        max_connections,
+        header_timeout,
         jwks_cacert,
         jwks_refresh,
         jwks_min_refresh
@@ -265,6 +269,14 @@ pub fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn E
     if cache_size == 0 {
         return Err(invalid("--cache-size", "must be at least 1".into()));
     }
+    if p.max_connections == Some(0) {
+        return Err(invalid("--max-connections", "must be at least 1".into()));
+    }
+    let header_timeout =
+        parse_duration(p.header_timeout.as_deref().unwrap_or(defaults::HEADER_TIMEOUT)).map_err(|r| invalid("--header-timeout", r))?;
+    if header_timeout.is_zero() {
+        return Err(invalid("--header-timeout", "must be more than 0".into()));
+    }
     let cfg = crate::proxy::Config {
         listen,
         upstream: crate::proxy::upstream::Upstream {
@@ -296,6 +308,8 @@ pub fn proxy_config(mut p: cli::ProxyArgs, file: Option<&ProxyFile>, env: &dyn E
             max_message: parse_size(p.max_message.as_deref().unwrap_or(defaults::MAX_MESSAGE)).map_err(|r| invalid("--max-message", r))?,
         },
         revocation,
+        max_connections: p.max_connections,
+        header_timeout,
     };
     // Refuse a bad key or algorithm now (exit 2), not at the first connection.
     let key_flag = if p.jwt_secret_file.is_some() {

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod crypto;
+pub mod extensions;
 pub mod jwks;
 pub mod metrics;
 pub mod relay;
@@ -28,7 +29,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 /// How long the upstream dial and handshake may take.
@@ -51,6 +52,73 @@ pub mod defaults {
     pub const MAX_MESSAGE: &str = "1MiB";
     pub const REVOCATION_SET: &str = "aiwfe:revoked-jti";
     pub const REVOCATION_TTL: &str = "10s";
+    /// How long a client may take to send its request headers.
+    pub const HEADER_TIMEOUT: &str = "10s";
+    /// `--max-connections` by default: what the open-file limit leaves room for.
+    pub const MAX_CONNECTIONS: &str = "half the open-file limit, less a reserve";
+}
+
+/// Open files kept out of the connection budget: the listener, the runtime, health, metrics
+/// and readiness requests, Redis and JWKS connections, handshakes in progress.
+pub const FD_RESERVE: u64 = 256;
+
+/// The listen backlog asked for (the kernel caps it at `net.core.somaxconn`): a burst of
+/// connects waits there instead of having its SYNs dropped and retried a second later.
+pub const BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with `BACKLOG` and `SO_REUSEPORT`, so that each serving thread can
+/// have its own on the same address (`serve`). Call it inside a runtime.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)?.into_std()
+}
+
+/// How many serving threads `serve` runs by default: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// What `Retry-After` says to an upgrade refused at the connection cap, in seconds.
+pub const CAP_RETRY_AFTER: &str = "5";
+
+/// How many connections the proxy serves at once, and how many sockets it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    /// Proxied connections (each holds two sockets); upgrades beyond get 503.
+    pub max_connections: usize,
+    /// The process's open-file limit.
+    pub open_files: u64,
+    /// Client sockets accepted at once (proxied ones included): whatever the limit leaves
+    /// beside the upstream sockets, so `/healthz` and `/metrics` still answer at the cap.
+    pub accept: usize,
+}
+
+impl Capacity {
+    /// `max_connections` as given, or by default what `open_files` has room for.
+    pub fn new(max_connections: Option<usize>, open_files: u64) -> Capacity {
+        let room = open_files.saturating_sub(FD_RESERVE) / 2;
+        let max_connections = max_connections.unwrap_or(room.max(1) as usize);
+        // The upstream sockets and a few fixed files aside; never fewer than the cap plus
+        // a little room for health checks, even when the cap is set beyond the limit.
+        let left = open_files.saturating_sub(max_connections as u64 + 64) as usize;
+        Capacity {
+            max_connections,
+            open_files,
+            accept: left.max(max_connections + 16),
+        }
+    }
+
+    /// Whether `max_connections` proxied connections fit in the open-file limit.
+    pub fn fits(&self) -> bool {
+        (self.max_connections as u64) * 2 + 64 <= self.open_files
+    }
 }
 
 /// Why the proxy could not start serving.
@@ -59,6 +127,9 @@ pub enum StartError {
     /// The revocation Redis URL cannot be used.
     #[error("{0}")]
     Revocation(String),
+    /// A thread's listener or runtime could not be set up.
+    #[error("{0}")]
+    Listen(String),
 }
 
 /// The validated settings of `aiwfe proxy`.
@@ -76,6 +147,10 @@ pub struct Config {
     pub limits: relay::Limits,
     /// A Redis set of revoked `jti` values, when configured.
     pub revocation: Option<revoke::RevocationConfig>,
+    /// `--max-connections`; `None`: by the open-file limit (`Capacity::new`).
+    pub max_connections: Option<usize>,
+    /// How long a client may take to send its request headers.
+    pub header_timeout: Duration,
 }
 
 impl Config {
@@ -104,6 +179,8 @@ struct State {
     shutdown: watch::Receiver<bool>,
     /// Held by every connection task; shutdown waits until all are dropped.
     alive: mpsc::Sender<()>,
+    /// One permit per proxied connection (from the upgrade on): the cap.
+    proxied: Arc<Semaphore>,
 }
 
 type Body = Full<Bytes>;
@@ -111,9 +188,18 @@ type Body = Full<Bytes>;
 /// Serves until `shutdown` completes, then stops accepting, closes every proxied
 /// connection with 1001, and waits up to `cfg.drain` for them to finish. `auth` comes from
 /// `Auth::load` with `metrics.jwks()`; a JWKS is refreshed in the background meanwhile.
+/// At most `cap.accept` client sockets are open at once, `cap.max_connections` of them proxied.
+///
+/// Connections are served by `threads` threads, each with a single-threaded runtime and its
+/// own `SO_REUSEPORT` listener on `listener`'s address (the kernel spreads connects among
+/// them), the way nginx's workers do: a connection, its two relay directions and its timers
+/// stay on one thread. The caller's runtime keeps the shutdown signal and the JWKS refresh.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve(
-    listener: TcpListener,
+    listener: std::net::TcpListener,
+    threads: usize,
     cfg: Config,
+    cap: Capacity,
     auth: Auth,
     metrics: Metrics,
     shutdown: impl Future<Output = ()>,
@@ -124,9 +210,15 @@ pub async fn serve(
         .map(revoke::Revocations::new)
         .transpose()
         .map_err(StartError::Revocation)?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(e.to_string()))?;
+    let mut listeners = vec![listener];
+    for _ in 1..threads.max(1) {
+        listeners.push(listen(addr).map_err(|e| StartError::Listen(format!("cannot listen on `{addr}` again: {e}")))?);
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
     let drain = cfg.drain;
+    metrics.max_connections.set(cap.max_connections as i64);
     let state = Arc::new(State {
         cfg,
         auth,
@@ -134,47 +226,107 @@ pub async fn serve(
         metrics,
         shutdown: stop_rx,
         alive: alive_tx,
+        proxied: Arc::new(Semaphore::new(cap.max_connections)),
     });
+    let sockets = Arc::new(Semaphore::new(cap.accept));
+    // Set once draining is over: the threads' runtimes (and what is left on them) end.
+    let (done_tx, done_rx) = watch::channel(false);
+    let mut workers = Vec::new();
+    for (i, listener) in listeners.into_iter().enumerate() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StartError::Listen(e.to_string()))?;
+        let (state, sockets, mut done) = (state.clone(), sockets.clone(), done_rx.clone());
+        let worker = std::thread::Builder::new().name(format!("aiwfe-proxy-{i}")).spawn(move || {
+            runtime.block_on(async move {
+                match TcpListener::from_std(listener) {
+                    Ok(l) => accept(l, state, sockets).await,
+                    Err(e) => tracing::error!("serving thread {i} cannot listen: {e}"),
+                }
+                relay::stopped(&mut done).await;
+            })
+        });
+        workers.push(worker.map_err(|e| StartError::Listen(e.to_string()))?);
+    }
     let refresher = tokio::spawn({
         let state = state.clone();
         async move { state.auth.refresh_periodically().await }
     });
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            r = listener.accept() => {
-                let Ok((tcp, peer)) = r else {
-                    // Out of file descriptors and the like: back off instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                };
-                let _ = tcp.set_nodelay(true);
-                tokio::spawn(serve_connection(state.clone(), tcp, peer));
-            }
-            _ = &mut shutdown => break,
-        }
-    }
-    drop(listener);
+    shutdown.await;
     refresher.abort();
     let _ = refresher.await;
     let _ = stop_tx.send(true);
     drop(state);
     let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
+    let _ = done_tx.send(true);
+    for w in workers {
+        let _ = w.join();
+    }
     Ok(())
 }
 
-async fn serve_connection(state: Arc<State>, tcp: TcpStream, peer: std::net::SocketAddr) {
+/// One thread's accept loop, until shutdown begins.
+async fn accept(listener: TcpListener, state: Arc<State>, sockets: Arc<Semaphore>) {
+    let mut stop = state.shutdown.clone();
+    let mut backoff = ACCEPT_BACKOFF;
+    loop {
+        // A free socket slot first: beyond it, clients wait in the listen backlog instead of
+        // running the process out of files.
+        let slot = tokio::select! {
+            p = sockets.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            _ = relay::stopped(&mut stop) => break,
+        };
+        tokio::select! {
+            r = listener.accept() => {
+                let (tcp, peer) = match r {
+                    Ok(x) => x,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        state.metrics.accept_errors.inc();
+                        tracing::warn!("accept failed: {e}; retrying in {backoff:?}");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(1));
+                        continue;
+                    }
+                };
+                backoff = ACCEPT_BACKOFF;
+                let _ = tcp.set_nodelay(true);
+                tokio::spawn(serve_connection(state.clone(), tcp, peer, Arc::new(slot)));
+            }
+            _ = relay::stopped(&mut stop) => break,
+        }
+    }
+}
+
+/// The first wait after a failed accept; it doubles up to a second while accepts fail.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
+
+/// The client socket's slot among `Capacity::accept`, held until the socket closes (by
+/// the relay, after an upgrade).
+type Slot = Arc<OwnedSemaphorePermit>;
+
+async fn serve_connection(state: Arc<State>, tcp: TcpStream, peer: std::net::SocketAddr, slot: Slot) {
     let _alive = state.alive.clone();
     let mut stop = state.shutdown.clone();
     let s = state.clone();
-    let service = hyper::service::service_fn(move |req| handle(s.clone(), req, peer));
+    let service = hyper::service::service_fn(move |req| handle(s.clone(), req, peer, slot.clone()));
     let conn = hyper::server::conn::http1::Builder::new()
         .max_buf_size(16 * 1024)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(state.cfg.header_timeout)
         .serve_connection(TokioIo::new(tcp), service)
         .with_upgrades();
     tokio::pin!(conn);
     tokio::select! {
-        _ = conn.as_mut() => {}
+        r = conn.as_mut() => {
+            if r.is_err_and(|e| e.is_timeout()) {
+                state.metrics.header_timeouts.inc();
+            }
+        }
         _ = relay::stopped(&mut stop) => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(state.cfg.drain, conn).await;
@@ -190,7 +342,7 @@ fn text(status: StatusCode, body: &str) -> Response<Body> {
     r
 }
 
-async fn handle(state: Arc<State>, req: Request<Incoming>, peer: std::net::SocketAddr) -> Result<Response<Body>, Infallible> {
+async fn handle(state: Arc<State>, req: Request<Incoming>, peer: std::net::SocketAddr, slot: Slot) -> Result<Response<Body>, Infallible> {
     let is_upgrade = req
         .headers()
         .get(header::UPGRADE)
@@ -207,7 +359,16 @@ async fn handle(state: Arc<State>, req: Request<Incoming>, peer: std::net::Socke
             );
             r
         }
-        (_, true) => upgrade(state, req, peer).await,
+        (_, true) => match state.proxied.clone().try_acquire_owned() {
+            Ok(permit) => upgrade(state, req, peer, (slot, permit)).await,
+            Err(_) => {
+                state.metrics.refused.get_or_create(&vec![("reason", "max_connections")]).inc();
+                let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "the proxy is at its connection limit; retry\n");
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static(CAP_RETRY_AFTER));
+                r
+            }
+        },
         _ => text(StatusCode::UPGRADE_REQUIRED, "this path proxies WebSocket connections\n"),
     })
 }
@@ -235,8 +396,14 @@ fn unauthorized(state: &State, reason: Reject) -> Response<Body> {
     r
 }
 
-/// Authenticates, dials the upstream, answers `101` and hands both sides to the relay.
-async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::SocketAddr) -> Response<Body> {
+/// Authenticates, dials the upstream, answers `101` and hands both sides to the relay,
+/// which holds the client socket's slot and the connection's permit until it ends.
+async fn upgrade(
+    state: Arc<State>,
+    mut req: Request<Incoming>,
+    peer: std::net::SocketAddr,
+    held: (Slot, OwnedSemaphorePermit),
+) -> Response<Body> {
     let started = Instant::now();
     let Some(key) = req.headers().get("sec-websocket-key").cloned() else {
         return text(StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key\n");
@@ -312,7 +479,14 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
     fwd.extend(pass.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())));
 
     let dial_started = Instant::now();
-    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd)).await;
+    // permessage-deflate offers pass as they are; the relay never inflates a message.
+    let offer = extensions::offer(
+        req.headers()
+            .get_all(header::SEC_WEBSOCKET_EXTENSIONS)
+            .iter()
+            .map(HeaderValue::as_bytes),
+    );
+    let dialed = tokio::time::timeout(UPSTREAM_TIMEOUT, state.cfg.upstream.connect(&target, &fwd, offer.as_deref())).await;
     state
         .metrics
         .handshake_duration
@@ -349,11 +523,19 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
         }
         _ => {}
     }
+    let deflate = match opened.extensions.as_deref().map(HeaderValue::from_bytes) {
+        Some(Ok(e)) => {
+            h.insert(header::SEC_WEBSOCKET_EXTENSIONS, e);
+            true
+        }
+        _ => false,
+    };
 
     let on_upgrade = hyper::upgrade::on(&mut req);
     let alive = state.alive.clone();
     tokio::spawn(async move {
         let _alive = alive;
+        let _held = held;
         let Ok(upgraded) = on_upgrade.await else { return };
         // The client's socket itself, and any bytes it sent after its request.
         let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
@@ -381,8 +563,36 @@ async fn upgrade(state: Arc<State>, mut req: Request<Incoming>, peer: std::net::
             }
         };
         let end = match upstream {
-            upstream::Stream::Tcp(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
-            upstream::Stream::Tls(u) => relay::relay(client, &parts.read_buf, u, &opened.early, limits, expires, revoked, stop, m).await,
+            upstream::Stream::Tcp(u) => {
+                relay::relay(
+                    client,
+                    &parts.read_buf,
+                    u,
+                    &opened.early,
+                    limits,
+                    deflate,
+                    expires,
+                    revoked,
+                    stop,
+                    m,
+                )
+                .await
+            }
+            upstream::Stream::Tls(u) => {
+                relay::relay(
+                    client,
+                    &parts.read_buf,
+                    u,
+                    &opened.early,
+                    limits,
+                    deflate,
+                    expires,
+                    revoked,
+                    stop,
+                    m,
+                )
+                .await
+            }
         };
         m.active_connections.dec();
         m.connection_duration.observe(opened_at.elapsed().as_secs_f64());
@@ -396,4 +606,27 @@ fn expiry_instant(exp: u64, leeway: Duration) -> tokio::time::Instant {
     let at = UNIX_EPOCH + Duration::from_secs(exp) + leeway;
     let left = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
     tokio::time::Instant::now() + left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_cap_leaves_room_for_two_sockets_each_and_a_reserve() {
+        let c = Capacity::new(None, 20_000);
+        assert_eq!(c.max_connections, 9_872);
+        assert!(c.fits());
+        // At the cap, what is left beside the upstream sockets takes the client sockets,
+        // and some more for health checks and half-open clients.
+        assert_eq!(c.accept, 20_000 - 9_872 - 64);
+        assert!(c.accept >= c.max_connections + 100);
+        let c = Capacity::new(Some(50), 20_000);
+        assert_eq!((c.max_connections, c.accept), (50, 20_000 - 50 - 64));
+        // A cap beyond the limit is kept (with a warning), and accepting stays possible.
+        let c = Capacity::new(Some(15_000), 20_000);
+        assert!(!c.fits());
+        assert_eq!(c.accept, 15_016);
+        assert_eq!(Capacity::new(None, 100).max_connections, 1);
+    }
 }

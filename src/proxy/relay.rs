@@ -13,8 +13,7 @@
 //! reader stops the relay from reading its source (backpressure) instead of queueing.
 //! Nothing outlives the connection: both streams are dropped on return.
 
-use super::metrics::Metrics;
-use prometheus_client::metrics::counter::Counter;
+use super::metrics::{Metrics, RelayCounts};
 use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
 use std::pin::Pin;
@@ -65,6 +64,68 @@ pub mod code {
     pub const ERROR: u16 = 1011;
 }
 
+/// A close frame the proxy sends of its own: the code and the reason that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close {
+    pub code: u16,
+    pub reason: &'static str,
+}
+
+/// Every close the proxy originates; `closes` says which goes where.
+pub mod close {
+    use super::{Close, code};
+    pub const PROTOCOL: Close = Close {
+        code: code::PROTOCOL,
+        reason: "protocol error",
+    };
+    pub const TOO_BIG: Close = Close {
+        code: code::TOO_BIG,
+        reason: "message too big",
+    };
+    pub const UPSTREAM_FAILED: Close = Close {
+        code: code::ERROR,
+        reason: "upstream failed",
+    };
+    pub const UPSTREAM_PROTOCOL: Close = Close {
+        code: code::ERROR,
+        reason: "upstream broke the protocol",
+    };
+    pub const PING_TIMEOUT: Close = Close {
+        code: code::ERROR,
+        reason: "keepalive ping timeout",
+    };
+    pub const CLIENT_AWAY: Close = Close {
+        code: code::AWAY,
+        reason: "client went away",
+    };
+    pub const SHUTDOWN: Close = Close {
+        code: code::AWAY,
+        reason: "proxy shutting down",
+    };
+    pub const TOKEN_EXPIRED: Close = Close {
+        code: code::POLICY,
+        reason: "token expired",
+    };
+    pub const TOKEN_REVOKED: Close = Close {
+        code: code::POLICY,
+        reason: "token revoked",
+    };
+    /// To the upstream, which did nothing wrong: a normal close that says why.
+    pub const CLIENT_TOKEN_EXPIRED: Close = Close {
+        code: code::NORMAL,
+        reason: "client token expired",
+    };
+    pub const CLIENT_TOKEN_REVOKED: Close = Close {
+        code: code::NORMAL,
+        reason: "client token revoked",
+    };
+
+    /// The close for a frame that broke the protocol (1002) or a limit (1009).
+    pub fn violation(c: u16) -> Close {
+        if c == code::TOO_BIG { TOO_BIG } else { PROTOCOL }
+    }
+}
+
 /// A frame that breaks the protocol or a limit: the close code, and where the offending
 /// frame starts in the chunk when all of its header is in it (the bytes before it can
 /// still be delivered, followed by a close frame).
@@ -91,6 +152,8 @@ pub struct Fed {
 pub struct Frames {
     /// Frames this way must be masked (client to server) or must not be.
     masked: bool,
+    /// permessage-deflate was negotiated: RSV1 may mark the first frame of a data message.
+    deflate: bool,
     max_message: u64,
     head: [u8; 14],
     have: usize,
@@ -102,9 +165,10 @@ pub struct Frames {
 }
 
 impl Frames {
-    pub fn new(masked: bool, max_message: u64) -> Frames {
+    pub fn new(masked: bool, max_message: u64, deflate: bool) -> Frames {
         Frames {
             masked,
+            deflate,
             max_message,
             head: [0; 14],
             have: 0,
@@ -178,7 +242,10 @@ impl Frames {
         let (b0, b1) = (self.head[0], self.head[1]);
         let fin = b0 & 0x80 != 0;
         let op = b0 & 0x0f;
-        if b0 & 0x70 != 0 || (b1 & 0x80 != 0) != self.masked || !matches!(op, 0 | 1 | 2 | 8 | 9 | 10) {
+        // RSV1 is permessage-deflate's "compressed" bit: only on a message's first frame.
+        let rsv1_ok = self.deflate && matches!(op, 1 | 2);
+        let rsv = b0 & if rsv1_ok { 0x30 } else { 0x70 };
+        if rsv != 0 || (b1 & 0x80 != 0) != self.masked || !matches!(op, 0 | 1 | 2 | 8 | 9 | 10) {
             return Err(code::PROTOCOL);
         }
         let len = match b1 & 0x7f {
@@ -299,14 +366,17 @@ struct Dir<'m> {
     close_seen: bool,
     /// When the source last sent anything.
     last_read: Instant,
-    messages: &'m Counter,
-    metrics: &'m Metrics,
+    /// Client to upstream.
+    up: bool,
+    /// This thread's counts.
+    counts: &'m RelayCounts,
 }
 
 impl<'m> Dir<'m> {
-    fn new(masked: bool, limits: &Limits, messages: &'m Counter, metrics: &'m Metrics) -> Dir<'m> {
+    fn new(up: bool, limits: &Limits, deflate: bool, counts: &'m RelayCounts) -> Dir<'m> {
         Dir {
-            frames: Frames::new(masked, limits.max_message),
+            // Client frames are masked, server frames are not.
+            frames: Frames::new(up, limits.max_message, deflate),
             mode: Mode::Forward,
             pending: Vec::new(),
             sent: 0,
@@ -315,8 +385,8 @@ impl<'m> Dir<'m> {
             broken: false,
             close_seen: false,
             last_read: Instant::now(),
-            messages,
-            metrics,
+            up,
+            counts,
         }
     }
 
@@ -462,7 +532,9 @@ impl<'m> Dir<'m> {
             if self.broken || out == 0 {
                 continue;
             }
-            self.messages.inc_by(fed.messages);
+            if fed.messages > 0 {
+                self.counts.messages(self.up, fed.messages);
+            }
             if !self.pending.is_empty() {
                 self.pending.extend_from_slice(&stack[..out]);
                 continue;
@@ -485,7 +557,7 @@ impl<'m> Dir<'m> {
             if off < out {
                 self.pending.extend_from_slice(&stack[off..out]);
             } else if fed.messages > 0 {
-                self.metrics.message_latency.observe(read_at.elapsed().as_secs_f64());
+                self.counts.latency(read_at.elapsed());
             }
         }
         cx.waker().wake_by_ref();
@@ -508,7 +580,8 @@ enum Event {
 
 /// Relays until one side ends, the token expires at `expires` or is revoked (`revoked`
 /// completes), a pinged client stays silent, or `shutdown` fires. `client_early` and `upstream_early` are bytes each side
-/// sent before the relay began (read along with the handshake).
+/// sent before the relay began (read along with the handshake); `deflate`: permessage-deflate
+/// was negotiated (compressed messages pass as they are, RSV1 set).
 #[allow(clippy::too_many_arguments)]
 pub async fn relay<C, U>(
     mut client: C,
@@ -516,6 +589,7 @@ pub async fn relay<C, U>(
     mut upstream: U,
     upstream_early: &[u8],
     limits: &Limits,
+    deflate: bool,
     expires: tokio::time::Instant,
     revoked: impl Future<Output = ()>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
@@ -526,10 +600,9 @@ where
     U: AsyncRead + AsyncWrite + Unpin,
 {
     tokio::pin!(revoked);
-    let up_count = metrics.messages.get_or_create(&vec![("direction", "client_to_upstream")]).clone();
-    let down_count = metrics.messages.get_or_create(&vec![("direction", "upstream_to_client")]).clone();
-    let mut up = Dir::new(true, limits, &up_count, metrics);
-    let mut down = Dir::new(false, limits, &down_count, metrics);
+    let counts = metrics.relayed.mine();
+    let mut up = Dir::new(true, limits, deflate, &counts);
+    let mut down = Dir::new(false, limits, deflate, &counts);
     for (dir, early) in [(&mut up, client_early), (&mut down, upstream_early)] {
         if early.is_empty() {
             continue;
@@ -537,7 +610,7 @@ where
         match dir.frames.feed(early) {
             Ok(fed) => {
                 dir.close_seen |= fed.close;
-                dir.messages.inc_by(fed.messages);
+                dir.counts.messages(dir.up, fed.messages);
                 dir.pending.extend_from_slice(early);
             }
             Err(v) => {
@@ -547,53 +620,56 @@ where
         }
     }
 
-    let expiry = tokio::time::sleep_until(expires);
-    tokio::pin!(expiry);
     let stop = stopped(&mut shutdown);
     tokio::pin!(stop);
-    // Keepalive: wake when the client has been silent for the interval; after a ping,
-    // when the timeout runs out.
+    // One timer for the token's expiry and the keepalive, whichever is due first. Reads only
+    // note the time (`last_read`); the keepalive deadline moves when the timer fires: when
+    // the client has been silent for the interval, it is pinged; after a ping, the timeout.
     let interval = limits.ping_interval;
-    let far = Duration::from_secs(86_400 * 365);
-    let keepalive = tokio::time::sleep(interval.unwrap_or(far));
-    tokio::pin!(keepalive);
+    let mut ping_due: Option<Instant> = interval.map(|every| Instant::now() + every);
+    let due = |ping_due: Option<Instant>| match ping_due {
+        Some(p) => expires.min(p.into()),
+        None => expires,
+    };
+    let timer = tokio::time::sleep_until(due(ping_due));
+    tokio::pin!(timer);
     let mut pinged: Option<Instant> = None;
     let ping = control_frame(9, PING_PAYLOAD, false);
 
     let event = poll_fn(|cx| {
         let mut stack = [MaybeUninit::<u8>::uninit(); BUF];
         loop {
-            if expiry.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Expired);
+            if timer.as_mut().poll(cx).is_ready() {
+                if tokio::time::Instant::now() >= expires {
+                    return Poll::Ready(Event::Expired);
+                }
+                if let Some(every) = interval {
+                    let now = Instant::now();
+                    ping_due = Some(match pinged {
+                        Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
+                        _ if now.duration_since(up.last_read) >= every => {
+                            if down.interject(&ping) {
+                                pinged = Some(now);
+                                now + limits.ping_timeout
+                            } else {
+                                // Mid-frame: the upstream is talking; try again shortly.
+                                now + Duration::from_millis(100)
+                            }
+                        }
+                        _ => {
+                            pinged = None;
+                            up.last_read + every
+                        }
+                    });
+                }
+                timer.as_mut().reset(due(ping_due));
+                continue;
             }
             if revoked.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Revoked);
             }
             if stop.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Shutdown);
-            }
-            if let Some(every) = interval
-                && keepalive.as_mut().poll(cx).is_ready()
-            {
-                let now = Instant::now();
-                match pinged {
-                    Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
-                    _ if now.duration_since(up.last_read) >= every => {
-                        if down.interject(&ping) {
-                            pinged = Some(now);
-                            keepalive.as_mut().reset((now + limits.ping_timeout).into());
-                        } else {
-                            // Mid-frame: the upstream is talking; try again shortly.
-                            keepalive.as_mut().reset((now + Duration::from_millis(100)).into());
-                        }
-                        continue;
-                    }
-                    _ => {
-                        pinged = None;
-                        keepalive.as_mut().reset((up.last_read + every).into());
-                        continue;
-                    }
-                }
             }
             if let Poll::Ready(e) = up.poll(cx, &mut client, &mut upstream, &mut stack) {
                 return Poll::Ready(Event::Up(e));
@@ -606,47 +682,7 @@ where
     })
     .await;
 
-    // Decide who is told what; `None`: that side is gone or closed the connection itself.
-    let (end, to_client, to_upstream) = match event {
-        Event::Up(Ev::Eof { clean: true }) => (End::ClientClosed, None, None),
-        Event::Up(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Down(Ev::WriteFailed) => {
-            (End::ClientVanished, None, Some((code::AWAY, "client went away")))
-        }
-        Event::Up(Ev::Violation { code, clean_cut }) => (
-            End::ClientViolation(code),
-            Some((code, "protocol error")),
-            clean_cut.then_some((code::AWAY, "client went away")),
-        ),
-        Event::Down(Ev::Eof { clean: true }) => (End::UpstreamClosed, None, None),
-        Event::Down(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Up(Ev::WriteFailed) => {
-            (End::UpstreamFailed, Some((code::ERROR, "upstream failed")), None)
-        }
-        Event::Down(Ev::Violation { code, clean_cut }) => (
-            End::UpstreamViolation(code),
-            clean_cut.then_some((code::ERROR, "upstream broke the protocol")),
-            Some((code, "protocol error")),
-        ),
-        Event::Expired => (
-            End::TokenExpired,
-            Some((code::POLICY, "token expired")),
-            Some((code::NORMAL, "client token expired")),
-        ),
-        Event::Revoked => (
-            End::TokenRevoked,
-            Some((code::POLICY, "token revoked")),
-            Some((code::NORMAL, "client token revoked")),
-        ),
-        Event::Shutdown => (
-            End::Shutdown,
-            Some((code::AWAY, "proxy shutting down")),
-            Some((code::AWAY, "proxy shutting down")),
-        ),
-        Event::PingTimeout => (
-            End::PingTimeout,
-            Some((code::ERROR, "keepalive ping timeout")),
-            Some((code::AWAY, "client went away")),
-        ),
-    };
+    let (end, to_client, to_upstream) = closes(event);
     if matches!(end, End::UpstreamFailed | End::UpstreamViolation(_)) {
         metrics.upstream_failures.inc();
     }
@@ -657,12 +693,12 @@ where
         end == End::UpstreamClosed && !up.close_seen,
     );
     match to_client {
-        Some((c, r)) => down.send_then_stop(close_frame(c, r, false)),
+        Some(c) => down.send_then_stop(close_frame(c.code, c.reason, false)),
         None if relay_reply.0 => {}
         None => down.mode = Mode::Discard,
     }
     match to_upstream {
-        Some((c, r)) => up.send_then_stop(close_frame(c, r, true)),
+        Some(c) => up.send_then_stop(close_frame(c.code, c.reason, true)),
         None if relay_reply.1 => {}
         None => up.mode = Mode::Discard,
     }
@@ -701,6 +737,35 @@ where
     })
     .await;
     end
+}
+
+/// How a relay ends after `event`, and the close frames the proxy sends the client and the
+/// upstream (`None`: that side is gone, or closed the connection itself).
+fn closes(event: Event) -> (End, Option<Close>, Option<Close>) {
+    match event {
+        Event::Up(Ev::Eof { clean: true }) => (End::ClientClosed, None, None),
+        Event::Up(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Down(Ev::WriteFailed) => {
+            (End::ClientVanished, None, Some(close::CLIENT_AWAY))
+        }
+        Event::Up(Ev::Violation { code, clean_cut }) => (
+            End::ClientViolation(code),
+            Some(close::violation(code)),
+            clean_cut.then_some(close::CLIENT_AWAY),
+        ),
+        Event::Down(Ev::Eof { clean: true }) => (End::UpstreamClosed, None, None),
+        Event::Down(Ev::Eof { clean: false } | Ev::ReadFailed) | Event::Up(Ev::WriteFailed) => {
+            (End::UpstreamFailed, Some(close::UPSTREAM_FAILED), None)
+        }
+        Event::Down(Ev::Violation { code, clean_cut }) => (
+            End::UpstreamViolation(code),
+            clean_cut.then_some(close::UPSTREAM_PROTOCOL),
+            Some(close::violation(code)),
+        ),
+        Event::Expired => (End::TokenExpired, Some(close::TOKEN_EXPIRED), Some(close::CLIENT_TOKEN_EXPIRED)),
+        Event::Revoked => (End::TokenRevoked, Some(close::TOKEN_REVOKED), Some(close::CLIENT_TOKEN_REVOKED)),
+        Event::Shutdown => (End::Shutdown, Some(close::SHUTDOWN), Some(close::SHUTDOWN)),
+        Event::PingTimeout => (End::PingTimeout, Some(close::PING_TIMEOUT), Some(close::CLIENT_AWAY)),
+    }
 }
 
 /// Completes once shutdown has begun.
@@ -745,22 +810,22 @@ mod tests {
         stream.extend(frame(8, true, &[3, 232], true));
         // Every way of cutting the stream in two gives the same messages and ends on a boundary.
         for cut in [1, 2, 5, 7, 11, 12, 300, 310, 320, 70_000, stream.len() - 1] {
-            let mut f = Frames::new(true, 1 << 20);
+            let mut f = Frames::new(true, 1 << 20, false);
             let a = f.feed(&stream[..cut]).unwrap();
             let b = f.feed(&stream[cut..]).unwrap();
             assert_eq!(a.messages + b.messages, 2, "cut at {cut}");
             assert!(a.close || b.close, "cut at {cut}");
             assert!(f.at_boundary(), "cut at {cut}");
         }
-        let mut f = Frames::new(true, 1 << 20);
+        let mut f = Frames::new(true, 1 << 20, false);
         let first = frame(1, true, b"hello", true).len();
         let fed = f.feed(&stream[3..]).map(|_| ()).err();
         assert!(fed.is_some(), "a stream cut mid-header is garbage");
-        let mut f2 = Frames::new(true, 1 << 20);
+        let mut f2 = Frames::new(true, 1 << 20, false);
         let fed = f2.feed(&stream[..first + 3]).unwrap();
         assert_eq!(fed.first_boundary, Some(0));
         assert!(!f2.at_boundary());
-        let mut f3 = Frames::new(true, 1 << 20);
+        let mut f3 = Frames::new(true, 1 << 20, false);
         f3.feed(&stream[..2]).unwrap();
         assert_eq!(f3.feed(&stream[2..first + 3]).unwrap().first_boundary, Some(first - 2));
     }
@@ -780,7 +845,7 @@ mod tests {
             let mut ok = frame(1, true, b"fine", masked);
             let at = ok.len();
             ok.extend_from_slice(&bytes);
-            let v = Frames::new(masked, 1024).feed(&ok).unwrap_err();
+            let v = Frames::new(masked, 1024, false).feed(&ok).unwrap_err();
             assert_eq!(
                 v,
                 Violation {
@@ -791,16 +856,80 @@ mod tests {
         }
         let mut rsv = frame(1, true, b"x", true);
         rsv[0] |= 0x40;
-        assert_eq!(Frames::new(true, 1024).feed(&rsv).unwrap_err().code, code::PROTOCOL);
+        assert_eq!(Frames::new(true, 1024, false).feed(&rsv).unwrap_err().code, code::PROTOCOL);
         // A message over the limit only in its fragments together.
-        let mut f = Frames::new(true, 1024);
+        let mut f = Frames::new(true, 1024, false);
         f.feed(&frame(1, false, &[0; 600], true)).unwrap();
         assert_eq!(f.feed(&frame(0, true, &[0; 600], true)).unwrap_err().code, code::TOO_BIG);
         // A new data message in the middle of a fragmented one.
-        let mut f = Frames::new(true, 1024);
+        let mut f = Frames::new(true, 1024, false);
         f.feed(&frame(1, false, b"a", true)).unwrap();
         f.feed(&frame(9, true, b"", true)).unwrap();
         assert_eq!(f.feed(&frame(1, true, b"b", true)).unwrap_err().code, code::PROTOCOL);
+    }
+
+    #[test]
+    fn rsv1_marks_a_messages_first_frame_only_with_deflate_negotiated() {
+        let rsv1 = |mut f: Vec<u8>| {
+            f[0] |= 0x40;
+            f
+        };
+        for masked in [true, false] {
+            let mut f = Frames::new(masked, 1024, true);
+            let fed = f.feed(&rsv1(frame(1, true, b"compressed", masked))).unwrap();
+            assert_eq!(fed.messages, 1);
+            f.feed(&rsv1(frame(2, false, b"first", masked))).unwrap();
+            f.feed(&frame(0, true, b"rest", masked)).unwrap();
+            // Not on a continuation, nor on a control frame, nor RSV2/RSV3.
+            let mut f = Frames::new(masked, 1024, true);
+            f.feed(&rsv1(frame(1, false, b"first", masked))).unwrap();
+            assert_eq!(f.feed(&rsv1(frame(0, true, b"rest", masked))).unwrap_err().code, code::PROTOCOL);
+            for op in [8, 9, 10] {
+                let v = Frames::new(masked, 1024, true).feed(&rsv1(frame(op, true, b"", masked)));
+                assert_eq!(v.unwrap_err().code, code::PROTOCOL, "opcode {op}");
+            }
+            let mut rsv2 = frame(1, true, b"x", masked);
+            rsv2[0] |= 0x60;
+            assert_eq!(Frames::new(masked, 1024, true).feed(&rsv2).unwrap_err().code, code::PROTOCOL);
+            // Without the extension, RSV1 is a protocol error anywhere.
+            let v = Frames::new(masked, 1024, false).feed(&rsv1(frame(1, true, b"x", masked)));
+            assert_eq!(v.unwrap_err().code, code::PROTOCOL);
+        }
+        // The limit counts the bytes on the wire: a compressed message is not inflated.
+        let mut f = Frames::new(true, 1024, true);
+        assert!(f.feed(&rsv1(frame(2, true, &[0; 1024], true))).is_ok());
+        assert_eq!(f.feed(&rsv1(frame(2, true, &[0; 1025], true))).unwrap_err().code, code::TOO_BIG);
+    }
+
+    #[test]
+    fn every_close_the_proxy_sends_says_what_its_code_means() {
+        let v = |code, clean_cut| Ev::Violation { code, clean_cut };
+        let c = |c: Close| Some((c.code, c.reason));
+        type Sent = Option<(u16, &'static str)>;
+        #[rustfmt::skip]
+        let table: Vec<(Event, End, Sent, Sent)> = vec![
+            (Event::Up(Ev::Eof { clean: true }), End::ClientClosed, None, None),
+            (Event::Up(Ev::Eof { clean: false }), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Up(Ev::ReadFailed), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Down(Ev::WriteFailed), End::ClientVanished, None, Some((1001, "client went away"))),
+            (Event::Up(v(1002, true)), End::ClientViolation(1002), Some((1002, "protocol error")), Some((1001, "client went away"))),
+            (Event::Up(v(1009, true)), End::ClientViolation(1009), Some((1009, "message too big")), Some((1001, "client went away"))),
+            (Event::Up(v(1009, false)), End::ClientViolation(1009), Some((1009, "message too big")), None),
+            (Event::Down(Ev::Eof { clean: true }), End::UpstreamClosed, None, None),
+            (Event::Down(Ev::Eof { clean: false }), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Down(Ev::ReadFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Up(Ev::WriteFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
+            (Event::Down(v(1002, true)), End::UpstreamViolation(1002), Some((1011, "upstream broke the protocol")), Some((1002, "protocol error"))),
+            (Event::Down(v(1009, false)), End::UpstreamViolation(1009), None, Some((1009, "message too big"))),
+            (Event::Expired, End::TokenExpired, Some((1008, "token expired")), Some((1000, "client token expired"))),
+            (Event::Revoked, End::TokenRevoked, Some((1008, "token revoked")), Some((1000, "client token revoked"))),
+            (Event::Shutdown, End::Shutdown, Some((1001, "proxy shutting down")), Some((1001, "proxy shutting down"))),
+            (Event::PingTimeout, End::PingTimeout, Some((1011, "keepalive ping timeout")), Some((1001, "client went away"))),
+        ];
+        for (event, end, to_client, to_upstream) in table {
+            let (e, cl, up) = closes(event);
+            assert_eq!((e, cl.and_then(c), up.and_then(c)), (end, to_client, to_upstream), "{event:?}");
+        }
     }
 
     #[test]
@@ -814,9 +943,9 @@ mod tests {
         let key = &m[2..6];
         let payload: Vec<u8> = m[6..].iter().enumerate().map(|(i, b)| b ^ key[i % 4]).collect();
         assert_eq!(payload, [&1000u16.to_be_bytes()[..], b"bye"].concat());
-        let mut f = Frames::new(true, 10);
+        let mut f = Frames::new(true, 10, false);
         assert!(f.feed(&m).unwrap().close);
-        assert!(Frames::new(false, 10).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
+        assert!(Frames::new(false, 10, false).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
         assert_ne!(mask_key(), mask_key());
     }
 }

@@ -55,8 +55,8 @@ impl Upstream {
     }
 
     /// Dials and completes the opening handshake for `target` (path and query) with
-    /// `headers` (name, value) added.
-    pub async fn connect(&self, target: &str, headers: &[(&str, &[u8])]) -> Result<(Stream, Opened), String> {
+    /// `headers` (name, value) added and the client's extension offers (`extensions::offer`).
+    pub async fn connect(&self, target: &str, headers: &[(&str, &[u8])], extensions: Option<&str>) -> Result<(Stream, Opened), String> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| format!("cannot connect to {}: {e}", self.url()))?;
@@ -74,8 +74,8 @@ impl Upstream {
             }
         };
         let opened = match &mut stream {
-            Stream::Tcp(s) => handshake(s, &self.host_header(), target, headers).await?,
-            Stream::Tls(s) => handshake(s.as_mut(), &self.host_header(), target, headers).await?,
+            Stream::Tcp(s) => handshake(s, &self.host_header(), target, headers, extensions).await?,
+            Stream::Tls(s) => handshake(s.as_mut(), &self.host_header(), target, headers, extensions).await?,
         };
         Ok((stream, opened))
     }
@@ -92,12 +92,20 @@ pub enum Stream {
 pub struct Opened {
     /// The subprotocol it chose, if any.
     pub protocol: Option<Vec<u8>>,
+    /// Its `Sec-WebSocket-Extensions` as it sent it, when it chose `permessage-deflate`.
+    pub extensions: Option<Vec<u8>>,
     /// Bytes it sent after its answer (frames), to relay first.
     pub early: Vec<u8>,
 }
 
-/// Sends the upgrade request and reads the `101`.
-pub async fn handshake<S>(s: &mut S, host: &str, target: &str, headers: &[(&str, &[u8])]) -> Result<Opened, String>
+/// Sends the upgrade request (with `extensions` offered, as given) and reads the `101`.
+pub async fn handshake<S>(
+    s: &mut S,
+    host: &str,
+    target: &str,
+    headers: &[(&str, &[u8])],
+    extensions: Option<&str>,
+) -> Result<Opened, String>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -113,7 +121,8 @@ where
         )
         .as_bytes(),
     );
-    for (name, value) in headers {
+    let offer = extensions.map(|e| ("Sec-WebSocket-Extensions", e.as_bytes()));
+    for (name, value) in headers.iter().chain(offer.iter()) {
         if value.iter().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
             continue;
         }
@@ -152,11 +161,11 @@ where
                 if get("sec-websocket-accept") != Some(derive_accept_key(key.as_bytes()).as_bytes()) {
                     return Err("the upstream's Sec-WebSocket-Accept does not match the key".into());
                 }
-                if get("sec-websocket-extensions").is_some_and(|v| !v.is_empty()) {
-                    return Err("the upstream chose an extension no one offered".into());
-                }
+                let chosen = get("sec-websocket-extensions");
+                let deflate = super::extensions::accepted(chosen, extensions.is_some())?;
                 return Ok(Opened {
                     protocol: get("sec-websocket-protocol").map(<[u8]>::to_vec),
+                    extensions: chosen.filter(|_| deflate).map(<[u8]>::to_vec),
                     early: buf[len..].to_vec(),
                 });
             }

@@ -15,6 +15,8 @@ mod layout;
 mod output;
 mod postgres;
 mod proxy;
+mod proxy_cap;
+mod proxy_deflate;
 mod proxy_jwks;
 mod redis;
 mod tune;

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-const SECRET: &[u8] = b"proxy-test-secret-0123456789abcdef";
+pub(crate) const SECRET: &[u8] = b"proxy-test-secret-0123456789abcdef";
 
 pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
@@ -30,7 +30,7 @@ pub(crate) fn sign(header: &str, claims: &str, key: &jsonwebtoken::EncodingKey, 
     format!("{msg}.{sig}")
 }
 
-fn hs256(claims: &str) -> String {
+pub(crate) fn hs256(claims: &str) -> String {
     sign(
         r#"{"alg":"HS256","typ":"JWT"}"#,
         claims,
@@ -42,13 +42,13 @@ fn hs256(claims: &str) -> String {
 /// A running `aiwfe proxy`, killed on drop.
 pub(crate) struct Proxy {
     pub(crate) port: u16,
-    child: Child,
+    pub(crate) child: Child,
     _dir: tempfile::TempDir,
 }
 
 impl Proxy {
     /// Starts the proxy in front of `upstream_port` with the test secret and `extra` flags.
-    fn start(upstream_port: u16, extra: &[&str]) -> Proxy {
+    pub(crate) fn start(upstream_port: u16, extra: &[&str]) -> Proxy {
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join("secret");
         std::fs::write(&secret, SECRET).unwrap();
@@ -72,7 +72,7 @@ impl Proxy {
     }
 
     /// Runs `cmd` (an `aiwfe ... proxy` listening on `port`) and waits for its `/healthz`.
-    fn spawn(mut cmd: std::process::Command, port: u16, dir: tempfile::TempDir) -> Proxy {
+    pub(crate) fn spawn(mut cmd: std::process::Command, port: u16, dir: tempfile::TempDir) -> Proxy {
         let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
         let p = Proxy { port, child, _dir: dir };
         wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
@@ -103,7 +103,7 @@ impl Drop for Proxy {
 }
 
 /// A WebSocket upgrade request for `target` with extra header lines (each ending in CRLF).
-fn upgrade_request(target: &str, headers: &str) -> String {
+pub(crate) fn upgrade_request(target: &str, headers: &str) -> String {
     format!(
         "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{headers}\r\n"
     )
@@ -113,6 +113,11 @@ fn upgrade_request(target: &str, headers: &str) -> String {
 /// request and answers `101` followed by `then` (frames sent in the same write). Returns
 /// the stream and the request head.
 async fn accept_upgrade(listener: &tokio::net::TcpListener, then: &[u8]) -> (tokio::net::TcpStream, String) {
+    accept_upgrade_with(listener, "", then).await
+}
+
+/// `accept_upgrade` with extra header lines (each ending in CRLF) in the `101`.
+pub(crate) async fn accept_upgrade_with(listener: &tokio::net::TcpListener, headers: &str, then: &[u8]) -> (tokio::net::TcpStream, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (mut s, _) = listener.accept().await.unwrap();
     let mut head = Vec::new();
@@ -124,9 +129,10 @@ async fn accept_upgrade(listener: &tokio::net::TcpListener, then: &[u8]) -> (tok
     let head = String::from_utf8(head).unwrap();
     let key = head.lines().find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ")).unwrap();
     let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let mut out =
-        format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
-            .into_bytes();
+    let mut out = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{headers}\r\n"
+    )
+    .into_bytes();
     out.extend_from_slice(then);
     s.write_all(&out).await.unwrap();
     (s, head)
@@ -191,7 +197,7 @@ pub(crate) async fn echo(ws: &mut Client, text: &str) {
 }
 
 /// Reads until a close frame arrives; returns its code and when it came.
-async fn close_code(ws: &mut Client, limit: Duration) -> (CloseCode, Instant) {
+pub(crate) async fn close_code(ws: &mut Client, limit: Duration) -> (CloseCode, Instant) {
     let deadline = Instant::now() + limit;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -639,13 +645,13 @@ fn deploy_manifests_probe_the_proxy_endpoints_and_scale_on_cpu() {
 }
 
 /// A client that speaks WebSocket by hand: it does only what a test tells it to.
-struct RawClient {
-    s: TcpStream,
+pub(crate) struct RawClient {
+    pub(crate) s: TcpStream,
 }
 
 impl RawClient {
     /// Upgrades through the proxy at `port` with `token` in the Authorization header.
-    fn open(port: u16, token: &str) -> RawClient {
+    pub(crate) fn open(port: u16, token: &str) -> RawClient {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         s.write_all(upgrade_request("/ws", &format!("Authorization: Bearer {token}\r\n")).as_bytes())
@@ -662,7 +668,7 @@ impl RawClient {
 
     /// The next frame from the proxy (servers do not mask): `(opcode, payload)`, or `None`
     /// when the connection ended or nothing came within `limit`.
-    fn frame(&mut self, limit: Duration) -> Option<(u8, Vec<u8>)> {
+    pub(crate) fn frame(&mut self, limit: Duration) -> Option<(u8, Vec<u8>)> {
         self.s.set_read_timeout(Some(limit)).unwrap();
         let mut h = [0u8; 2];
         self.s.read_exact(&mut h).ok()?;
@@ -681,7 +687,7 @@ impl RawClient {
     }
 
     /// Sends one frame as given (masked with a zero key when `masked`).
-    fn send(&mut self, op: u8, payload: &[u8], masked: bool) {
+    pub(crate) fn send(&mut self, op: u8, payload: &[u8], masked: bool) {
         let mut f = vec![0x80 | op, if masked { 0x80 } else { 0 } | payload.len() as u8];
         if masked {
             f.extend_from_slice(&[0, 0, 0, 0]);
@@ -691,7 +697,7 @@ impl RawClient {
     }
 }
 
-fn close_payload_code(p: &[u8]) -> u16 {
+pub(crate) fn close_payload_code(p: &[u8]) -> u16 {
     u16::from_be_bytes([p[0], p[1]])
 }
 
@@ -745,12 +751,20 @@ async fn messages_over_the_limit_close_with_1009_and_protocol_breaks_with_1002()
     let (mut ws, _) = connect(&proxy.url("/ws"), &[("authorization", format!("Bearer {token}"))]).await;
     echo(&mut ws, &"x".repeat(1024)).await;
     ws.send(Message::text("y".repeat(1025))).await.unwrap();
-    assert_eq!(close_code(&mut ws, Duration::from_secs(5)).await.0, CloseCode::Size);
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap() {
+            Some(Ok(Message::Close(Some(f)))) => break f,
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    };
+    assert_eq!((close.code, close.reason.as_str()), (CloseCode::Size, "message too big"));
 
     let mut raw = RawClient::open(proxy.port, &token);
     raw.send(1, b"not masked", false);
     let (op, payload) = raw.frame(Duration::from_secs(5)).expect("a close frame");
     assert_eq!((op, close_payload_code(&payload)), (8, 1002));
+    assert_eq!(&payload[2..], b"protocol error");
     // A masked frame with a zero key is fine.
     let mut raw = RawClient::open(proxy.port, &token);
     raw.send(1, b"masked", true);

@@ -254,17 +254,7 @@ async fn serve(mut s: Box<dyn Io>, b: &WsBehaviour, seen: &Mutex<Vec<String>>) {
     }
 }
 
-/// Python's `websockets` echo server (from PyPI; `scripts/test` installs it), a server no
-/// one here wrote. Killed on drop.
-pub struct PyWsServer {
-    pub port: u16,
-    child: std::process::Child,
-}
-
-impl PyWsServer {
-    pub fn start() -> PyWsServer {
-        use std::io::BufRead;
-        let script = r#"
+const ECHO_SCRIPT: &str = r#"
 import asyncio
 from websockets.asyncio.server import serve
 
@@ -279,6 +269,22 @@ async def main():
 
 asyncio.run(main())
 "#;
+
+/// Python's `websockets` echo server (from PyPI; `scripts/test` installs it), a server no
+/// one here wrote. Killed on drop.
+pub struct PyWsServer {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl PyWsServer {
+    pub fn start() -> PyWsServer {
+        PyWsServer::with_script(ECHO_SCRIPT)
+    }
+
+    /// Runs a Python `websockets` server `script` that prints its port on its first line.
+    pub fn with_script(script: &str) -> PyWsServer {
+        use std::io::BufRead;
         let mut child = std::process::Command::new("python3")
             .args(["-c", script])
             .stdout(std::process::Stdio::piped())
