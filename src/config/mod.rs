@@ -321,6 +321,14 @@ fn timeout(g: &GlobalArgs, file: &FileConfig) -> Result<std::time::Duration> {
     values::duration("--timeout", g.timeout.as_deref().or(file.timeout.as_deref()), probe::TIMEOUT)
 }
 
+/// Columns to fit human output to on a terminal: what it says, else `$COLUMNS`, else 80.
+fn terminal_width(env: &dyn Env) -> usize {
+    env.terminal_width()
+        .or_else(|| env.var("COLUMNS").and_then(|c| c.trim().parse().ok()))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
 /// How a report is written and gated: `-o`, `--report`, `--fail-on`, `--ignore`, `-q`, colour.
 fn output(g: &GlobalArgs, file: &FileConfig, env: &dyn Env, is_tty: bool) -> Result<Output> {
     let report_file = match &g.report {
@@ -352,7 +360,11 @@ fn output(g: &GlobalArgs, file: &FileConfig, env: &dyn Env, is_tty: bool) -> Res
         report_file,
         fail_on,
         ignore,
-        style: Style { rich: is_tty, color },
+        style: Style {
+            width: is_tty.then(|| terminal_width(env)),
+            color,
+            verbose: g.verbose > 0,
+        },
         quiet: g.quiet,
     })
 }

@@ -6,6 +6,7 @@
 
 pub mod jwks;
 pub mod kubeapi;
+pub mod tty;
 pub mod ws;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -393,7 +394,12 @@ impl Drop for Session {
 
 pub fn aiwfe() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_aiwfe"));
-    // A clean environment: no config or variables from the developer's shell.
+    clean_env(&mut c);
+    c
+}
+
+/// A clean environment for `c`: no config or variables from the developer's shell.
+pub fn clean_env(c: &mut Command) {
     for var in [
         "AIWFE_CONFIG",
         "AIWFE_REDIS_URL",
@@ -417,7 +423,6 @@ pub fn aiwfe() -> Command {
     }
     c.env("HOME", std::env::temp_dir());
     c.current_dir(std::env::temp_dir());
-    c
 }
 
 /// Runs a command to completion and returns its output.
