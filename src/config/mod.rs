@@ -22,6 +22,7 @@ use crate::cmd::completions::Completions;
 use crate::cmd::doctor::{Doctor, Target};
 use crate::cmd::fix::FixSettings;
 use crate::cmd::history::History;
+use crate::cmd::man::Man;
 use crate::cmd::playbook::RunSettings;
 use crate::cmd::rbac::Rbac;
 use crate::cmd::rollback::Rollback;
@@ -42,6 +43,7 @@ pub enum Action {
     Proxy(Box<crate::proxy::Config>),
     Rbac(Rbac),
     Completions(Completions),
+    Man(Man),
     Fix(Box<FixSettings>),
     Tune(Box<crate::cmd::tune::TuneSettings>),
     PlaybookList {
@@ -81,6 +83,7 @@ impl Config {
             Action::Snapshot(_)
             | Action::Rbac(_)
             | Action::Completions(_)
+            | Action::Man(_)
             | Action::PlaybookList { .. }
             | Action::PlaybookShow { .. }
             | Action::History(_)
@@ -99,6 +102,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             shell: c.shell,
             dir: c.dir,
         }),
+        Command::Man(m) => Action::Man(Man { dir: m.dir }),
         Command::Rbac(r) => Action::Rbac(Rbac {
             mode: r.mode,
             service_account_namespace: r.service_account_namespace,
