@@ -62,7 +62,7 @@ pub fn wrap(text: &str, first: &str, rest: &str, max: Option<usize>) -> Vec<Stri
         let mut empty = true;
         for word in line.split(' ').filter(|w| !w.is_empty()) {
             let room = max.saturating_sub(width(&cur));
-            if !empty && 1 + width(word) <= room {
+            if !empty && width(word) < room {
                 cur.push(' ');
                 cur.push_str(word);
                 continue;
