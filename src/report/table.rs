@@ -439,7 +439,8 @@ mod tests {
             "FINDINGS NO CAUSE EXPLAINS\n\
              WARNING  postgres.idle_in_transaction  1 session idle in a transaction for 2 h, pid 42\n  \
              fix:\n    psql -c 'SELECT pg_terminate_backend(42)'\n\
-             INFO     postgres.limited_view         the role cannot see other users' sessions\n"
+             INFO     postgres.limited_view         the role cannot see other users' sessions\n\n\
+             (-v adds evidence, hints and the findings the causes explain)"
         );
         assert!(t.contains("  to confirm: run with the app's URL\n  fix:\n    aiwfe fix redis-auth -n aiwfe --password-stdin\n  explains 1 finding: redis.noauth\n"), "{t}");
         assert!(!t.contains("evidence:") && !t.contains("hint:"), "{t}");
