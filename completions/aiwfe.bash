@@ -31,6 +31,9 @@ _aiwfe() {
             aiwfe,history)
                 cmd="aiwfe__subcmd__history"
                 ;;
+            aiwfe,man)
+                cmd="aiwfe__subcmd__man"
+                ;;
             aiwfe,playbook)
                 cmd="aiwfe__subcmd__playbook"
                 ;;
@@ -84,6 +87,9 @@ _aiwfe() {
                 ;;
             aiwfe__subcmd__help,history)
                 cmd="aiwfe__subcmd__help__subcmd__history"
+                ;;
+            aiwfe__subcmd__help,man)
+                cmd="aiwfe__subcmd__help__subcmd__man"
                 ;;
             aiwfe__subcmd__help,playbook)
                 cmd="aiwfe__subcmd__help__subcmd__playbook"
@@ -218,7 +224,7 @@ _aiwfe() {
 
     case "${cmd}" in
         aiwfe)
-            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions snapshot rbac proxy fix playbook tune history rollback help"
+            opts="-o -q -v -h -V --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help --version doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -658,7 +664,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help)
-            opts="doctor probe completions snapshot rbac proxy fix playbook tune history rollback help"
+            opts="doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,6 +762,20 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1013,6 +1033,52 @@ _aiwfe() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml junit sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error never" -- "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aiwfe__subcmd__man)
+            opts="-o -q -v -h --dir --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,12 +40,13 @@ complete -c aiwfe -n "__fish_aiwfe_needs_command" -l ignore -d 'Leave out findin
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_needs_command" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -s V -l version -d 'Print version'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "probe" -d 'Run one probe'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
+complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "man" -d 'Print the man page, or write one per command with --dir'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
 complete -c aiwfe -n "__fish_aiwfe_needs_command" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
@@ -81,7 +82,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l timeout -d 'Deadl
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
@@ -99,7 +100,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_s
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and not __fish_seen_subcommand_from redis postgres kube ws help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
@@ -124,7 +125,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subco
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from redis" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
@@ -142,7 +143,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subco
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l snapshot -d 'Read Kubernetes objects from a file or folder instead of a cluster' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
@@ -165,7 +166,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subco
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token -d 'Bearer token (visible in the process list: prefer --token-env or --token-file)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l token-env -d 'Read the token from this environment variable' -r
@@ -206,7 +207,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subco
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l await-echo -d 'While holding, send one message, wait for its echo, send the next (closed loop; round-trip percentiles and messages per second)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from ws" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
@@ -230,8 +231,27 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l ignore -d 'L
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l dir -d 'Write aiwfe.1 and one page per subcommand (aiwfe-doctor.1, ...) into DIR instead' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
+json\t''
+yaml\t''
+junit\t''
+sarif\t''
+markdown\t''"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l report -d 'Also write a machine report to FILE (format from the extension: .json .yaml .xml .sarif .md)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l fail-on -d 'Exit 1 when a finding is at or above this severity [default: error]' -r -f -a "info\t''
+warning\t''
+error\t''
+never\t'Never fail the gate: exit 0 whatever is found'"
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l ignore -d 'Leave out findings with this code (repeatable; `redis.*` matches a prefix)' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l to -d 'Write to FILE instead of stdout' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l context -d 'Kubeconfig context to use' -r
@@ -253,7 +273,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l timeout -d 'Dea
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l for -d 'The mode to grant' -r -f -a "doctor\t''
 fix\t'What `aiwfe fix` writes, on top of what doctor reads'"
@@ -275,7 +295,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l ignore -d 'Leave ou
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rbac" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l listen -d 'Address to listen on [default: 0.0.0.0:8080]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l upstream -d 'Upstream WebSocket server, ws://HOST:PORT or wss://HOST:PORT (the request\'s path and query are kept) [or `proxy.upstream` in aiwfe.yaml]' -r
@@ -324,7 +344,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l timeout -d 'Deadli
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l revocation-fail-open -d 'Let tokens pass when Redis cannot answer [default: refuse with 503]'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand proxy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s o -l output -d 'Output format on stdout' -r -f -a "table\t''
@@ -342,7 +362,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_sub
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -f -a "redis-auth" -d 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and not __fish_seen_subcommand_from redis-auth affinity help" -f -a "affinity" -d 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
@@ -381,7 +401,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcomm
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l deployment -d 'Only these Deployments (repeatable or comma-separated) [default: every Deployment with Pods Pending on required anti-affinity]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l weight -d 'Weight (1-100) each required term gets as a preferred one' -r
@@ -411,7 +431,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcomm
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from help" -f -a "redis-auth" -d 'Give every consumer of the Redis password the one Redis accepts; restart, wait, verify'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from help" -f -a "affinity" -d 'Make required pod anti-affinity preferred for Deployments whose pods are Pending on it'
@@ -432,7 +452,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_see
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and not __fish_seen_subcommand_from list show run help" -f -a "show" -d 'Print a playbook\'s YAML'
@@ -455,7 +475,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l playbooks -d 'Read playbooks from DIR before the built-in ones' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: ./aiwfe.yaml, then $XDG_CONFIG_HOME/aiwfe/aiwfe.yaml]' -r -F
@@ -474,7 +494,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set -d 'A parameter, NAME=VALUE (repeatable; lists as a,b or [a, b])' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set-env -d 'A secret parameter from an environment variable, NAME=VAR (repeatable)' -r
@@ -504,7 +524,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "list" -d 'The playbooks there are: built-in ones and those in --playbooks DIR'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a playbook\'s YAML'
@@ -526,7 +546,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l timeout -d 'Deadline for each probe, e.g. 10s, 500ms, 1m [default: 10s]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -f -a "resources" -d 'Recommend requests and limits from usage history; with --apply, set them'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and not __fish_seen_subcommand_from resources hpa help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
@@ -571,7 +591,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l deployment -d 'The Deployments to autoscale (repeatable or comma-separated)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l min -d 'Fewest replicas' -r
@@ -605,7 +625,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "resources" -d 'Recommend requests and limits from usage history; with --apply, set them'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "hpa" -d 'Create (or with --update adjust) an autoscaling/v2 HPA on CPU for Deployments'
@@ -631,7 +651,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l prune -d 'Delete
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l context -d 'Kubeconfig context to use' -r
@@ -656,20 +676,21 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s y -l yes -d 'Re
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s A -l all-namespaces -d 'Every namespace'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "probe" -d 'Run one probe'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "tune" -d 'Right-size what runs: autoscale Deployments with HPAs'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "rollback" -d 'Restore what a journaled run changed'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions snapshot rbac proxy fix playbook tune history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "doctor" -d 'Run every probe in parallel and report what is wrong and how to fix it'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "probe" -d 'Run one probe'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "completions" -d 'Print a shell completion script, or write all of them with --dir'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "man" -d 'Print the man page, or write one per command with --dir'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "snapshot" -d 'Save what doctor reads from the cluster (secret values removed) to replay with --snapshot'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "rbac" -d 'Print the least-privilege RBAC objects a mode needs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "proxy" -d 'Run the fast-auth WebSocket reverse proxy: verify each token once, then relay'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "fix" -d 'Fix what doctor found: plan, dry-run on the server, apply, wait, verify (journaled)'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "playbook" -d 'List, show or run the playbooks behind `fix`, and your own'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "tune" -d 'Right-size what runs: autoscale Deployments with HPAs'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "history" -d 'List the journaled runs of fix and playbook, newest last'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "rollback" -d 'Restore what a journaled run changed'
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and not __fish_seen_subcommand_from doctor probe completions man snapshot rbac proxy fix playbook tune history rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "redis" -d 'Connect, authenticate, measure PING latency and client load'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "postgres" -d 'Connect, authenticate, summarise pg_stat_activity and connection headroom'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "kube" -d 'Crash loops, unschedulable pods, wasted resources, HPAs (live or from a snapshot)'

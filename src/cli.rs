@@ -62,7 +62,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too)
+    /// Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -96,6 +96,8 @@ pub enum Command {
     Probe(ProbeCommand),
     /// Print a shell completion script, or write all of them with --dir
     Completions(CompletionsArgs),
+    /// Print the man page, or write one per command with --dir
+    Man(ManArgs),
     /// Save what doctor reads from the cluster (secret values removed) to replay with --snapshot
     Snapshot(SnapshotArgs),
     /// Print the least-privilege RBAC objects a mode needs
@@ -574,6 +576,13 @@ pub struct CompletionsArgs {
     #[arg(value_enum, required_unless_present = "dir")]
     pub shell: Option<Shell>,
     /// Write the scripts for every shell into DIR instead
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write aiwfe.1 and one page per subcommand (aiwfe-doctor.1, ...) into DIR instead
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

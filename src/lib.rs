@@ -97,6 +97,7 @@ fn dispatch(cfg: Config) -> Result<u8, Error> {
         Action::Proxy(p) => cmd::proxy::run(*p, out),
         Action::Rbac(r) => cmd::rbac::run(r, out),
         Action::Completions(c) => cmd::completions::run(c, out),
+        Action::Man(m) => cmd::man::run(m, out),
         Action::Fix(f) => cmd::fix::run(*f, out),
         Action::Tune(t) => cmd::tune::run(*t, out),
         Action::PlaybookList { dir } => cmd::playbook::run_list(dir.as_deref(), out),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod doctor;
 pub mod fix;
 pub mod history;
+pub mod man;
 pub mod playbook;
 pub mod proxy;
 pub mod rbac;

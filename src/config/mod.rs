@@ -22,6 +22,7 @@ use crate::cmd::completions::Completions;
 use crate::cmd::doctor::{Doctor, Target};
 use crate::cmd::fix::FixSettings;
 use crate::cmd::history::History;
+use crate::cmd::man::Man;
 use crate::cmd::playbook::RunSettings;
 use crate::cmd::rbac::Rbac;
 use crate::cmd::rollback::Rollback;
@@ -42,6 +43,7 @@ pub enum Action {
     Proxy(Box<crate::proxy::Config>),
     Rbac(Rbac),
     Completions(Completions),
+    Man(Man),
     Fix(Box<FixSettings>),
     Tune(Box<crate::cmd::tune::TuneSettings>),
     PlaybookList {
@@ -81,6 +83,7 @@ impl Config {
             Action::Snapshot(_)
             | Action::Rbac(_)
             | Action::Completions(_)
+            | Action::Man(_)
             | Action::PlaybookList { .. }
             | Action::PlaybookShow { .. }
             | Action::History(_)
@@ -99,6 +102,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             shell: c.shell,
             dir: c.dir,
         }),
+        Command::Man(m) => Action::Man(Man { dir: m.dir }),
         Command::Rbac(r) => Action::Rbac(Rbac {
             mode: r.mode,
             service_account_namespace: r.service_account_namespace,
@@ -321,6 +325,14 @@ fn timeout(g: &GlobalArgs, file: &FileConfig) -> Result<std::time::Duration> {
     values::duration("--timeout", g.timeout.as_deref().or(file.timeout.as_deref()), probe::TIMEOUT)
 }
 
+/// Columns to fit human output to on a terminal: what it says, else `$COLUMNS`, else 80.
+fn terminal_width(env: &dyn Env) -> usize {
+    env.terminal_width()
+        .or_else(|| env.var("COLUMNS").and_then(|c| c.trim().parse().ok()))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
 /// How a report is written and gated: `-o`, `--report`, `--fail-on`, `--ignore`, `-q`, colour.
 fn output(g: &GlobalArgs, file: &FileConfig, env: &dyn Env, is_tty: bool) -> Result<Output> {
     let report_file = match &g.report {
@@ -352,7 +364,11 @@ fn output(g: &GlobalArgs, file: &FileConfig, env: &dyn Env, is_tty: bool) -> Res
         report_file,
         fail_on,
         ignore,
-        style: Style { rich: is_tty, color },
+        style: Style {
+            width: is_tty.then(|| terminal_width(env)),
+            color,
+            verbose: g.verbose > 0,
+        },
         quiet: g.quiet,
     })
 }

@@ -9,6 +9,11 @@ use std::time::Duration;
 /// Environment lookups, injectable so tests need not touch the process environment.
 pub trait Env {
     fn var(&self, key: &str) -> Option<String>;
+
+    /// Columns of the terminal stdout is, when it is one and says.
+    fn terminal_width(&self) -> Option<usize> {
+        None
+    }
 }
 
 pub struct ProcessEnv;
@@ -16,6 +21,10 @@ pub struct ProcessEnv;
 impl Env for ProcessEnv {
     fn var(&self, key: &str) -> Option<String> {
         std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+
+    fn terminal_width(&self) -> Option<usize> {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
     }
 }
 

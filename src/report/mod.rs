@@ -9,6 +9,7 @@ mod markdown;
 mod model;
 mod sarif;
 mod table;
+mod text;
 
 pub use figures::{human, human_ms};
 pub use model::*;

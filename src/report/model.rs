@@ -348,9 +348,12 @@ impl Format {
 /// How human output should look.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
-    /// Box-drawing table and colours (a terminal); plain aligned columns otherwise.
-    pub rich: bool,
+    /// The terminal's width in columns when stdout is one: prose wraps between words and
+    /// check lines are cut to it. `None` (piped): nothing is wrapped or cut.
+    pub width: Option<usize>,
     pub color: bool,
+    /// `-v`: evidence, hints, and the findings a root cause already explains.
+    pub verbose: bool,
 }
 
 /// A pointer from a cause to a finding it explains.

@@ -1,125 +1,491 @@
-//! Human output: a table of checks, then the evidence and hints behind each problem.
-//! Box-drawn with colour on a terminal, plain aligned columns when piped.
+//! Human output, in the order a person on call reads it:
+//!
+//! 1. root causes, each with its certainty and summary, the command that fixes it alone on
+//!    a line (never wrapped or cut, so a triple-click copies it) and what it explains;
+//! 2. one line per check: status, id, findings by severity, the worst finding's summary;
+//! 3. the findings no cause explains, worst first;
+//! 4. with `-v` only: every finding with its evidence and hint, and the causes' hints;
+//! 5. the status line.
+//!
+//! Aligned columns without box drawing, as `kubectl get` prints. On a terminal
+//! (`Style::width`) prose wraps between words and check lines are cut to the width, so only
+//! command lines are ever wider than the terminal; piped, nothing is wrapped or cut.
 
 use super::figures::key_figures;
-use super::model::{Check, Report, Severity, Status, Style};
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use super::model::{Cause, Check, Finding, Report, Severity, Status, Style};
+use super::text::{Paint, cut, pad, paint, width, wrap};
 use std::io::{self, Write};
 
-pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
-    if !report.causes.is_empty() {
-        writeln!(out, "ROOT CAUSES")?;
-        for c in &report.causes {
-            let sev = c.severity.as_str().to_uppercase();
-            let sev = if style.color {
-                let code = match c.severity {
-                    Severity::Error => "31",
-                    Severity::Warning => "33",
-                    _ => "32",
-                };
-                format!("\u{1b}[{code}m{sev}\u{1b}[0m")
-            } else {
-                sev
-            };
-            writeln!(out, "{sev} {} ({})", c.id, c.certainty)?;
-            writeln!(out, "  {}", c.summary)?;
-            if let Some(x) = &c.confirm {
-                writeln!(out, "  to confirm: {x}")?;
-            }
-            if let Some(x) = &c.fix {
-                writeln!(out, "  fix: {x}")?;
-            }
-            if let Some(x) = &c.hint {
-                writeln!(out, "  hint: {x}")?;
-            }
-            writeln!(out, "  explains:")?;
-            for r in &c.explains {
-                writeln!(
-                    out,
-                    "    - {}{}",
-                    r.code,
-                    r.subject.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
-                )?;
-            }
-        }
-        writeln!(out)?;
-    }
-    let mut table = Table::new();
-    if style.rich {
-        table.load_preset(presets::UTF8_FULL_CONDENSED);
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table.load_preset(presets::NOTHING);
-    }
-    table.set_header(["STATUS", "CHECK", "TARGET", "FIGURES", "FINDINGS", "FIX"]);
-    for check in &report.checks {
-        let mut status = Cell::new(check.status.as_str().to_uppercase());
-        if style.color {
-            status = status.fg(match check.status {
-                Status::Ok => Color::Green,
-                Status::Warning => Color::Yellow,
-                Status::Error => Color::Red,
-            });
-        }
-        let fixes: Vec<&str> = problems(check).filter_map(|f| f.fix.as_deref()).collect();
-        table.add_row(vec![
-            status,
-            Cell::new(&check.id),
-            Cell::new(&check.target),
-            Cell::new(key_figures(check)),
-            Cell::new(findings_cell(check)),
-            Cell::new(fixes.join("\n")),
-        ]);
-    }
-    for line in table.lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
+/// Columns between two table columns.
+const GAP: &str = "  ";
+/// A summary column narrower than this goes on lines of its own.
+const MIN_SUMMARY: usize = 30;
+/// Where a cause's hint names the same remedy as kubectl commands.
+const KUBECTL_ALONE: &str = "with kubectl alone: ";
 
-    let mut details = Vec::new();
-    for check in &report.checks {
-        for f in problems(check) {
-            let mut lines = vec![format!("{} {} ({})", f.severity.as_str().to_uppercase(), f.code, check.target)];
-            lines.push(format!("  {}", f.summary));
-            if let Some(e) = &f.evidence {
-                lines.push(format!("  evidence: {e}"));
-            }
-            if let Some(h) = &f.hint {
-                lines.push(format!("  hint: {h}"));
-            }
-            if let Some(fix) = &f.fix {
-                lines.push(format!("  fix: {fix}"));
-            }
-            details.push(lines.join("\n"));
+pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
+    let mut lines = Vec::new();
+    let r = Renderer { report, style };
+    if !report.causes.is_empty() {
+        lines.push(r.heading("ROOT CAUSES"));
+        for c in &report.causes {
+            r.cause(c, &mut lines);
         }
+        lines.push(String::new());
     }
-    if !details.is_empty() {
-        writeln!(out)?;
-        for d in details {
-            writeln!(out, "{d}")?;
-        }
-    }
+    r.checks(&mut lines);
+    r.findings(&mut lines);
     let count = |sev| report.checks.iter().flat_map(|c| &c.findings).filter(|f| f.severity == sev).count();
-    writeln!(
-        out,
-        "\nstatus: {} ({} checks, {} errors, {} warnings)",
+    lines.push(String::new());
+    if let Some(note) = r.hidden().filter(|_| !style.verbose) {
+        r.prose(note, "", " ", &mut lines);
+    }
+    let status = format!(
+        "status: {} ({} checks, {} errors, {} warnings)",
         report.status.as_str(),
         report.checks.len(),
         count(Severity::Error),
         count(Severity::Warning)
-    )
+    );
+    r.prose(&status, "", "  ", &mut lines);
+    for l in lines {
+        writeln!(out, "{l}")?;
+    }
+    Ok(())
 }
 
-/// Findings worth a line of their own: warnings and errors.
-fn problems(check: &Check) -> impl Iterator<Item = &super::model::Finding> {
-    check.findings.iter().filter(|f| f.severity >= Severity::Warning)
+struct Renderer<'a> {
+    report: &'a Report,
+    style: Style,
 }
 
-fn findings_cell(check: &Check) -> String {
-    let shown: Vec<String> = check
-        .findings
-        .iter()
-        .filter(|f| f.severity >= Severity::Info || check.findings.iter().all(|g| g.severity == Severity::Ok))
-        .map(|f| format!("{}: {}", f.code, f.summary))
-        .collect();
-    shown.join("\n")
+impl Renderer<'_> {
+    fn heading(&self, s: &str) -> String {
+        paint(s, Paint::Bold, self.style.color)
+    }
+
+    fn severity(&self, sev: Severity, padded_to: usize) -> String {
+        let word = pad(&sev.as_str().to_uppercase(), padded_to);
+        // The word in colour, not the padding, so widths and `trim_end` stay right.
+        let w = sev.as_str().len();
+        format!("{}{}", paint(&word[..w], severity_paint(sev), self.style.color), &word[w..])
+    }
+
+    /// A line that starts with a severity word, in colour, wrapped like prose.
+    fn led(&self, sev: Severity, padded_to: usize, rest: &str, lines: &mut Vec<String>) {
+        let plain = format!("{}{rest}", pad(&sev.as_str().to_uppercase(), padded_to));
+        let mut wrapped = wrap(&plain, "", "  ", self.style.width);
+        let word = sev.as_str().to_uppercase();
+        if let Some(after) = wrapped[0].strip_prefix(&word) {
+            wrapped[0] = format!("{}{after}", paint(&word, severity_paint(sev), self.style.color));
+        }
+        lines.extend(wrapped);
+    }
+
+    /// Prose, wrapped to the terminal: `first` before the first line, `rest` before others.
+    fn prose(&self, text: &str, first: &str, rest: &str, lines: &mut Vec<String>) {
+        lines.extend(wrap(text, first, rest, self.style.width));
+    }
+
+    /// A command under its label, alone on its line, whatever the width.
+    fn command(&self, label: &str, cmd: &str, indent: &str, lines: &mut Vec<String>) {
+        lines.push(format!("{indent}{label}"));
+        lines.push(format!("{indent}  {cmd}"));
+    }
+
+    /// A hint, with the kubectl commands it may end in as a command of its own.
+    fn hint(&self, hint: &str, indent: &str, lines: &mut Vec<String>) {
+        let (prose, kubectl) = match hint.find(KUBECTL_ALONE) {
+            Some(i) => (hint[..i].trim_end_matches([' ', ',', ';']), Some(&hint[i + KUBECTL_ALONE.len()..])),
+            None => (hint, None),
+        };
+        if !prose.is_empty() {
+            self.prose(&format!("hint: {prose}"), indent, &format!("{indent}  "), lines);
+        }
+        if let Some(cmd) = kubectl {
+            self.command("with kubectl alone:", cmd, indent, lines);
+        }
+    }
+
+    fn cause(&self, c: &Cause, lines: &mut Vec<String>) {
+        self.led(c.severity, 0, &format!(" {} ({})", c.id, c.certainty), lines);
+        self.prose(&c.summary, "  ", "  ", lines);
+        if let Some(x) = &c.confirm {
+            self.prose(&format!("to confirm: {x}"), "  ", "    ", lines);
+        }
+        if let Some(x) = &c.fix {
+            self.command("fix:", x, "  ", lines);
+        }
+        if self.style.verbose
+            && let Some(h) = &c.hint
+        {
+            self.hint(h, "  ", lines);
+        }
+        let n = c.explains.len();
+        let what = format!("explains {n} finding{}", if n == 1 { "" } else { "s" });
+        if self.style.verbose {
+            lines.push(format!("  {what}:"));
+            for r in &c.explains {
+                let subject = r.subject.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
+                self.prose(&format!("- {}{subject}", r.code), "    ", "      ", lines);
+            }
+        } else {
+            let mut codes: Vec<(&str, usize)> = Vec::new();
+            for r in &c.explains {
+                match codes.iter_mut().find(|(code, _)| *code == r.code) {
+                    Some((_, k)) => *k += 1,
+                    None => codes.push((&r.code, 1)),
+                }
+            }
+            let codes: Vec<String> = codes
+                .iter()
+                .map(|(code, k)| if *k == 1 { code.to_string() } else { format!("{code} ×{k}") })
+                .collect();
+            self.prose(&format!("{what}: {}", codes.join(", ")), "  ", "    ", lines);
+        }
+    }
+
+    /// One line per check; the target once above them when they all share it.
+    fn checks(&self, lines: &mut Vec<String>) {
+        let checks = &self.report.checks;
+        let shared = checks.first().map(|c| &c.target).filter(|t| checks.iter().all(|c| &c.target == *t));
+        match shared {
+            Some(t) => {
+                let mut wrapped = wrap(&format!("CHECKS on {t}"), "", "  ", self.style.width);
+                if let Some(after) = wrapped[0].strip_prefix("CHECKS on") {
+                    wrapped[0] = format!("{}{after}", self.heading("CHECKS on"));
+                }
+                lines.extend(wrapped);
+            }
+            None => lines.push(self.heading("CHECKS")),
+        }
+        let figures: Vec<String> = checks.iter().map(key_figures).collect();
+        let mut header = vec!["STATUS", "CHECK"];
+        if shared.is_none() {
+            header.push("TARGET");
+        }
+        header.push("FINDINGS");
+        let with_figures = figures.iter().any(|f| !f.is_empty());
+        if with_figures {
+            header.push("FIGURES");
+        }
+        header.push("SUMMARY");
+        let rows: Vec<Vec<String>> = checks
+            .iter()
+            .zip(&figures)
+            .map(|(c, fig)| {
+                let mut row = vec![c.status.as_str().to_uppercase(), c.id.clone()];
+                if shared.is_none() {
+                    row.push(c.target.clone());
+                }
+                row.push(counts(c));
+                if with_figures {
+                    row.push(fig.clone());
+                }
+                row.push(worst(c).map(|f| first_line(&f.summary).to_string()).unwrap_or_default());
+                row
+            })
+            .collect();
+        let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(width(cell));
+            }
+        }
+        // On a terminal the summary takes what is left; when too little is, the target
+        // and figures give some up first.
+        let last = widths.len() - 1;
+        if let Some(max) = self.style.width {
+            let fixed = |ws: &[usize]| ws[..last].iter().sum::<usize>() + GAP.len() * last;
+            for col in [2, last - 1] {
+                let squeezable = (shared.is_none() && col == 2) || (with_figures && col == last - 1);
+                let over = (fixed(&widths) + MIN_SUMMARY).saturating_sub(max);
+                if squeezable && over > 0 {
+                    widths[col] = widths[col].saturating_sub(over).max(width(header[col]));
+                }
+            }
+            widths[last] = max.saturating_sub(fixed(&widths)).max(1);
+        }
+        let statuses: Vec<Status> = checks.iter().map(|c| c.status).collect();
+        let line = |cells: &[String], status: Option<Status>| {
+            let parts: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (c, w))| if i == last { cut(c, *w) } else { pad(&cut(c, *w), *w) })
+                .collect();
+            let plain = parts.join(GAP).trim_end().to_string();
+            // A terminal narrower than the fixed columns: cut what still does not fit.
+            let plain = match self.style.width {
+                Some(max) => cut(&plain, max),
+                None => plain,
+            };
+            match status {
+                Some(st) if self.style.color => {
+                    let n = st.as_str().len().min(plain.len());
+                    format!("{}{}", paint(&plain[..n], status_paint(st), true), &plain[n..])
+                }
+                _ => plain,
+            }
+        };
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        lines.push(line(&header, None));
+        for (row, st) in rows.iter().zip(statuses) {
+            lines.push(line(row, Some(st)));
+        }
+    }
+
+    /// The findings no cause explains (with `-v`: every finding), worst first, one entry
+    /// each; with `-v` also their evidence, hints and fixes.
+    fn findings(&self, lines: &mut Vec<String>) {
+        let verbose = self.style.verbose;
+        let mut shown: Vec<(&Check, &Finding, Option<&Cause>)> = Vec::new();
+        for check in &self.report.checks {
+            for f in check.findings.iter().filter(|f| f.severity >= Severity::Info) {
+                let cause = self.explained_by(check, f);
+                if verbose || cause.is_none() {
+                    shown.push((check, f, cause));
+                }
+            }
+        }
+        if shown.is_empty() {
+            return;
+        }
+        shown.sort_by_key(|(_, f, _)| std::cmp::Reverse(f.severity));
+        lines.push(String::new());
+        lines.push(self.heading(if verbose || self.report.causes.is_empty() {
+            "FINDINGS"
+        } else {
+            "FINDINGS NO CAUSE EXPLAINS"
+        }));
+        let sev_w = shown.iter().map(|(_, f, _)| f.severity.as_str().len()).max().unwrap_or(0);
+        let code_w = shown.iter().map(|(_, f, _)| width(&f.code)).max().unwrap_or(0);
+        let lead = sev_w + GAP.len() + code_w + GAP.len();
+        let narrow = self.style.width.is_some_and(|w| w < lead + MIN_SUMMARY);
+        for (check, f, cause) in shown {
+            let head = format!("{}{GAP}{}{GAP}", self.severity(f.severity, sev_w), pad(&f.code, code_w));
+            if narrow {
+                self.led(f.severity, 0, &format!(" {}", f.code), lines);
+                self.prose(first_line(&f.summary), "    ", "    ", lines);
+            } else {
+                let mut wrapped = wrap(first_line(&f.summary), &" ".repeat(lead), &" ".repeat(lead), self.style.width);
+                wrapped[0] = format!("{head}{}", &wrapped[0][lead.min(wrapped[0].len())..]);
+                lines.extend(wrapped);
+            }
+            if !verbose {
+                if let Some(fix) = &f.fix {
+                    self.command("fix:", fix, "  ", lines);
+                }
+                continue;
+            }
+            if let Some(c) = cause {
+                lines.push(format!("  explained by {}", c.id));
+            }
+            if self.report.checks.iter().any(|c| c.target != check.target) {
+                self.prose(&format!("target: {}", check.target), "  ", "    ", lines);
+            }
+            if let Some(e) = &f.evidence {
+                self.prose(&format!("evidence: {e}"), "  ", "    ", lines);
+            }
+            if let Some(h) = &f.hint {
+                self.hint(h, "  ", lines);
+            }
+            if let Some(fix) = &f.fix {
+                self.command("fix:", fix, "  ", lines);
+            }
+        }
+    }
+
+    /// What only `-v` shows, when there is any: evidence, hints, explained findings.
+    fn hidden(&self) -> Option<&'static str> {
+        let details = self.report.causes.iter().any(|c| c.hint.is_some())
+            || (self.report.checks.iter().flat_map(|c| &c.findings))
+                .any(|f| f.severity >= Severity::Info && (f.evidence.is_some() || f.hint.is_some()));
+        match (details, !self.report.causes.is_empty()) {
+            (true, true) => Some("(-v adds evidence, hints and the findings the causes explain)"),
+            (true, false) => Some("(-v adds evidence and hints)"),
+            (false, true) => Some("(-v adds the findings the causes explain)"),
+            (false, false) => None,
+        }
+    }
+
+    fn explained_by(&self, check: &Check, f: &Finding) -> Option<&Cause> {
+        self.report.causes.iter().find(|c| {
+            c.explains
+                .iter()
+                .any(|r| r.check == check.id && r.code == f.code && r.subject == f.subject)
+        })
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+/// The finding a check's line shows: the worst, the first of equals.
+fn worst(check: &Check) -> Option<&Finding> {
+    check.findings.iter().rev().max_by_key(|f| f.severity)
+}
+
+/// `1 error, 6 info`: the check's findings by severity, worst first; `-` when all are ok.
+fn counts(check: &Check) -> String {
+    let parts: Vec<String> = [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "info"),
+    ]
+    .iter()
+    .filter_map(|(sev, one, many)| {
+        let n = check.findings.iter().filter(|f| f.severity == *sev).count();
+        (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+    })
+    .collect();
+    if parts.is_empty() { "-".to_string() } else { parts.join(", ") }
+}
+
+fn severity_paint(sev: Severity) -> Paint {
+    match sev {
+        Severity::Error => Paint::Red,
+        Severity::Warning => Paint::Yellow,
+        Severity::Info => Paint::Cyan,
+        Severity::Ok => Paint::Green,
+    }
+}
+
+fn status_paint(st: Status) -> Paint {
+    match st {
+        Status::Ok => Paint::Green,
+        Status::Warning => Paint::Yellow,
+        Status::Error => Paint::Red,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{FindingRef, Observation};
+    use super::*;
+
+    fn report() -> Report {
+        let mut redis = Observation::new("redis.auth", "redis://cache.internal.example.com:6379");
+        redis.push(Finding::new(
+            "redis.noauth",
+            Severity::Error,
+            "Redis requires a password and the client gave none",
+        ));
+        let mut latency = Observation::new("redis.latency", "redis://cache.internal.example.com:6379");
+        latency.measure("ping_p50_ms", 0.2, "ms");
+        latency.push(Finding::new("redis.latency", Severity::Ok, "20 PINGs"));
+        let mut pg = Observation::new("postgres.sessions", "postgres://app@db:5432/app");
+        pg.push(
+            Finding::new(
+                "postgres.idle_in_transaction",
+                Severity::Warning,
+                "1 session idle in a transaction for 2 h, pid 42",
+            )
+            .fix("psql -c 'SELECT pg_terminate_backend(42)'")
+            .evidence("BEGIN; UPDATE jobs SET state = ?"),
+        );
+        pg.push(Finding::new(
+            "postgres.limited_view",
+            Severity::Info,
+            "the role cannot see other users' sessions",
+        ));
+        let cause = Cause {
+            id: "redis-auth".into(),
+            severity: Severity::Error,
+            summary: "the client has no password".into(),
+            certainty: "likely".into(),
+            confirm: Some("run with the app's URL".into()),
+            fix: Some("aiwfe fix redis-auth -n aiwfe --password-stdin".into()),
+            hint: Some("set it in the secret; with kubectl alone: kubectl create secret generic redis-auth".into()),
+            explains: vec![FindingRef {
+                check: "redis.auth".into(),
+                code: "redis.noauth".into(),
+                subject: None,
+            }],
+        };
+        Report::new(vec![redis, latency, pg], vec![cause], &[])
+    }
+
+    fn text(style: Style) -> String {
+        let mut out = Vec::new();
+        render(&report(), style, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn checks_of_several_targets_get_a_target_column_and_counts() {
+        let t = text(Style::default());
+        let lines: Vec<&str> = t.lines().collect();
+        let header = lines.iter().position(|l| l.starts_with("STATUS")).unwrap();
+        assert_eq!(lines[header - 1], "CHECKS");
+        assert_eq!(
+            lines[header..header + 4],
+            [
+                "STATUS   CHECK              TARGET                                   FINDINGS           FIGURES       SUMMARY",
+                "ERROR    redis.auth         redis://cache.internal.example.com:6379  1 error                          Redis requires a password and the client gave none",
+                "OK       redis.latency      redis://cache.internal.example.com:6379  -                  p50=0.200 ms  20 PINGs",
+                "WARNING  postgres.sessions  postgres://app@db:5432/app               1 warning, 1 info                1 session idle in a transaction for 2 h, pid 42",
+            ]
+        );
+    }
+
+    #[test]
+    fn unexplained_findings_come_worst_first_with_their_fix_and_explained_ones_only_with_v() {
+        let t = text(Style::default());
+        let at = t.find("FINDINGS NO CAUSE EXPLAINS\n").unwrap();
+        assert_eq!(
+            &t[at..t.find("\nstatus:").unwrap()],
+            "FINDINGS NO CAUSE EXPLAINS\n\
+             WARNING  postgres.idle_in_transaction  1 session idle in a transaction for 2 h, pid 42\n  \
+             fix:\n    psql -c 'SELECT pg_terminate_backend(42)'\n\
+             INFO     postgres.limited_view         the role cannot see other users' sessions\n\n\
+             (-v adds evidence, hints and the findings the causes explain)"
+        );
+        assert!(t.contains("  to confirm: run with the app's URL\n  fix:\n    aiwfe fix redis-auth -n aiwfe --password-stdin\n  explains 1 finding: redis.noauth\n"), "{t}");
+        assert!(!t.contains("evidence:") && !t.contains("hint:"), "{t}");
+
+        let v = text(Style {
+            verbose: true,
+            ..Style::default()
+        });
+        assert!(v.contains("\nFINDINGS\nERROR    redis.noauth"), "{v}");
+        assert!(
+            v.contains("  explained by redis-auth\n  target: redis://cache.internal.example.com:6379\n"),
+            "{v}"
+        );
+        assert!(v.contains("  evidence: BEGIN; UPDATE jobs SET state = ?\n"), "{v}");
+        assert!(
+            v.contains("  hint: set it in the secret\n  with kubectl alone:\n    kubectl create secret generic redis-auth\n"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_only_commands_are_wider() {
+        for w in [40, 60, 80] {
+            let t = text(Style {
+                width: Some(w),
+                verbose: true,
+                ..Style::default()
+            });
+            let lines: Vec<&str> = t.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                let command = i > 0 && matches!(lines[i - 1].trim(), "fix:" | "with kubectl alone:");
+                assert!(command || width(l) <= w, "{w} columns: {l:?}\n{t}");
+            }
+            assert!(t.contains("\n    psql -c 'SELECT pg_terminate_backend(42)'\n"), "{t}");
+        }
+    }
+
+    #[test]
+    fn colour_marks_severities_and_statuses_only() {
+        let t = text(Style {
+            color: true,
+            ..Style::default()
+        });
+        assert!(t.contains("\u{1b}[31mERROR\u{1b}[0m redis-auth (likely)"), "{t}");
+        assert!(t.contains("\u{1b}[33mWARNING\u{1b}[0m  postgres.sessions"), "{t}");
+        assert!(!text(Style::default()).contains('\u{1b}'));
+    }
 }

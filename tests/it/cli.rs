@@ -148,6 +148,61 @@ fn committed_completions_are_current() {
     assert!(stdout(&out).contains("_aiwfe()"), "bash script expected");
 }
 
+#[test]
+fn committed_man_pages_are_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(aiwfe().args(["man", "--dir"]).arg(dir.path()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let names = |d: &std::path::Path| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(d)
+            .map(|r| r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    };
+    let fresh = names(dir.path());
+    assert!(fresh.contains("aiwfe.1") && fresh.contains("aiwfe-doctor.1") && fresh.contains("aiwfe-tune-resources.1"));
+    let stale = "run `cargo run -- man --dir man` (and commit man/)";
+    assert_eq!(fresh, names(&committed), "man/ has other pages than the commands: {stale}");
+    for name in &fresh {
+        let new = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let old = std::fs::read_to_string(committed.join(name)).unwrap_or_default();
+        assert!(new == old, "man/{name} is stale: {stale}");
+    }
+    let out = run(aiwfe().args(["man"]));
+    assert_eq!(stdout(&out), std::fs::read_to_string(committed.join("aiwfe.1")).unwrap());
+}
+
+/// `man -l man/aiwfe.1` renders every page, without a warning from groff.
+#[test]
+fn man_pages_render_with_man() {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for name in ["aiwfe.1", "aiwfe-doctor.1", "aiwfe-probe-ws.1"] {
+        let out = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(committed.join(name))
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .expect("man (Debian's man-db) renders the pages");
+        assert!(out.status.success(), "man -l man/{name}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "man -l man/{name} warns: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("NAME") && text.contains("SYNOPSIS") && text.contains("OPTIONS"),
+            "{text}"
+        );
+    }
+    let doctor = stdout(
+        &std::process::Command::new("man")
+            .arg("-l")
+            .arg(committed.join("aiwfe-doctor.1"))
+            .env("MANPAGER", "cat")
+            .output()
+            .unwrap(),
+    );
+    assert!(doctor.contains("--snapshot"), "{doctor}");
+}
+
 /// Every finding code the source can emit is documented in README's table.
 #[test]
 fn every_finding_code_is_documented_in_readme() {

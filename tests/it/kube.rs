@@ -112,11 +112,11 @@ fn incident_causes_print_the_aiwfe_fix_commands() {
         v["causes"][1]["hint"]
     );
 
-    let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap()]));
+    let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap(), "-v"]));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("  fix: aiwfe fix ")).collect();
-    assert_eq!(fix_lines, [format!("  fix: {REDIS_AUTH_FIX}"), format!("  fix: {AFFINITY_FIX}")]);
+    let fix_lines: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("    aiwfe fix ")).collect();
+    assert_eq!(fix_lines, [format!("    {REDIS_AUTH_FIX}"), format!("    {AFFINITY_FIX}")]);
     // Right-sizing is one `aiwfe tune resources` per namespace; doctor's kubectl lines are the hint.
     let over = v["causes"]
         .as_array()
@@ -150,14 +150,13 @@ fn incident_causes_print_the_aiwfe_fix_commands() {
         hpa.starts_with("aiwfe tune hpa -n aiwfe --deployment api-service --min 2 --max 9 --cpu 75 --apply && aiwfe tune hpa -n aiwfe --deployment integration-service "),
         "{hpa}"
     );
-    // Each cause's hint follows its fix.
+    // With -v, each cause's hint follows its fix, its kubectl commands on a line of their own.
     for fix in &fix_lines {
         let i = lines.iter().position(|l| l == fix).unwrap();
-        assert!(
-            lines[i + 1].starts_with("  hint: aiwfe ") && lines[i + 1].contains("with kubectl alone: kubectl "),
-            "{}",
-            lines[i + 1]
-        );
+        assert_eq!(lines[i - 1], "  fix:");
+        assert!(lines[i + 1].starts_with("  hint: aiwfe "), "{}", lines[i + 1]);
+        assert_eq!(lines[i + 2], "  with kubectl alone:");
+        assert!(lines[i + 3].starts_with("    kubectl "), "{}", lines[i + 3]);
     }
 }
 
@@ -176,8 +175,11 @@ fn table_shows_causes_first_with_their_symptoms() {
     let out = run(aiwfe().args(["doctor", "--snapshot", incident().to_str().unwrap()]));
     let text = stdout(&out);
     assert!(text.starts_with("ROOT CAUSES\nERROR redis-auth (confirmed)\n"), "{text}");
-    let causes_end = text.find(" STATUS").unwrap();
-    assert!(text[..causes_end].contains("    - kube.crashloop (aiwfe/deployment/reasoning-service)"));
+    let causes_end = text.find("\nCHECKS").unwrap();
+    assert!(
+        text[..causes_end].contains("  explains 3 findings: kube.crashloop, kube.deployment_unavailable, kube.redis_server\n"),
+        "{text}"
+    );
 }
 
 /// The patch aiwfe proposes for the anti-affinity is valid for kubectl itself.

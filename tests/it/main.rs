@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod fix;
+mod human;
 mod kube;
 mod kube_live;
 mod kubeapi_server;

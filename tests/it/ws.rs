@@ -437,7 +437,7 @@ fn await_echo_sends_one_at_a_time_and_times_each_round_trip() {
     let out = run(aiwfe().args(["probe", "ws", &s.url(), "--hold", "300ms", "--await-echo"]));
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let table = stdout(&out);
-    for key in ["messages=", "rtt p50=", "rtt p99=", "ws.message_rtt: closed loop:"] {
+    for key in ["messages=", "rtt p50=", "rtt p99=", "ws.message_rtt  closed loop:"] {
         assert!(table.contains(key), "{key} missing:\n{table}");
     }
 

@@ -7,6 +7,7 @@
 pub mod jwks;
 pub mod kubeapi;
 pub mod prometheus;
+pub mod tty;
 pub mod ws;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -394,9 +395,16 @@ impl Drop for Session {
 
 pub fn aiwfe() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_aiwfe"));
-    // A clean environment: nothing aiwfe reads comes from the developer's shell or the pod
-    // the tests run in (the kube client's variables, AIWFE_*, libpq's PG*, REDISCLI_AUTH,
-    // the XDG directories, logging); a test sets what it needs.
+    clean_env(&mut c);
+    c
+}
+
+/// A clean environment for `c`: nothing aiwfe reads comes from the developer's shell or the
+/// pod the tests run in (the kube client's variables, AIWFE_*, libpq's PG*, REDISCLI_AUTH,
+/// the XDG directories, logging); a test sets what it needs. HOME and the working directory
+/// are an empty directory of this test process's own, so a stray /tmp/aiwfe.yaml or
+/// ~/.kube/config changes nothing.
+pub fn clean_env(c: &mut Command) {
     for (var, _) in std::env::vars_os() {
         let name = var.to_string_lossy();
         if name.starts_with("AIWFE_")
@@ -408,12 +416,9 @@ pub fn aiwfe() -> Command {
             c.env_remove(&var);
         }
     }
-    // HOME and the working directory: an empty directory of this test process's own, so a
-    // stray /tmp/aiwfe.yaml or ~/.kube/config changes nothing.
     let home = private_home();
     c.env("HOME", home);
     c.current_dir(home);
-    c
 }
 
 /// An empty directory made once per test process (and removed with the machine's /tmp).
