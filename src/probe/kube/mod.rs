@@ -43,7 +43,7 @@ impl Probe for KubeProbe {
         Box::pin(async move {
             rec.phase("kube.read", "reading the cluster state");
             let state = match &self.target.source {
-                Source::Snapshot(path) => match cluster::load_snapshot(path) {
+                Source::Snapshot(path) => match cluster::load_snapshot_with(path, self.target.snapshot_budget) {
                     Ok(mut s) => {
                         if let Some(ns) = &self.target.namespace {
                             s.retain_namespace(ns);
