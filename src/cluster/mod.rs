@@ -84,6 +84,23 @@ pub struct ReadProblem {
     pub message: String,
 }
 
+/// What reading the state took: pages (files, for a snapshot), objects, bytes and time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadStats {
+    pub pages: u64,
+    pub objects: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl ReadStats {
+    fn add(&mut self, o: &ReadStats) {
+        self.pages += o.pages;
+        self.objects += o.objects;
+        self.bytes += o.bytes;
+    }
+}
+
 /// Everything the Kubernetes checks look at.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterState {
@@ -101,6 +118,7 @@ pub struct ClusterState {
     pub node_metrics: Option<Vec<NodeMetrics>>,
     pub logs: Vec<ContainerLog>,
     pub problems: Vec<ReadProblem>,
+    pub read: ReadStats,
 }
 
 impl ClusterState {
@@ -121,6 +139,7 @@ impl ClusterState {
         }
         self.logs.extend(other.logs);
         self.problems.extend(other.problems);
+        self.read.add(&other.read);
     }
 
     /// Sorts every list by namespace and name, so a report does not depend on the order
@@ -271,6 +290,7 @@ pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
 /// Each file is streamed (`read`): one thread parses, the others turn items into objects as
 /// they come, so neither the file nor a tree of it is ever held whole.
 pub fn load_snapshot_with(path: &Path, budget: u32) -> Result<ClusterState, String> {
+    let started = std::time::Instant::now();
     let mut state = ClusterState {
         source: format!("snapshot {}", path.display()),
         ..Default::default()
@@ -288,10 +308,13 @@ pub fn load_snapshot_with(path: &Path, budget: u32) -> Result<ClusterState, Stri
         files.push(path.to_path_buf());
     }
     for file in files {
-        let part = load_file(&file, budget).map_err(|e| format!("`{}`: {e}", file.display()))?;
+        let mut part = load_file(&file, budget).map_err(|e| format!("`{}`: {e}", file.display()))?;
+        part.read.pages = 1;
+        part.read.bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         state.merge(part);
     }
     state.normalize();
+    state.read.seconds = started.elapsed().as_secs_f64();
     Ok(state)
 }
 
@@ -352,6 +375,7 @@ fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
 impl ClusterState {
     /// Adds one item of a snapshot file.
     fn add_item(&mut self, item: read::Item) -> Result<(), String> {
+        self.read.objects += 1;
         match item {
             read::Item::Tree(mut v) => {
                 // The big parts no reader needs go before the typed conversion copies them.

@@ -10,6 +10,7 @@ mod cli;
 mod fix;
 mod kube;
 mod kube_live;
+mod kube_scale;
 mod kubeapi_server;
 mod layout;
 mod output;
