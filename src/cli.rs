@@ -419,9 +419,12 @@ pub struct ProxyArgs {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Write to FILE instead of stdout
+    /// Write to FILE instead of stdout; `.json` writes JSON, `.gz` compresses (`cluster.json.gz`)
     #[arg(long = "to", value_name = "FILE")]
     pub to: Option<PathBuf>,
+    /// yaml or json [default: from --to's extension, else yaml]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::cluster::snapshot::Format>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -463,9 +466,11 @@ pub struct DoctorArgs {
     /// Skip these probes (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "PROBES")]
     pub skip: Vec<String>,
-    /// Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster
+    /// Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`, also `.gz`) instead of a cluster
     #[arg(long, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help = with_default("Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N", crate::cluster::read::DEFAULT_BUDGET))]
+    pub snapshot_budget: Option<u32>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -487,6 +492,8 @@ pub struct KubeProbeArgs {
     /// Read Kubernetes objects from a file or folder instead of a cluster
     #[arg(long, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help = with_default("Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N", crate::cluster::read::DEFAULT_BUDGET))]
+    pub snapshot_budget: Option<u32>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }

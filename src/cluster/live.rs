@@ -1,10 +1,12 @@
 //! Reads a `ClusterState` from the live API: concurrent paginated lists under the probe's
-//! deadline, explicit connect/read timeouts (kube's client has no read timeout of its own),
+//! deadline (every resource at once; within one, the next page is fetched while the last
+//! one is converted, each page turned into slim objects as it arrives, `slim`), explicit
+//! connect/read timeouts (kube's client has no read timeout of its own),
 //! the previous logs of crash-looping containers, metrics.k8s.io when it exists, and only
 //! the fingerprints of the Secrets that feed Redis passwords. A resource that cannot be
 //! read (403, ...) becomes a `ReadProblem`; the rest is still analysed.
 
-use super::{ClusterState, ContainerLog, NodeMetrics, PodMetrics, ReadProblem, secret_info};
+use super::{ClusterState, ContainerLog, NodeMetrics, PodMetrics, ReadProblem, ReadStats, secret_info, slim};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret};
@@ -92,21 +94,25 @@ pub async fn load(
     };
 
     on_phase("listing pods, events, deployments, replica sets, HPAs and nodes");
+    let started = Instant::now();
     let (pods, events, deployments, replica_sets, hpas, nodes) = tokio::join!(
-        list::<Pod>(&client, ns.as_deref()),
-        list::<Event>(&client, ns.as_deref()),
-        list::<Deployment>(&client, ns.as_deref()),
-        list::<ReplicaSet>(&client, ns.as_deref()),
-        list::<HorizontalPodAutoscaler>(&client, ns.as_deref()),
-        list_cluster::<Node>(&client),
+        list::<Pod>(&client, ns.as_deref(), slim::pod),
+        list::<Event>(&client, ns.as_deref(), slim::event),
+        list::<Deployment>(&client, ns.as_deref(), slim::deployment),
+        list::<ReplicaSet>(&client, ns.as_deref(), slim::replica_set),
+        list::<HorizontalPodAutoscaler>(&client, ns.as_deref(), slim::hpa),
+        list_cluster::<Node>(&client, slim::node),
     );
     let mut problems = Vec::new();
-    state.pods = take(pods, &mut problems);
-    state.events = take(events, &mut problems);
-    state.deployments = take(deployments, &mut problems);
-    state.replica_sets = take(replica_sets, &mut problems);
-    state.hpas = take(hpas, &mut problems);
-    state.nodes = take(nodes, &mut problems);
+    let mut read = ReadStats::default();
+    state.pods = take(pods, &mut problems, &mut read);
+    state.events = take(events, &mut problems, &mut read);
+    state.deployments = take(deployments, &mut problems, &mut read);
+    state.replica_sets = take(replica_sets, &mut problems, &mut read);
+    state.hpas = take(hpas, &mut problems, &mut read);
+    state.nodes = take(nodes, &mut problems, &mut read);
+    read.seconds = started.elapsed().as_secs_f64();
+    state.read = read;
     // Nothing at all could be read: the API server is not there.
     if problems.len() == 6 && problems.iter().all(|p| p.status.is_none()) {
         return Err(ReadError::Unreachable {
@@ -137,11 +143,17 @@ pub async fn load(
     Ok(state)
 }
 
-fn take<T>(r: Result<Vec<T>, ReadProblem>, problems: &mut Vec<ReadProblem>) -> Vec<T> {
-    r.unwrap_or_else(|p| {
-        problems.push(p);
-        Vec::new()
-    })
+fn take<T>(r: Result<(Vec<T>, ReadStats), ReadProblem>, problems: &mut Vec<ReadProblem>, read: &mut ReadStats) -> Vec<T> {
+    match r {
+        Ok((items, stats)) => {
+            read.add(&stats);
+            items
+        }
+        Err(p) => {
+            problems.push(p);
+            Vec::new()
+        }
+    }
 }
 
 fn problem(resource: &str, e: kube::Error) -> ReadProblem {
@@ -163,56 +175,107 @@ fn plural<K: kube::Resource<DynamicType = ()>>() -> String {
     K::plural(&()).to_string()
 }
 
-async fn paginate<K>(api: Api<K>, what: &str) -> Result<Vec<K>, ReadProblem>
-where
-    K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug,
-{
-    let mut out = Vec::new();
+/// One page's text.
+async fn fetch(client: &Client, url: &str, token: Option<&str>, what: &str) -> Result<String, ReadProblem> {
     let mut lp = ListParams::default().limit(PAGE);
-    loop {
-        let page = api.list(&lp).await.map_err(|e| problem(what, e))?;
-        let next = page.metadata.continue_.clone().filter(|c| !c.is_empty());
-        out.extend(page.items);
-        match next {
-            Some(token) => lp = ListParams::default().limit(PAGE).continue_token(&token),
-            None => return Ok(out),
-        }
+    if let Some(t) = token {
+        lp = lp.continue_token(t);
     }
+    let req = kube::core::Request::new(url)
+        .list(&lp)
+        .map_err(|e| problem(what, kube::Error::BuildRequest(e)))?;
+    client.request_text(req).await.map_err(|e| problem(what, e))
 }
 
-async fn list<K>(client: &Client, ns: Option<&str>) -> Result<Vec<K>, ReadProblem>
+/// The continue token of a page, read without building its items.
+fn continue_token(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        #[serde(default)]
+        metadata: Meta,
+    }
+    #[derive(serde::Deserialize, Default)]
+    struct Meta {
+        #[serde(default, rename = "continue")]
+        token: Option<String>,
+    }
+    serde_json::from_str::<Page>(text).ok()?.metadata.token.filter(|t| !t.is_empty())
+}
+
+/// Every page of one list: the next page is asked for as soon as a page's continue token
+/// is known, while that page's items are converted (off the async workers) and slimmed.
+async fn paginate<K>(client: &Client, url: String, what: &str, slim: fn(&mut K)) -> Result<(Vec<K>, ReadStats), ReadProblem>
 where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + Clone + DeserializeOwned + std::fmt::Debug,
+    K: DeserializeOwned + Send + 'static,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(bound = "K: DeserializeOwned")]
+    struct Page<K> {
+        #[serde(default)]
+        items: Option<Vec<K>>,
+    }
+    let mut out = Vec::new();
+    let mut stats = ReadStats::default();
+    let mut text = fetch(client, &url, None, what).await?;
+    loop {
+        stats.pages += 1;
+        stats.bytes += text.len() as u64;
+        let next = continue_token(&text).map(|token| {
+            let (client, url, what) = (client.clone(), url.clone(), what.to_string());
+            tokio::spawn(async move { fetch(&client, &url, Some(&token), &what).await })
+        });
+        let convert = tokio::task::spawn_blocking(move || {
+            serde_json::from_str::<Page<K>>(&text).map(|p| {
+                let mut items = p.items.unwrap_or_default();
+                items.iter_mut().for_each(slim);
+                items
+            })
+        });
+        let bad = |message: String| ReadProblem {
+            resource: what.to_string(),
+            status: None,
+            message,
+        };
+        let items = convert.await.map_err(|e| bad(e.to_string()))?.map_err(|e| bad(e.to_string()))?;
+        out.extend(items);
+        match next {
+            Some(h) => text = h.await.map_err(|e| bad(e.to_string()))??,
+            None => break,
+        }
+    }
+    stats.objects = out.len() as u64;
+    Ok((out, stats))
+}
+
+async fn list<K>(client: &Client, ns: Option<&str>, slim: fn(&mut K)) -> Result<(Vec<K>, ReadStats), ReadProblem>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + DeserializeOwned + Send + 'static,
 {
     let api: Api<K> = match ns {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
-    paginate(api, &plural::<K>()).await
+    paginate(client, api.resource_url().to_string(), &plural::<K>(), slim).await
 }
 
-async fn list_cluster<K>(client: &Client) -> Result<Vec<K>, ReadProblem>
+async fn list_cluster<K>(client: &Client, slim: fn(&mut K)) -> Result<(Vec<K>, ReadStats), ReadProblem>
 where
-    K: kube::Resource<Scope = k8s_openapi::ClusterResourceScope, DynamicType = ()> + Clone + DeserializeOwned + std::fmt::Debug,
+    K: kube::Resource<Scope = k8s_openapi::ClusterResourceScope, DynamicType = ()> + DeserializeOwned + Send + 'static,
 {
-    paginate(Api::<K>::all(client.clone()), &plural::<K>()).await
+    let api = Api::<K>::all(client.clone());
+    paginate(client, api.resource_url().to_string(), &plural::<K>(), slim).await
 }
 
 /// metrics.k8s.io objects; `Ok(None)` when the API is not served (no metrics-server).
-async fn metrics<T: DeserializeOwned>(client: &Client, ns: Option<&str>, kind: &str, plural: &str) -> Result<Option<Vec<T>>, ReadProblem> {
+async fn metrics<T: DeserializeOwned + Send + 'static>(client: &Client, ns: Option<&str>, kind: &str, plural: &str) -> Result<Option<Vec<T>>, ReadProblem> {
     let gvk = GroupVersionKind::gvk("metrics.k8s.io", "v1beta1", kind);
     let ar = ApiResource::from_gvk_with_plural(&gvk, plural);
     let api: Api<DynamicObject> = match ns {
         Some(ns) if plural == "pods" => Api::namespaced_with(client.clone(), ns, &ar),
         _ => Api::all_with(client.clone(), &ar),
     };
-    match paginate(api, &format!("{plural}.metrics.k8s.io")).await {
-        Ok(items) => Ok(Some(
-            items
-                .into_iter()
-                .filter_map(|o| serde_json::to_value(o).ok().and_then(|v| serde_json::from_value(v).ok()))
-                .collect(),
-        )),
+    match paginate::<T>(client, api.resource_url().to_string(), &format!("{plural}.metrics.k8s.io"), |_| {}).await {
+        Ok((items, _)) => Ok(Some(items)),
         Err(p) if p.status == Some(404) || p.status == Some(503) => Ok(None),
         Err(p) => Err(p),
     }

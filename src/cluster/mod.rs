@@ -12,8 +12,10 @@ pub mod live;
 pub mod objects;
 pub mod prometheus;
 pub mod quantity;
+pub mod read;
 pub mod rightsize;
 pub mod scheduler;
+pub mod slim;
 pub mod snapshot;
 pub mod write;
 
@@ -83,6 +85,23 @@ pub struct ReadProblem {
     pub message: String,
 }
 
+/// What reading the state took: pages (files, for a snapshot), objects, bytes and time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadStats {
+    pub pages: u64,
+    pub objects: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl ReadStats {
+    fn add(&mut self, o: &ReadStats) {
+        self.pages += o.pages;
+        self.objects += o.objects;
+        self.bytes += o.bytes;
+    }
+}
+
 /// Everything the Kubernetes checks look at.
 #[derive(Debug, Clone, Default)]
 pub struct ClusterState {
@@ -100,6 +119,7 @@ pub struct ClusterState {
     pub node_metrics: Option<Vec<NodeMetrics>>,
     pub logs: Vec<ContainerLog>,
     pub problems: Vec<ReadProblem>,
+    pub read: ReadStats,
 }
 
 impl ClusterState {
@@ -120,6 +140,7 @@ impl ClusterState {
         }
         self.logs.extend(other.logs);
         self.problems.extend(other.problems);
+        self.read.add(&other.read);
     }
 
     /// Sorts every list by namespace and name, so a report does not depend on the order
@@ -195,22 +216,31 @@ impl ClusterState {
     }
 
     /// Adds one object of a typed kind, read from any deserializer (a JSON tree, or raw JSON
-    /// text for big lists). `Ok(false)`: not one of these kinds (unknown kinds are ignored).
-    fn add_typed<'de, D>(&mut self, kind: &str, api_version: &str, name: &str, d: D) -> Result<bool, String>
+    /// text for big lists), less what no check reads (`slim`). `Ok(false)`: not one of these
+    /// kinds (unknown kinds are ignored).
+    pub fn add_typed<'de, D>(&mut self, kind: &str, api_version: &str, name: &str, d: D) -> Result<bool, String>
     where
         D: serde::Deserializer<'de>,
     {
         let bad = |e: D::Error| format!("{kind} `{name}`: {e}");
+        fn slimmed<T>(mut o: T, f: fn(&mut T)) -> T {
+            f(&mut o);
+            o
+        }
         match kind {
-            "Pod" => self.pods.push(Pod::deserialize(d).map_err(bad)?),
-            "Event" => self.events.push(Event::deserialize(d).map_err(bad)?),
-            "Node" => self.nodes.push(Node::deserialize(d).map_err(bad)?),
-            "Deployment" => self.deployments.push(Deployment::deserialize(d).map_err(bad)?),
-            "ReplicaSet" => self.replica_sets.push(ReplicaSet::deserialize(d).map_err(bad)?),
+            "Pod" => self.pods.push(slimmed(Pod::deserialize(d).map_err(bad)?, slim::pod)),
+            "Event" => self.events.push(slimmed(Event::deserialize(d).map_err(bad)?, slim::event)),
+            "Node" => self.nodes.push(slimmed(Node::deserialize(d).map_err(bad)?, slim::node)),
+            "Deployment" => self
+                .deployments
+                .push(slimmed(Deployment::deserialize(d).map_err(bad)?, slim::deployment)),
+            "ReplicaSet" => self
+                .replica_sets
+                .push(slimmed(ReplicaSet::deserialize(d).map_err(bad)?, slim::replica_set)),
             // autoscaling/v1 objects have a different shape; only v2 is read.
-            "HorizontalPodAutoscaler" if api_version == "autoscaling/v2" => {
-                self.hpas.push(HorizontalPodAutoscaler::deserialize(d).map_err(bad)?)
-            }
+            "HorizontalPodAutoscaler" if api_version == "autoscaling/v2" => self
+                .hpas
+                .push(slimmed(HorizontalPodAutoscaler::deserialize(d).map_err(bad)?, slim::hpa)),
             "Secret" => self.secrets.push(secret_info(&Secret::deserialize(d).map_err(bad)?)),
             "PodMetrics" => self
                 .pod_metrics
@@ -254,6 +284,14 @@ pub fn secret_info(s: &Secret) -> SecretInfo {
 
 /// Loads a snapshot file or folder. Errors name the file (and YAML line/column).
 pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
+    load_snapshot_with(path, 1)
+}
+
+/// [`load_snapshot`] with the YAML parse budget multiplied by `budget` (`--snapshot-budget`).
+/// Each file is streamed (`read`): one thread parses, the others turn items into objects as
+/// they come, so neither the file nor a tree of it is ever held whole.
+pub fn load_snapshot_with(path: &Path, budget: u32) -> Result<ClusterState, String> {
+    let started = std::time::Instant::now();
     let mut state = ClusterState {
         source: format!("snapshot {}", path.display()),
         ..Default::default()
@@ -263,7 +301,7 @@ pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
         let mut entries: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| format!("cannot read folder `{}`: {}", path.display(), e.to_string().to_lowercase()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml" | "json")))
+            .filter(|p| is_snapshot_name(p))
             .collect();
         entries.sort();
         files.extend(entries);
@@ -271,96 +309,123 @@ pub fn load_snapshot(path: &Path) -> Result<ClusterState, String> {
         files.push(path.to_path_buf());
     }
     for file in files {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))?;
-        if add_json_list(&mut state, &text).map_err(|e| format!("`{}`: {e}", file.display()))? {
-            continue;
-        }
-        for doc in parse_documents(&text).map_err(|e| format!("`{}`: {e}", file.display()))? {
-            state.add_object(doc).map_err(|e| format!("`{}`: {e}", file.display()))?;
-        }
+        let mut part = load_file(&file, budget).map_err(|e| format!("`{}`: {e}", file.display()))?;
+        part.read.pages = 1;
+        part.read.bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        state.merge(part);
     }
     state.normalize();
+    state.read.seconds = started.elapsed().as_secs_f64();
     Ok(state)
 }
 
-/// Fast path for a JSON `List` (what `kubectl get -o json` and big snapshots are): each item
-/// goes straight to its type without an intermediate tree. `Ok(false)`: not such a list.
-fn add_json_list(state: &mut ClusterState, text: &str) -> Result<bool, String> {
-    use serde_json::value::RawValue;
-    #[derive(Deserialize)]
-    struct RawList<'a> {
-        kind: String,
-        #[serde(borrow)]
-        items: Vec<&'a RawValue>,
-    }
-    if !text.trim_start().starts_with('{') {
-        return Ok(false);
-    }
-    let Ok(list) = serde_json::from_str::<RawList>(text) else {
-        return Ok(false);
-    };
-    if !list.kind.ends_with("List") {
-        return Ok(false);
-    }
-    // Typed deserialisation dominates at scale: split it over the machine's cores.
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    let chunk = list.items.len().div_ceil(threads).max(1);
-    let list_kind = list.kind.as_str();
-    let parts: Vec<Result<ClusterState, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = list
-            .items
-            .chunks(chunk)
-            .map(|items| scope.spawn(move || add_raw_items(items, list_kind)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a parser thread panicked".into())))
-            .collect()
-    });
-    for part in parts {
-        state.merge(part?);
-    }
-    Ok(true)
+/// `.yaml`, `.yml`, `.json`, each also with `.gz`.
+fn is_snapshot_name(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    [".yaml", ".yml", ".json"].iter().any(|x| name.ends_with(x))
 }
 
-fn add_raw_items(items: &[&serde_json::value::RawValue], list_kind: &str) -> Result<ClusterState, String> {
-    #[derive(Deserialize)]
-    struct Head {
-        #[serde(default)]
-        kind: String,
-        #[serde(default, rename = "apiVersion")]
-        api_version: String,
-        #[serde(default)]
-        metadata: HeadMeta,
-    }
-    #[derive(Deserialize, Default)]
-    struct HeadMeta {
-        #[serde(default)]
-        name: String,
-    }
-    let mut state = ClusterState::default();
-    for raw in items {
-        let json = raw.get();
-        let head: Head = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        if state.add_typed(
-            &head.kind,
-            &head.api_version,
-            &head.metadata.name,
-            &mut serde_json::Deserializer::from_str(json),
-        )? {
-            continue;
+fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<read::Item>>(8);
+    let rx = Mutex::new(rx);
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (rx, stop) = (&rx, stop.clone());
+                scope.spawn(move || {
+                    let mut part = ClusterState::default();
+                    loop {
+                        let batch = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(batch) = batch else { break };
+                        for item in batch {
+                            if let Err(e) = part.add_item(item) {
+                                stop.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    Ok(part)
+                })
+            })
+            .collect();
+        let read = read::items(file, budget, read::Sink::new(tx, stop.clone()));
+        let mut state = ClusterState::default();
+        let mut failed = None;
+        for h in handles {
+            match h.join().unwrap_or_else(|_| Err("a parser thread panicked".into())) {
+                Ok(part) => state.merge(part),
+                Err(e) => failed = failed.or(Some(e)),
+            }
         }
-        // Special kinds (and items without a kind in typed lists) take the general path.
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read?;
+        Ok(state)
+    })
+}
+
+impl ClusterState {
+    /// Adds one item of a snapshot file.
+    fn add_item(&mut self, item: read::Item) -> Result<(), String> {
+        self.read.objects += 1;
+        match item {
+            read::Item::Tree(mut v) => {
+                // The big parts no reader needs go before the typed conversion copies them.
+                if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+                    meta.remove("managedFields");
+                    if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                        a.remove(slim::LAST_APPLIED);
+                    }
+                }
+                self.add_object(v)
+            }
+            read::Item::Raw { json, list_kind } => self.add_raw(json.get(), list_kind.as_ref()),
+        }
+    }
+
+    /// One object as JSON text: straight to its type, without a tree.
+    fn add_raw(&mut self, json: &str, list_kind: Option<&std::sync::Arc<str>>) -> Result<(), String> {
+        #[derive(Deserialize)]
+        struct Head {
+            #[serde(default)]
+            kind: String,
+            #[serde(default, rename = "apiVersion")]
+            api_version: String,
+            #[serde(default)]
+            metadata: HeadMeta,
+        }
+        #[derive(Deserialize, Default)]
+        struct HeadMeta {
+            #[serde(default)]
+            name: String,
+        }
+        let head: Head = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let kind = match head.kind.as_str() {
+            "" => read::item_kind(list_kind).unwrap_or_default(),
+            k => k,
+        };
+        if self.add_typed(kind, &head.api_version, &head.metadata.name, &mut serde_json::Deserializer::from_str(json))? {
+            return Ok(());
+        }
+        // Special kinds (ContainerLog, Lists in Lists) take the general path.
         let mut v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
         if head.kind.is_empty()
-            && let (Some(k), Some(map)) = (list_kind.strip_suffix("List").filter(|k| !k.is_empty()), v.as_object_mut())
+            && !kind.is_empty()
+            && let Some(map) = v.as_object_mut()
         {
-            map.insert("kind".into(), Value::String(k.to_string()));
+            map.insert("kind".into(), Value::String(kind.to_string()));
         }
-        state.add_object(v)?;
+        self.add_object(v)
     }
-    Ok(state)
 }
 
 /// JSON, or one or more YAML documents.

@@ -522,6 +522,7 @@ async fn verify(plan: &Plan, s: &RunSettings, session: &Session) -> Vec<Observat
             target: probe::kube::Target {
                 source: probe::kube::Source::Live(target.clone()),
                 namespace: session.namespace.clone(),
+                snapshot_budget: crate::cluster::read::DEFAULT_BUDGET,
                 thresholds: probe::kube::KubeThresholds::default(),
             },
         }));

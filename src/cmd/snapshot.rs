@@ -1,5 +1,5 @@
-//! `aiwfe snapshot`: reads the live cluster and writes what doctor reads as one YAML `List`
-//! (secret values removed), to replay with `--snapshot`.
+//! `aiwfe snapshot`: reads the live cluster and writes what doctor reads as one YAML or JSON
+//! `List` (secret values removed; gzip for `--to NAME.gz`), to replay with `--snapshot`.
 
 use super::runtime;
 use crate::cluster;
@@ -14,8 +14,9 @@ pub struct Snapshot {
     /// `None`: every namespace; `Some("")`: the context's.
     pub namespace: Option<String>,
     pub timeout: Duration,
-    /// `--to FILE`; stdout without it.
+    /// `--to FILE`; stdout without it. A name ending in `.gz` is compressed.
     pub to: Option<PathBuf>,
+    pub format: cluster::snapshot::Format,
 }
 
 pub fn run(s: Snapshot, out: &mut impl Write) -> Result<u8, Error> {
@@ -33,11 +34,25 @@ pub fn run(s: Snapshot, out: &mut impl Write) -> Result<u8, Error> {
     for p in &state.problems {
         eprintln!("warning: could not read {}: {}", p.resource, p.message);
     }
-    let yaml = cluster::snapshot::to_yaml(&state).map_err(Error::Cluster)?;
+    let write = |out: &mut dyn Write| cluster::snapshot::write(&state, s.format, out).map_err(Error::Cluster);
     match &s.to {
-        Some(path) => std::fs::write(path, yaml).map_err(|e| Error::write(path, &e))?,
+        Some(path) => {
+            let io = |e: std::io::Error| Error::write(path, &e);
+            let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+            if path.extension().is_some_and(|x| x == "gz") {
+                let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::new(6));
+                write(&mut gz)?;
+                gz.finish().map_err(io)?.flush().map_err(io)?;
+            } else {
+                let mut file = file;
+                write(&mut file)?;
+                file.flush().map_err(io)?;
+            }
+        }
         None => {
-            let _ = out.write_all(yaml.as_bytes());
+            let mut out = std::io::BufWriter::new(out);
+            write(&mut out)?;
+            let _ = out.flush();
         }
     }
     Ok(0)

@@ -109,6 +109,7 @@ pub fn state_dir(env: &dyn Env) -> Result<PathBuf> {
 pub fn cluster(snapshot: Option<PathBuf>, k: &cli::KubeArgs, file: &FileConfig) -> Result<Cluster> {
     let t = probes::kube_target(
         snapshot,
+        None,
         k.kubeconfig.clone(),
         k.context.clone(),
         k.namespace.clone(),

@@ -115,7 +115,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         Command::Snapshot(s) => {
             let file = file::load(g.config.as_deref(), env)?;
             let k = s.kube;
-            let kube = probes::kube_target(None, k.kubeconfig, k.context, k.namespace, k.all_namespaces, file.kube.as_ref())?;
+            let kube = probes::kube_target(None, None, k.kubeconfig, k.context, k.namespace, k.all_namespaces, file.kube.as_ref())?;
             let Source::Live(target) = kube.source else {
                 return Err(Error::Invalid {
                     field: "kube.snapshot".into(),
@@ -126,6 +126,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
                 target,
                 namespace: kube.namespace,
                 timeout: timeout(&g, &file)?,
+                format: s.format.unwrap_or_else(|| cluster_format(s.to.as_deref())),
                 to: s.to,
             })
         }
@@ -264,6 +265,7 @@ fn doctor(d: crate::cli::DoctorArgs, g: &GlobalArgs, file: FileConfig, env: &dyn
             },
             ProbeKind::Kube => targets.push(Target::Kube(probes::kube_target(
                 d.snapshot.clone(),
+                d.snapshot_budget,
                 k.kubeconfig.clone(),
                 k.context.clone(),
                 k.namespace.clone(),
@@ -293,6 +295,7 @@ fn probe(p: ProbeCommand, g: &GlobalArgs, file: FileConfig, env: &dyn Env, is_tt
         ProbeCommand::Postgres(p) => Target::Postgres(probes::postgres_target(p.url, file.postgres.clone().unwrap_or_default(), env)?),
         ProbeCommand::Kube(p) => Target::Kube(probes::kube_target(
             p.snapshot,
+            p.snapshot_budget,
             p.kube.kubeconfig,
             p.kube.context,
             p.kube.namespace,
@@ -371,4 +374,14 @@ fn output(g: &GlobalArgs, file: &FileConfig, env: &dyn Env, is_tty: bool) -> Res
         },
         quiet: g.quiet,
     })
+}
+
+/// `aiwfe snapshot`'s format from `--to`'s name: JSON for `.json` and `.json.gz`, else YAML.
+fn cluster_format(to: Option<&std::path::Path>) -> crate::cluster::snapshot::Format {
+    let name = to.and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or_default();
+    if name.strip_suffix(".gz").unwrap_or(name).ends_with(".json") {
+        crate::cluster::snapshot::Format::Json
+    } else {
+        crate::cluster::snapshot::Format::Yaml
+    }
 }

@@ -48,6 +48,8 @@ pub struct KubeFile {
     /// A namespace, or `"*"` for all.
     pub namespace: Option<String>,
     pub snapshot: Option<PathBuf>,
+    /// Multiplies the parse budget of a YAML snapshot (`--snapshot-budget`).
+    pub snapshot_budget: Option<u32>,
     /// A container using less than this share of its CPU request is over-provisioned.
     pub overprovisioned_pct: Option<f64>,
     /// Cluster CPU efficiency (used ÷ requested) below this is a warning.
@@ -125,6 +127,7 @@ pub fn kube_discoverable(env: &dyn Env) -> bool {
 
 pub fn kube_target(
     snapshot: Option<PathBuf>,
+    snapshot_budget: Option<u32>,
     kubeconfig: Option<PathBuf>,
     context: Option<String>,
     namespace: Option<String>,
@@ -160,9 +163,20 @@ pub fn kube_target(
         }),
     };
     let d = KubeThresholds::default();
+    let snapshot_budget = match snapshot_budget.or_else(|| kf.and_then(|k| k.snapshot_budget)) {
+        Some(0) => {
+            return Err(Error::Invalid {
+                field: "kube.snapshot_budget".into(),
+                reason: "must be at least 1 (it multiplies the budget)".into(),
+            });
+        }
+        Some(n) => n,
+        None => crate::cluster::read::DEFAULT_BUDGET,
+    };
     Ok(kube::Target {
         source,
         namespace,
+        snapshot_budget,
         thresholds: KubeThresholds {
             overprovisioned_pct: pct(
                 "kube.overprovisioned_pct",

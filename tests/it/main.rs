@@ -11,6 +11,7 @@ mod fix;
 mod human;
 mod kube;
 mod kube_live;
+mod kube_scale;
 mod kubeapi_server;
 mod layout;
 mod output;

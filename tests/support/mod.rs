@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod bigcluster;
 pub mod jwks;
 pub mod kubeapi;
 pub mod prometheus;

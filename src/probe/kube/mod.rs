@@ -43,7 +43,7 @@ impl Probe for KubeProbe {
         Box::pin(async move {
             rec.phase("kube.read", "reading the cluster state");
             let state = match &self.target.source {
-                Source::Snapshot(path) => match cluster::load_snapshot(path) {
+                Source::Snapshot(path) => match cluster::load_snapshot_with(path, self.target.snapshot_budget) {
                     Ok(mut s) => {
                         if let Some(ns) = &self.target.namespace {
                             s.retain_namespace(ns);
@@ -103,6 +103,10 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Vec<Ob
     read.measure("nodes", state.nodes.len() as f64, "count");
     read.measure("deployments", state.deployments.len() as f64, "count");
     read.measure("events", state.events.len() as f64, "count");
+    read.measure("pages", state.read.pages as f64, "count");
+    read.measure("objects", state.read.objects as f64, "count");
+    read.measure("bytes_read", state.read.bytes as f64, "bytes");
+    read.measure("read_ms", state.read.seconds * 1000.0, "ms");
     for p in &state.problems {
         let f = match p.status {
             Some(403) => Finding::new(

@@ -33,5 +33,7 @@ pub struct Target {
     pub source: Source,
     /// `None`: every namespace; `Some("")`: the context's default namespace.
     pub namespace: Option<String>,
+    /// Multiplies a YAML snapshot's parse budget (`cluster::read::budget`).
+    pub snapshot_budget: u32,
     pub thresholds: KubeThresholds,
 }
