@@ -54,7 +54,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --ws 'WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)'
             cand --only 'Run only these probes (comma-separated: redis,postgres,ws,kube)'
             cand --skip 'Skip these probes (comma-separated)'
-            cand --snapshot 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster'
+            cand --snapshot 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`, also `.gz`) instead of a cluster'
+            cand --snapshot-budget 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]'
             cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
             cand --context 'Kubeconfig context to use'
             cand -n 'Kubernetes namespace [default: the context''s]'
@@ -133,6 +134,7 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
         }
         &'aiwfe;probe;kube'= {
             cand --snapshot 'Read Kubernetes objects from a file or folder instead of a cluster'
+            cand --snapshot-budget 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]'
             cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
             cand --context 'Kubeconfig context to use'
             cand -n 'Kubernetes namespace [default: the context''s]'
@@ -246,7 +248,8 @@ set edit:completion:arg-completer[aiwfe] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'aiwfe;snapshot'= {
-            cand --to 'Write to FILE instead of stdout'
+            cand --to 'Write to FILE instead of stdout; `.json` writes JSON, `.gz` compresses (`cluster.json.gz`)'
+            cand --format 'yaml or json [default: from --to''s extension, else yaml]'
             cand --kubeconfig 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]'
             cand --context 'Kubeconfig context to use'
             cand -n 'Kubernetes namespace [default: the context''s]'

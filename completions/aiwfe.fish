@@ -61,7 +61,8 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l postgres -d 'Post
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l ws -d 'WebSocket endpoint to check, e.g. wss://app.example.com/ws (token from aiwfe.yaml `ws:` or AIWFE_WS_TOKEN)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l only -d 'Run only these probes (comma-separated: redis,postgres,ws,kube)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l skip -d 'Skip these probes (comma-separated)' -r
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l snapshot -d 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`) instead of a cluster' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l snapshot -d 'Read Kubernetes objects from a file or folder (`kubectl get ... -o yaml`, `aiwfe snapshot`, also `.gz`) instead of a cluster' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -l context -d 'Kubeconfig context to use' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand doctor" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
@@ -146,6 +147,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subco
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from postgres" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l snapshot -d 'Read Kubernetes objects from a file or folder instead of a cluster' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -l context -d 'Kubeconfig context to use' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand probe; and __fish_seen_subcommand_from kube" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
@@ -252,7 +254,9 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -l no-color -d 'No colo
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s q -l quiet -d 'Print nothing on stdout; only the exit code (and --report) tell the result'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s v -l verbose -d 'Log what aiwfe does on stderr (-v info, -vv debug, -vvv trace; RUST_LOG works too); -v also adds evidence, hints and the findings causes explain to the table'
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l to -d 'Write to FILE instead of stdout' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l to -d 'Write to FILE instead of stdout; `.json` writes JSON, `.gz` compresses (`cluster.json.gz`)' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l format -d 'yaml or json [default: from --to\'s extension, else yaml]' -r -f -a "yaml\t''
+json\t''"
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -l context -d 'Kubeconfig context to use' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand snapshot" -s n -l namespace -d 'Kubernetes namespace [default: the context\'s]' -r
