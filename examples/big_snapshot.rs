@@ -39,5 +39,9 @@ fn main() {
         std::process::exit(2)
     });
     let objects = list["items"].as_array().map_or(0, Vec::len);
-    println!("{out}: {pods} pods in {deployments} deployments, {} nodes, {objects} objects, {} bytes", c.nodes(), text.len());
+    println!(
+        "{out}: {pods} pods in {deployments} deployments, {} nodes, {objects} objects, {} bytes",
+        c.nodes(),
+        text.len()
+    );
 }

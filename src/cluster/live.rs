@@ -267,7 +267,12 @@ where
 }
 
 /// metrics.k8s.io objects; `Ok(None)` when the API is not served (no metrics-server).
-async fn metrics<T: DeserializeOwned + Send + 'static>(client: &Client, ns: Option<&str>, kind: &str, plural: &str) -> Result<Option<Vec<T>>, ReadProblem> {
+async fn metrics<T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    ns: Option<&str>,
+    kind: &str,
+    plural: &str,
+) -> Result<Option<Vec<T>>, ReadProblem> {
     let gvk = GroupVersionKind::gvk("metrics.k8s.io", "v1beta1", kind);
     let ar = ApiResource::from_gvk_with_plural(&gvk, plural);
     let api: Api<DynamicObject> = match ns {

@@ -413,7 +413,12 @@ impl ClusterState {
             "" => read::item_kind(list_kind).unwrap_or_default(),
             k => k,
         };
-        if self.add_typed(kind, &head.api_version, &head.metadata.name, &mut serde_json::Deserializer::from_str(json))? {
+        if self.add_typed(
+            kind,
+            &head.api_version,
+            &head.metadata.name,
+            &mut serde_json::Deserializer::from_str(json),
+        )? {
             return Ok(());
         }
         // Special kinds (ContainerLog, Lists in Lists) take the general path.

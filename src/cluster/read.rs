@@ -104,7 +104,7 @@ pub fn items(path: &Path, factor: u32, mut sink: Sink) -> Result<(), String> {
     let (reader, size) = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let first = first_byte(&mut reader)?;
-    let r = match first {
+    match first {
         None => Ok(()),
         Some(b'{' | b'[') => {
             let mut de = serde_json::Deserializer::from_reader(&mut reader);
@@ -119,8 +119,7 @@ pub fn items(path: &Path, factor: u32, mut sink: Sink) -> Result<(), String> {
             sniff_yaml(&mut reader)?;
             yaml(reader, size, factor, sink)
         }
-    };
-    r
+    }
 }
 
 /// The file as bytes: decompressed when it is gzip. The size is what the YAML budget is
@@ -166,7 +165,9 @@ fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// The first byte that is not white space, left unread.
 fn first_byte(r: &mut impl BufRead) -> Result<Option<u8>, String> {
     loop {
-        let buf = r.fill_buf().map_err(|e| format!("cannot read the snapshot: {}", e.to_string().to_lowercase()))?;
+        let buf = r
+            .fill_buf()
+            .map_err(|e| format!("cannot read the snapshot: {}", e.to_string().to_lowercase()))?;
         if buf.is_empty() {
             return Ok(None);
         }
@@ -189,7 +190,9 @@ const SNIFF: usize = 64 * 1024;
 
 /// Refuses YAML whose first line that is not a comment cannot start a snapshot.
 fn sniff_yaml(r: &mut impl BufRead) -> Result<(), String> {
-    let buf = r.fill_buf().map_err(|e| format!("cannot read the snapshot: {}", e.to_string().to_lowercase()))?;
+    let buf = r
+        .fill_buf()
+        .map_err(|e| format!("cannot read the snapshot: {}", e.to_string().to_lowercase()))?;
     let head = &buf[..buf.len().min(SNIFF)];
     let mut lines = head.split(|b| *b == b'\n').peekable();
     while let Some(line) = lines.next() {

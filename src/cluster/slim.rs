@@ -158,7 +158,12 @@ mod tests {
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["metadata"]["annotations"], serde_json::json!({"team": "a"}));
         assert!(v["metadata"].get("managedFields").is_none());
-        let names: Vec<&str> = v["spec"]["volumes"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = v["spec"]["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["creds", "mixed"]);
         assert_eq!(v["spec"]["volumes"][1]["projected"]["sources"].as_array().unwrap().len(), 1);
         let c = &v["spec"]["containers"][0];

@@ -41,7 +41,7 @@ pub fn write(state: &ClusterState, format: Format, out: &mut dyn std::io::Write)
                     if line.is_empty() {
                         out.write_all(b"\n").map_err(io)?;
                     } else {
-                        write!(out, "{lead}{line}\n").map_err(io)?;
+                        writeln!(out, "{lead}{line}").map_err(io)?;
                     }
                     lead = "  ";
                 }
@@ -54,7 +54,8 @@ pub fn write(state: &ClusterState, format: Format, out: &mut dyn std::io::Write)
     match format {
         Format::Json => write!(out, "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{meta},\"items\":[").map_err(io)?,
         Format::Yaml => {
-            let meta = serde_saphyr::to_string(&json!({"apiVersion": "v1", "kind": "List", "metadata": meta})).map_err(|e| e.to_string())?;
+            let meta =
+                serde_saphyr::to_string(&json!({"apiVersion": "v1", "kind": "List", "metadata": meta})).map_err(|e| e.to_string())?;
             out.write_all(meta.as_bytes()).map_err(io)?
         }
     }

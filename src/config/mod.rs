@@ -115,7 +115,15 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
         Command::Snapshot(s) => {
             let file = file::load(g.config.as_deref(), env)?;
             let k = s.kube;
-            let kube = probes::kube_target(None, None, k.kubeconfig, k.context, k.namespace, k.all_namespaces, file.kube.as_ref())?;
+            let kube = probes::kube_target(
+                None,
+                None,
+                k.kubeconfig,
+                k.context,
+                k.namespace,
+                k.all_namespaces,
+                file.kube.as_ref(),
+            )?;
             let Source::Live(target) = kube.source else {
                 return Err(Error::Invalid {
                     field: "kube.snapshot".into(),

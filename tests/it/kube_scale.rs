@@ -34,7 +34,11 @@ fn pods_in(f: &serde_json::Value) -> usize {
     if s.contains(": pod ") {
         return 1;
     }
-    s.split(": ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    s.split(": ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 #[test]
@@ -67,7 +71,6 @@ fn a_5000_pod_yaml_snapshot_of_real_sized_objects_is_diagnosed_in_full() {
     assert_eq!(oom.iter().map(|f| pods_in(f)).sum::<usize>(), 50, "{}", oom[0]);
     let pending = codes(&v, "kube.unschedulable");
     assert!(!pending.is_empty());
-
 }
 
 #[test]
@@ -117,7 +120,9 @@ fn hostile(path: &Path) -> (std::process::Output, Option<u64>) {
     };
     cmd.args(["doctor", "-o", "json", "--snapshot", path.to_str().unwrap()]);
     let out = run(&mut cmd);
-    let rss = std::fs::read_to_string(&rss_file).ok().and_then(|s| s.trim().lines().last()?.parse().ok());
+    let rss = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| s.trim().lines().last()?.parse().ok());
     (out, rss)
 }
 
@@ -142,11 +147,21 @@ fn hostile_snapshots_fail_fast_and_small() {
 
     // Billion laughs: each level ten aliases of the one before.
     let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
         bomb += &format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n");
     }
     let p = dir.path().join("bomb.yaml");
-    std::fs::write(&p, format!("apiVersion: v1\nkind: List\nitems:\n- kind: ConfigMap\n  data:\n{}", bomb.lines().map(|l| format!("    {l}\n")).collect::<String>())).unwrap();
+    std::fs::write(
+        &p,
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n- kind: ConfigMap\n  data:\n{}",
+            bomb.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        ),
+    )
+    .unwrap();
     let e = refused(&p);
     assert!(e.contains("alias") || e.contains("budget"), "{e}");
 
@@ -174,7 +189,12 @@ fn hostile_snapshots_fail_fast_and_small() {
     // 1 GiB of text that parses as YAML, streamed through a pipe (nothing on disk).
     for (name, chunk) in [
         ("text", b"garbage garbage garbage garbage garbage garbage\n".to_vec()),
-        ("bytes", (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<u8>>()),
+        (
+            "bytes",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                .collect::<Vec<u8>>(),
+        ),
         ("json", b"{\"items\": [1, 2, 3, ".to_vec()),
     ] {
         let fifo = dir.path().join(format!("{name}.fifo"));
@@ -183,9 +203,15 @@ fn hostile_snapshots_fail_fast_and_small() {
             let fifo = fifo.clone();
             std::thread::spawn(move || {
                 use std::io::Write;
-                let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else { return 0usize };
+                let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
+                    return 0usize;
+                };
                 let mut sent = 0;
-                let body = if name == "json" { b"1, 2, 3, 4, 5, 6, 7, 8, ".repeat(1024) } else { chunk.repeat(64) };
+                let body = if name == "json" {
+                    b"1, 2, 3, 4, 5, 6, 7, 8, ".repeat(1024)
+                } else {
+                    chunk.repeat(64)
+                };
                 if name == "json" {
                     let _ = f.write_all(&chunk);
                 }

@@ -343,8 +343,16 @@ fn node(n: usize) -> Value {
 fn event(ns: &str, pod: &Value, health: Health) -> Value {
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     let (reason, message, kind) = match health {
-        Health::CrashLoop => ("BackOff", "Back-off restarting failed container worker in pod".to_string(), "Warning"),
-        Health::Pending => ("FailedScheduling", "0/120 nodes are available: 120 Insufficient memory.".to_string(), "Warning"),
+        Health::CrashLoop => (
+            "BackOff",
+            "Back-off restarting failed container worker in pod".to_string(),
+            "Warning",
+        ),
+        Health::Pending => (
+            "FailedScheduling",
+            "0/120 nodes are available: 120 Insufficient memory.".to_string(),
+            "Warning",
+        ),
         _ => ("Started", "Started container worker".to_string(), "Normal"),
     };
     json!({
