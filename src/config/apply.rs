@@ -14,20 +14,6 @@ use crate::redact::Secret;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The `prometheus:` section of aiwfe.yaml (flags win over it).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrometheusFile {
-    pub url: Option<String>,
-    /// A file holding a bearer token.
-    pub token_file: Option<PathBuf>,
-    /// The variable holding a bearer token.
-    pub token_env: Option<String>,
-    pub cacert: Option<PathBuf>,
-    /// e.g. `7d`
-    pub window: Option<String>,
-}
-
 /// Where `tune resources` reads history from: `--prometheus` (or AIWFE_PROMETHEUS_URL, or
 /// the file's `prometheus.url`), else `None` (metrics.k8s.io).
 fn prometheus(

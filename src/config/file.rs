@@ -32,10 +32,24 @@ pub struct FileConfig {
     pub ignore: Vec<String>,
     /// Where `tune resources` reads usage history.
     #[serde(default)]
-    pub prometheus: Option<super::apply::PrometheusFile>,
+    pub prometheus: Option<PrometheusFile>,
     /// Playbooks here come before the built-in ones (`--playbooks DIR` wins).
     #[serde(default)]
     pub playbooks_dir: Option<PathBuf>,
+}
+
+/// The `prometheus:` section of aiwfe.yaml (flags win over it).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusFile {
+    pub url: Option<String>,
+    /// A file holding a bearer token.
+    pub token_file: Option<PathBuf>,
+    /// The variable holding a bearer token.
+    pub token_env: Option<String>,
+    pub cacert: Option<PathBuf>,
+    /// e.g. `7d`
+    pub window: Option<String>,
 }
 
 /// The file `--config` names, else `./aiwfe.yaml`, else `$XDG_CONFIG_HOME/aiwfe/aiwfe.yaml`;
