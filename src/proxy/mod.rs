@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod crypto;
 pub mod extensions;
+pub mod frame;
 pub mod jwks;
 pub mod metrics;
 pub mod relay;
