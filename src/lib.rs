@@ -20,8 +20,8 @@
 //!   its `Target`.
 //! - `proxy`: `aiwfe proxy`, the fast-auth WebSocket reverse proxy (`proxy::auth` verifies
 //!   and caches tokens, `proxy::jwks` fetches keys from a JSON Web Key Set, `proxy::token`
-//!   finds and strips tokens, `proxy::relay` moves frames (`proxy::frame` follows their boundaries), `proxy::metrics` serves
-//!   Prometheus text); `proxy::Config` is its settings.
+//!   finds and strips tokens, `proxy::relay` moves frames, `proxy::frame` follows their
+//!   boundaries, `proxy::metrics` serves Prometheus text); `proxy::Config` is its settings.
 //! - `remedy`: parameter discovery for the fixes (`remedy::redis_auth`, `remedy::affinity`):
 //!   pure functions over a `ClusterState` that say what a playbook should change, or why
 //!   there is nothing to fix.

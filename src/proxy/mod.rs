@@ -563,37 +563,27 @@ async fn upgrade(
                 _ => std::future::pending().await,
             }
         };
+        // One relay per stream type (monomorphised: no dynamic dispatch per read).
+        macro_rules! relay_to {
+            ($u:expr) => {
+                relay::relay(
+                    client,
+                    &parts.read_buf,
+                    $u,
+                    &opened.early,
+                    limits,
+                    deflate,
+                    expires,
+                    revoked,
+                    stop,
+                    m,
+                )
+                .await
+            };
+        }
         let end = match upstream {
-            upstream::Stream::Tcp(u) => {
-                relay::relay(
-                    client,
-                    &parts.read_buf,
-                    u,
-                    &opened.early,
-                    limits,
-                    deflate,
-                    expires,
-                    revoked,
-                    stop,
-                    m,
-                )
-                .await
-            }
-            upstream::Stream::Tls(u) => {
-                relay::relay(
-                    client,
-                    &parts.read_buf,
-                    u,
-                    &opened.early,
-                    limits,
-                    deflate,
-                    expires,
-                    revoked,
-                    stop,
-                    m,
-                )
-                .await
-            }
+            upstream::Stream::Tcp(u) => relay_to!(u),
+            upstream::Stream::Tls(u) => relay_to!(u),
         };
         m.active_connections.dec();
         m.connection_duration.observe(opened_at.elapsed().as_secs_f64());
