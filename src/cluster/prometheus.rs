@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Most bytes one answer may hold: 2,000 containers' answer is about 0.5 MiB.
+/// Most bytes one answer may hold (one vector entry per pod and container).
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 /// Where Prometheus is and how to reach it.
