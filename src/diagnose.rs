@@ -72,11 +72,18 @@ fn workloads(hits: &[&Hit<'_>]) -> String {
     w.join(", ")
 }
 
-fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
-    let crashes = with_signature(hits, "redis-auth");
-    if crashes.is_empty() {
-        return None;
+/// One cause per namespace and Secret the crash-looping pods read their password from: a
+/// fix command names one namespace and one Secret.
+fn redis_auth(hits: &[Hit<'_>]) -> Vec<Cause> {
+    let mut groups: BTreeMap<(&str, Option<&str>), Vec<&Hit<'_>>> = BTreeMap::new();
+    for h in with_signature(hits, "redis-auth") {
+        let ns = label(h, "namespace").unwrap_or("default");
+        groups.entry((ns, label(h, "redis_secret"))).or_default().push(h);
     }
+    groups.into_values().map(|crashes| redis_auth_in(hits, &crashes)).collect()
+}
+
+fn redis_auth_in(hits: &[Hit<'_>], crashes: &[&Hit<'_>]) -> Cause {
     let first = crashes[0];
     let ns = label(first, "namespace").unwrap_or("default");
     let secret_ref = label(first, "redis_secret");
@@ -106,7 +113,7 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
     // `namespace/name:key` of the secret the Redis server is started with.
     let server_ref = server.and_then(|h| label(h, "redis_server_secret"));
     let server_secret = server_ref.and_then(|r| r.split_once('/').map(|(_, rest)| rest.to_string()));
-    let who = workloads(&crashes);
+    let who = workloads(crashes);
     let (summary, certainty, confirm) = match (secret_fp, accepted_fp, rejected_fp) {
         (Some(s), Some(a), _) if s != a => {
             explains.extend(ok.iter().map(|h| h.r()));
@@ -202,7 +209,7 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
         },
         restarts.join(" && ")
     );
-    Some(Cause {
+    Cause {
         id: "redis-auth".into(),
         severity: Severity::Error,
         summary,
@@ -211,7 +218,7 @@ fn redis_auth(hits: &[Hit<'_>]) -> Option<Cause> {
         fix: Some(fix),
         hint: Some(hint),
         explains,
-    })
+    }
 }
 
 /// The `kube.redis_server` finding of the Redis the clients in `ns` most likely use: the
@@ -553,6 +560,31 @@ mod tests {
             hint.ends_with("kubectl rollout restart deployment/reasoning-service -n aiwfe"),
             "{hint}"
         );
+    }
+
+    #[test]
+    fn crashloops_in_two_namespaces_get_one_fix_each() {
+        let other = Finding::new("kube.crashloop", Severity::Error, "x")
+            .subject("staging/deployment/worker")
+            .label("signature", "redis-auth")
+            .label("namespace", "staging")
+            .label("workload", "deployment/worker")
+            .label("redis_secret", "staging/cache-pass:pw");
+        let c = diagnose(&[obs("kube.pods", vec![crash(), other])]);
+        let fixes: Vec<&str> = c.iter().filter(|c| c.id == "redis-auth").filter_map(|c| c.fix.as_deref()).collect();
+        assert_eq!(
+            fixes,
+            [
+                "aiwfe fix redis-auth -n aiwfe --secret redis-auth --key password --password-stdin",
+                "aiwfe fix redis-auth -n staging --secret cache-pass --key pw --password-stdin",
+            ]
+        );
+        let staging = c.iter().find(|c| c.fix.as_deref().is_some_and(|f| f.contains("staging"))).unwrap();
+        assert_eq!(staging.explains.len(), 1);
+        assert_eq!(staging.explains[0].subject.as_deref(), Some("staging/deployment/worker"));
+        let hint = staging.hint.as_deref().unwrap();
+        assert!(hint.ends_with("kubectl rollout restart deployment/worker -n staging"), "{hint}");
+        assert!(!hint.contains("reasoning-service"), "{hint}");
     }
 
     fn server(subject: &str, secret: &str, sha256: Option<&str>) -> Finding {

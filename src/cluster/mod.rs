@@ -8,6 +8,7 @@
 //! container's log). Secrets never carry values: only key names and SHA-256 fingerprints
 //! (annotation `aiwfe.dev/fingerprints`).
 
+pub mod index;
 pub mod live;
 pub mod objects;
 pub mod prometheus;
@@ -120,11 +121,19 @@ pub struct ClusterState {
     pub logs: Vec<ContainerLog>,
     pub problems: Vec<ReadProblem>,
     pub read: ReadStats,
+    /// Lookups by name, built on first use ([`ClusterState::index`]).
+    index: std::sync::OnceLock<index::Index>,
 }
 
 impl ClusterState {
+    /// Lookups by namespace and name over the state as it is now; built once.
+    pub fn index(&self) -> &index::Index {
+        self.index.get_or_init(|| index::Index::build(self))
+    }
+
     /// Appends everything in `other`.
     pub fn merge(&mut self, other: ClusterState) {
+        self.index = Default::default();
         self.pods.extend(other.pods);
         self.events.extend(other.events);
         self.nodes.extend(other.nodes);
@@ -146,6 +155,7 @@ impl ClusterState {
     /// Sorts every list by namespace and name, so a report does not depend on the order
     /// objects came in (file order vs the API server's).
     pub fn normalize(&mut self) {
+        self.index = Default::default();
         use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
         fn by(a: &ObjectMeta, b: &ObjectMeta) -> std::cmp::Ordering {
             (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
@@ -169,6 +179,7 @@ impl ClusterState {
 
     /// Keeps only objects in `namespace` (nodes and node metrics are cluster-wide and stay).
     pub fn retain_namespace(&mut self, namespace: &str) {
+        self.index = Default::default();
         let ns = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| m.namespace.as_deref() == Some(namespace);
         self.pods.retain(|o| ns(&o.metadata));
         self.events.retain(|o| ns(&o.metadata));
@@ -222,6 +233,7 @@ impl ClusterState {
     where
         D: serde::Deserializer<'de>,
     {
+        self.index = Default::default();
         let bad = |e: D::Error| format!("{kind} `{name}`: {e}");
         fn slimmed<T>(mut o: T, f: fn(&mut T)) -> T {
             f(&mut o);

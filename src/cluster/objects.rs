@@ -17,21 +17,14 @@ pub fn workload_of(pod: &Pod, state: &ClusterState) -> Workload {
         .and_then(|o| o.iter().find(|r| r.controller == Some(true)).or(o.first()));
     match owner {
         Some(o) if o.kind == "ReplicaSet" => {
-            let rs = state
-                .replica_sets
-                .iter()
-                .find(|rs| rs.metadata.name.as_deref() == Some(&o.name) && rs.metadata.namespace.as_deref() == Some(&ns));
-            let dep = rs
-                .and_then(|rs| rs.metadata.owner_references.as_ref())
-                .and_then(|refs| refs.iter().find(|r| r.kind == "Deployment"))
-                .map(|r| r.name.clone())
-                .or_else(|| {
-                    // Without the ReplicaSet, strip its pod-template hash: `name-7d9f8c6b5d`.
-                    o.name
-                        .rsplit_once('-')
-                        .map(|(base, _)| base.to_string())
-                        .filter(|b| state.deployments.iter().any(|d| d.metadata.name.as_deref() == Some(b)))
-                });
+            let ix = state.index();
+            let dep = ix.replica_set_owner(&ns, &o.name).flatten().map(str::to_string).or_else(|| {
+                // Without the ReplicaSet, strip its pod-template hash: `name-7d9f8c6b5d`.
+                o.name
+                    .rsplit_once('-')
+                    .map(|(base, _)| base.to_string())
+                    .filter(|b| ix.has_deployment(&ns, b))
+            });
             match dep {
                 Some(d) => Workload {
                     namespace: ns,
@@ -115,11 +108,11 @@ pub fn pod_templates(state: &ClusterState) -> Vec<(Workload, &PodSpec)> {
             out.push((w, spec));
         }
     }
+    let mut seen: std::collections::HashSet<Workload> = out.iter().map(|(w, _)| w.clone()).collect();
     for p in &state.pods {
+        let Some(spec) = &p.spec else { continue };
         let w = workload_of(p, state);
-        if let Some(spec) = &p.spec
-            && !out.iter().any(|(known, _)| *known == w)
-        {
+        if seen.insert(w.clone()) {
             out.push((w, spec));
         }
     }

@@ -150,22 +150,7 @@ fn reason(text: &str) -> Reason {
 /// else the `PodScheduled=False` condition.
 pub fn failure_message(pod: &Pod, state: &ClusterState) -> Option<String> {
     let (ns, n) = (namespace(&pod.metadata), name(&pod.metadata));
-    let event = state
-        .events
-        .iter()
-        .filter(|e| {
-            e.reason.as_deref() == Some("FailedScheduling")
-                && e.involved_object.name.as_deref() == Some(n)
-                && e.involved_object.namespace.as_deref().unwrap_or(ns) == ns
-        })
-        .max_by_key(|e| {
-            e.last_timestamp
-                .as_ref()
-                .map(|t| t.0.to_string())
-                .or_else(|| e.event_time.as_ref().map(|t| t.0.to_string()))
-                .or_else(|| e.first_timestamp.as_ref().map(|t| t.0.to_string()))
-                .unwrap_or_default()
-        });
+    let event = state.index().failed_scheduling(state, ns, n);
     if let Some(m) = event.and_then(|e| e.message.clone()) {
         return Some(m);
     }

@@ -99,9 +99,13 @@ fn thousands_of_crash_looping_pods_group_by_workload_in_the_table_and_stay_whole
     let table = stdout(&out);
     let lines = table.lines().count();
     assert!(lines < 400, "{lines} lines:\n{table}");
-    // The cause counts the findings it explains (one per workload, not per pod); the JSON
-    // above keeps every one.
-    assert!(table.contains("explains 40 findings: kube.crashloop ×40"), "{table}");
+    // One cause per namespace (a fix names one), each counting the findings it explains
+    // (one per workload, not per pod); the JSON above keeps every one.
+    assert_eq!(table.matches("explains 10 findings: kube.crashloop ×10").count(), 4, "{table}");
+    for ns in 0..4 {
+        let fix = format!("aiwfe fix redis-auth -n {} ", c.namespace(ns));
+        assert_eq!(table.matches(&fix).count(), 1, "{fix}\n{table}");
+    }
 }
 
 /// Runs doctor on a hostile snapshot; returns its output and peak RSS in KiB (when

@@ -67,7 +67,7 @@ impl BigCluster {
         }
     }
 
-    fn namespace(&self, deployment: usize) -> String {
+    pub fn namespace(&self, deployment: usize) -> String {
         format!("team-{:03}", deployment % self.namespaces.max(1))
     }
 

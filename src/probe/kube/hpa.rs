@@ -43,12 +43,7 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
             );
         }
 
-        let hpa = state.hpas.iter().find(|h| {
-            namespace(&h.metadata) == ns
-                && h.spec
-                    .as_ref()
-                    .is_some_and(|s| s.scale_target_ref.kind == "Deployment" && s.scale_target_ref.name == n)
-        });
+        let hpa = state.index().hpa(state, ns, n);
         let Some(hpa) = hpa else {
             if replicas > 0 {
                 without += 1;

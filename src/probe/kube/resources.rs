@@ -46,10 +46,7 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
         }
         let Some(spec) = &pod.spec else { continue };
         let w = workload_of(pod, state);
-        let pm = metrics.and_then(|m| {
-            m.iter()
-                .find(|m| name(&m.metadata) == name(&pod.metadata) && namespace(&m.metadata) == namespace(&pod.metadata))
-        });
+        let pm = state.index().pod_metrics(state, namespace(&pod.metadata), name(&pod.metadata));
         for c in &spec.containers {
             let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
             let lim = c.resources.as_ref().and_then(|r| r.limits.as_ref());
