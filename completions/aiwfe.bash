@@ -440,7 +440,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__fix__subcmd__affinity)
-            opts="-y -n -A -o -q -v -h --deployment --weight --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --deployment --weight --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --snapshot-budget --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +459,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -574,7 +578,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__fix__subcmd__redis__subcmd__auth)
-            opts="-y -n -A -o -q -v -h --secret --key --from-secret --password-env --password-file --password-stdin --redis --move-inline --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --secret --key --from-secret --password-env --password-file --password-stdin --redis --move-inline --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --snapshot-budget --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,6 +613,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1280,7 +1288,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__playbook__subcmd__run)
-            opts="-y -n -A -o -q -v -h --set --set-env --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --set --set-env --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --snapshot-budget --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1299,6 +1307,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2244,7 +2256,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__tune__subcmd__hpa)
-            opts="-y -n -A -o -q -v -h --deployment --min --max --cpu --update --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --deployment --min --max --cpu --update --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --snapshot-budget --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2271,6 +2283,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2330,7 +2346,7 @@ _aiwfe() {
             return 0
             ;;
         aiwfe__subcmd__tune__subcmd__resources)
-            opts="-y -n -A -o -q -v -h --deployment --prometheus --window --prometheus-token-file --cacert --prometheus-cacert --sample --every --cpu-percentile --memory-buffer --cpu-limit --min-samples --cpu-cost --memory-cost --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
+            opts="-y -n -A -o -q -v -h --deployment --prometheus --window --prometheus-token-file --cacert --prometheus-cacert --sample --every --cpu-percentile --memory-buffer --cpu-limit --min-samples --cpu-cost --memory-cost --apply --dry-run --yes --rollback-on-failure --rollout-timeout --snapshot --snapshot-budget --playbooks --kubeconfig --context --namespace --all-namespaces --config --output --report --fail-on --ignore --timeout --no-color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2397,6 +2413,10 @@ _aiwfe() {
                     return 0
                     ;;
                 --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -379,6 +379,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcomm
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l redis -d 'Redis to check the password against before changing anything [default: from aiwfe.yaml, else redis://127.0.0.1:6379]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from redis-auth" -l context -d 'Kubeconfig context to use' -r
@@ -411,6 +412,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcomm
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l weight -d 'Weight (1-100) each required term gets as a preferred one' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand fix; and __fish_seen_subcommand_from affinity" -l context -d 'Kubeconfig context to use' -r
@@ -504,6 +506,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_su
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l set-env -d 'A secret parameter from an environment variable, NAME=VAR (repeatable)' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand playbook; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context to use' -r
@@ -570,6 +573,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l memory-cost -d 'Price of one GiB of memory for an hour' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from resources" -l context -d 'Kubeconfig context to use' -r
@@ -603,6 +607,7 @@ complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcom
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l cpu -d 'Average CPU utilisation to hold, in per cent of the requests' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l rollout-timeout -d 'Longest wait for each rollout [default: the playbook\'s, e.g. 5m]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l snapshot -d 'Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run' -r -F
+complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l snapshot-budget -d 'Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N [default: 1]' -r
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l playbooks -d 'Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l kubeconfig -d 'Kubeconfig file [default: $KUBECONFIG, then ~/.kube/config, then in-cluster]' -r -F
 complete -c aiwfe -n "__fish_aiwfe_using_subcommand tune; and __fish_seen_subcommand_from hpa" -l context -d 'Kubeconfig context to use' -r

@@ -137,6 +137,8 @@ pub struct ApplyArgs {
     /// Plan against objects saved with `aiwfe snapshot` (or `kubectl get -o yaml`) instead of a cluster; implies --dry-run
     #[arg(long, value_name = "PATH")]
     pub snapshot: Option<PathBuf>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help = with_default("Multiply the parse budget of a YAML --snapshot (sized to the file; nesting depth 64, 50,000 aliases) by N", crate::cluster::read::DEFAULT_BUDGET))]
+    pub snapshot_budget: Option<u32>,
     /// Read playbooks from DIR before the built-in ones [or `playbooks_dir` in aiwfe.yaml]
     #[arg(long, value_name = "DIR")]
     pub playbooks: Option<PathBuf>,

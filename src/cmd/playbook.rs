@@ -25,8 +25,12 @@ use std::time::Duration;
 pub enum Cluster {
     /// The live API; `namespace` as kubectl's `-n` (`Some("")`: the context's).
     Live { target: LiveTarget, namespace: Option<String> },
-    /// A saved state: plan only.
-    Snapshot { path: PathBuf, namespace: Option<String> },
+    /// A saved state: plan only; `budget` multiplies a YAML file's parse budget.
+    Snapshot {
+        path: PathBuf,
+        budget: u32,
+        namespace: Option<String>,
+    },
 }
 
 impl Cluster {
@@ -227,8 +231,8 @@ pub struct Session {
 impl Session {
     pub async fn open(c: &Cluster, timeout: Duration) -> Result<Session, Error> {
         match c {
-            Cluster::Snapshot { path, namespace } => {
-                let mut state = cluster::load_snapshot(path).map_err(|reason| Error::Invalid {
+            Cluster::Snapshot { path, budget, namespace } => {
+                let mut state = cluster::load_snapshot_with(path, *budget).map_err(|reason| Error::Invalid {
                     field: "--snapshot".into(),
                     reason,
                 })?;

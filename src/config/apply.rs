@@ -92,10 +92,10 @@ pub fn state_dir(env: &dyn Env) -> Result<PathBuf> {
 }
 
 /// The cluster a write command works on: `--snapshot` (plan only) or the live one.
-pub fn cluster(snapshot: Option<PathBuf>, k: &cli::KubeArgs, file: &FileConfig) -> Result<Cluster> {
+pub fn cluster(snapshot: Option<PathBuf>, budget: Option<u32>, k: &cli::KubeArgs, file: &FileConfig) -> Result<Cluster> {
     let t = probes::kube_target(
         snapshot,
-        None,
+        budget,
         k.kubeconfig.clone(),
         k.context.clone(),
         k.namespace.clone(),
@@ -105,6 +105,7 @@ pub fn cluster(snapshot: Option<PathBuf>, k: &cli::KubeArgs, file: &FileConfig) 
     Ok(match t.source {
         Source::Snapshot(path) => Cluster::Snapshot {
             path,
+            budget: t.snapshot_budget,
             namespace: t.namespace,
         },
         Source::Live(target) => Cluster::Live {
@@ -244,7 +245,7 @@ pub fn tune_hpa(
             cpu: t.cpu,
             update: t.update,
         },
-        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        cluster: cluster(a.snapshot.clone(), a.snapshot_budget, &a.kube, file)?,
         apply: apply_settings(&a, timeout, env)?,
         output,
         playbooks_dir: playbooks_dir(a.playbooks.clone(), file),
@@ -311,7 +312,7 @@ pub fn tune_resources(
             cpu_cost: t.cpu_cost,
             memory_cost: t.memory_cost,
         })),
-        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        cluster: cluster(a.snapshot.clone(), a.snapshot_budget, &a.kube, file)?,
         apply: apply_settings(&a, timeout, env)?,
         output,
         playbooks_dir: playbooks_dir(a.playbooks.clone(), file),
@@ -352,7 +353,7 @@ pub fn fix_settings(
     let (fix, a) = fix(c, file, timeout, env)?;
     Ok(FixSettings {
         fix,
-        cluster: cluster(a.snapshot.clone(), &a.kube, file)?,
+        cluster: cluster(a.snapshot.clone(), a.snapshot_budget, &a.kube, file)?,
         apply: apply_settings(&a, timeout, env)?,
         output,
         playbooks_dir: playbooks_dir(a.playbooks.clone(), file),

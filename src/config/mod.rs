@@ -190,7 +190,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
             Action::PlaybookRun(Box::new(RunSettings {
                 source: crate::cmd::playbook::find(&r.name, apply::playbooks_dir(r.apply.playbooks.clone(), &file).as_deref())?,
                 params,
-                cluster: apply::cluster(r.apply.snapshot.clone(), &r.apply.kube, &file)?,
+                cluster: apply::cluster(r.apply.snapshot.clone(), r.apply.snapshot_budget, &r.apply.kube, &file)?,
                 apply: apply::apply_settings(&r.apply, timeout, env)?,
                 output: output(&g, &file, env, is_tty)?,
                 redis,
@@ -204,7 +204,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
                 state_dir: apply::state_dir(env)?,
                 format: g.output,
                 prune: if h.prune {
-                    Some(apply::cluster(None, &h.kube, &file)?)
+                    Some(apply::cluster(None, None, &h.kube, &file)?)
                 } else {
                     None
                 },
@@ -218,7 +218,7 @@ pub fn load(cli: Cli, env: &dyn Env, is_tty: bool) -> Result<Config> {
                 force: r.force,
                 dry_run: r.dry_run,
                 yes: r.yes,
-                cluster: apply::cluster(None, &r.kube, &file)?,
+                cluster: apply::cluster(None, None, &r.kube, &file)?,
                 state_dir: apply::state_dir(env)?,
                 timeout: timeout(&g, &file)?,
                 quiet: g.quiet,

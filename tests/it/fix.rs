@@ -387,6 +387,35 @@ fn the_fix_plans_offline_from_the_bundled_incident() {
 }
 
 #[test]
+fn the_fix_plans_from_a_snapshot_that_needs_a_bigger_budget_when_given_one() {
+    let incident = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml");
+    // The incident, then a document nested 100 deep (deeper than the default budget's 64).
+    let deep: String = (0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.yaml");
+    std::fs::write(&path, format!("{}\n---\n{deep}", std::fs::read_to_string(&incident).unwrap())).unwrap();
+    let args = [
+        "fix",
+        "affinity",
+        "-n",
+        "aiwfe",
+        "--deployment",
+        "integration-service",
+        "--snapshot",
+    ];
+    let out = run(aiwfe().args(args).arg(&path));
+    assert_eq!(out.status.code(), Some(2), "{}", both(&out));
+    assert!(both(&out).contains("--snapshot-budget"), "{}", both(&out));
+    let out = run(aiwfe().args(args).arg(&path).args(["--snapshot-budget", "2"]));
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
+    assert!(
+        stdout(&out).contains("preferredDuringSchedulingIgnoredDuringExecution"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn a_playbook_error_quotes_file_line_and_column_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let pb = dir.path().join("mine.yaml");
