@@ -18,6 +18,7 @@ pub mod rightsize;
 pub mod scheduler;
 pub mod slim;
 pub mod snapshot;
+pub mod split;
 pub mod write;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -339,6 +340,17 @@ fn is_snapshot_name(p: &Path) -> bool {
 }
 
 fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
+    match load_file_as(file, budget, false) {
+        // Part of the file is not shaped as kubectl prints it: read it again, as one stream.
+        Err(e) if e == split::RESTART => load_file_as(file, budget, true),
+        r => r,
+    }
+}
+
+/// Stack of each thread that converts snapshot items.
+const WORKER_STACK: usize = 64 << 20;
+
+fn load_file_as(file: &Path, budget: u32, whole: bool) -> Result<ClusterState, String> {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<read::Item>>(8);
@@ -349,7 +361,8 @@ fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, stop) = (&rx, stop.clone());
-                scope.spawn(move || {
+                // YAML objects are parsed here, by recursion as deep as their nesting.
+                std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, move || {
                     let mut part = ClusterState::default();
                     loop {
                         let batch = match rx.lock() {
@@ -367,8 +380,9 @@ fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
                     Ok(part)
                 })
             })
-            .collect();
-        let read = read::items(file, budget, read::Sink::new(tx, stop.clone()));
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("cannot start a parser thread: {e}"))?;
+        let read = read::items(file, budget, whole, read::Sink::new(tx, stop.clone()));
         let mut state = ClusterState::default();
         let mut failed = None;
         for h in handles {
@@ -401,6 +415,19 @@ impl ClusterState {
                 self.add_object(v)
             }
             read::Item::Raw { json, list_kind } => self.add_raw(json.get(), list_kind.as_ref()),
+            read::Item::Yaml {
+                text,
+                line,
+                entry,
+                list_kind,
+                budget,
+            } => {
+                self.read.objects -= 1;
+                for v in read::parse_unit(&text, line, entry, budget)? {
+                    self.add_item(read::tree(v, list_kind.as_ref()))?;
+                }
+                Ok(())
+            }
         }
     }
 

@@ -31,6 +31,15 @@ pub enum Item {
     /// One object as a tree (YAML; JSON objects outside a List), its kind filled in from
     /// a typed List's.
     Tree(Value),
+    /// The YAML text of one List item (`entry`: a `- ` sequence entry) or one object
+    /// document, starting at `line` of the file (`split`), parsed where it is converted.
+    Yaml {
+        text: String,
+        line: usize,
+        entry: bool,
+        list_kind: Option<Arc<str>>,
+        budget: u32,
+    },
 }
 
 /// Hands items on in batches to whoever converts them; stops when told to.
@@ -53,7 +62,7 @@ impl Sink {
     }
 
     /// `false`: stop reading (a converter failed).
-    fn push(&mut self, item: Item) -> bool {
+    pub(super) fn push(&mut self, item: Item) -> bool {
         self.batch.push(item);
         if self.batch.len() >= BATCH {
             return self.flush();
@@ -99,11 +108,23 @@ pub fn budget(bytes: Option<u64>, factor: u32) -> serde_saphyr::Budget {
     b
 }
 
-/// Reads every object of one file into `sink`. `factor` multiplies the YAML budget.
-pub fn items(path: &Path, factor: u32, mut sink: Sink) -> Result<(), String> {
+/// Reads every object of one file into `sink`. `factor` multiplies the YAML budget. YAML in
+/// a file (not a pipe) shaped as kubectl prints it is split into its objects, parsed on every
+/// core (`split`); `whole` parses it as one stream instead.
+pub fn items(path: &Path, factor: u32, whole: bool, mut sink: Sink) -> Result<(), String> {
     let (reader, size) = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let first = first_byte(&mut reader)?;
+    if !whole && size.is_some() && !matches!(first, None | Some(b'{' | b'[')) {
+        sniff_yaml(&mut reader)?;
+        let r = super::split::split(&mut reader, factor, &mut sink);
+        sink.flush();
+        if r? == super::split::Outcome::Done {
+            return Ok(());
+        }
+        // Not shaped as kubectl prints it, and nothing handed on yet: one stream.
+        return items(path, factor, true, sink);
+    }
     match first {
         None => Ok(()),
         Some(b'{' | b'[') => {
@@ -269,6 +290,56 @@ fn yaml(mut reader: impl Read, size: Option<u64>, factor: u32, sink: Sink) -> Re
     result
 }
 
+/// The objects of one [`Item::Yaml`]: parsed under a budget sized to its text, errors
+/// located in the file.
+pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<Vec<Value>, String> {
+    let budget = budget(Some(text.len() as u64), factor);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget.clone());
+    options.with_snippet = false;
+    let located = |e: serde_saphyr::Error| {
+        let shifted = e.without_snippet();
+        let at = shifted.location().map(|l| l.line()).unwrap_or(0);
+        let msg = yaml_error(&shifted, &budget, Some(text.len() as u64));
+        match at {
+            0 => format!("line {line}: {msg}"),
+            at => shift_line(&msg, at as usize, line - 1),
+        }
+    };
+    let values: Vec<Value> = if entry {
+        serde_saphyr::from_str_with_options(text, options).map_err(located)?
+    } else {
+        vec![serde_saphyr::from_str_with_options(text, options).map_err(located)?]
+    };
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        match v {
+            Value::Null => {}
+            Value::Object(_) => out.push(v),
+            Value::Array(items) => out.extend(items.into_iter().filter(|i| !i.is_null())),
+            other => {
+                let shown: String = other.to_string().chars().take(40).collect();
+                return Err(format!("line {line}: not a snapshot: a text (`{shown}`) where objects belong"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `msg` with its first `line AT` (a whole number) moved down by `by` lines.
+fn shift_line(msg: &str, at: usize, by: usize) -> String {
+    let needle = format!("line {at}");
+    let mut from = 0;
+    while let Some(i) = msg[from..].find(&needle).map(|i| i + from) {
+        let end = i + needle.len();
+        if !msg[end..].starts_with(|c: char| c.is_ascii_digit()) {
+            return format!("{}line {}{}", &msg[..i], at + by, &msg[end..]);
+        }
+        from = end;
+    }
+    format!("{msg} (in the object at line {})", by + 1)
+}
+
 /// What the budget is multiplied by unless `--snapshot-budget` says otherwise.
 pub const DEFAULT_BUDGET: u32 = 1;
 
@@ -344,6 +415,11 @@ impl Element for Value {
         }
         Item::Tree(self)
     }
+}
+
+/// One parsed YAML object as an item, its kind filled in from a typed List's.
+pub fn tree(v: Value, list_kind: Option<&Arc<str>>) -> Item {
+    Element::item(v, list_kind)
 }
 
 /// `PodList` → `Pod`; `List` → none.
@@ -455,8 +531,25 @@ mod tests {
         let path = dir.path().join("s");
         std::fs::write(&path, text).unwrap();
         let (tx, rx) = std::sync::mpsc::sync_channel(1024);
-        items(&path, 1, Sink::new(tx, Arc::new(AtomicBool::new(false))))?;
-        Ok(rx.try_iter().flatten().collect())
+        items(&path, 1, false, Sink::new(tx, Arc::new(AtomicBool::new(false))))?;
+        let mut out = Vec::new();
+        for item in rx.try_iter().flatten() {
+            match item {
+                Item::Yaml {
+                    text,
+                    line,
+                    entry,
+                    list_kind,
+                    budget,
+                } => out.extend(
+                    parse_unit(&text, line, entry, budget)?
+                        .into_iter()
+                        .map(|v| tree(v, list_kind.as_ref())),
+                ),
+                other => out.push(other),
+            }
+        }
+        Ok(out)
     }
 
     fn kinds(items: &[Item]) -> Vec<String> {
@@ -469,6 +562,7 @@ mod tests {
                     serde_json::from_str::<Value>(json.get()).unwrap()["kind"].as_str().unwrap_or("-"),
                     list_kind.as_deref().unwrap_or("-")
                 ),
+                Item::Yaml { .. } => unreachable!("parsed by read()"),
             })
             .collect()
     }
