@@ -54,7 +54,7 @@ pub fn run(h: History, out: &mut impl Write) -> Result<u8, Error> {
         });
         rt.shutdown_background();
         for g in pruned? {
-            eprintln!("deleted backup secret {g}");
+            super::note(format_args!("deleted backup secret {g}"));
         }
     }
     match h.format {

@@ -62,6 +62,13 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
     Ok(())
 }
 
+/// One line on stderr (a warning, a note, progress, an error) with its control characters
+/// escaped, since it may quote a server. A closed or full stderr ends nothing: the exit
+/// code still tells the outcome.
+pub fn note(line: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "{}", crate::term::escape(&line.to_string()));
+}
+
 /// The async runtime a command runs on; `workers: None` is one thread per core.
 pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime, Error> {
     let mut b = tokio::runtime::Builder::new_multi_thread();

@@ -682,9 +682,9 @@ impl Say {
         }
         match &self.multi {
             Some(m) => {
-                let _ = m.println(s);
+                let _ = m.println(crate::term::escape(s));
             }
-            None => eprintln!("{s}"),
+            None => super::note(s),
         }
     }
 }
@@ -715,7 +715,7 @@ impl Progress for Say {
                 bar.set_message(format!("{} ready, {} available", r.ready, r.available));
             }
             // The last state is told by `rollout_done`.
-            None if r.state == crate::cluster::write::RolloutState::Progressing => eprintln!("{target}: {}", r.message),
+            None if r.state == crate::cluster::write::RolloutState::Progressing => super::note(format_args!("{target}: {}", r.message)),
             None => {}
         }
     }

@@ -40,7 +40,7 @@ pub fn run(r: Rollback, out: &mut impl Write) -> Result<u8, Error> {
             });
         };
         if session.name != run.cluster {
-            eprintln!("note: run {} was made on {}; restoring on {}", run.id, run.cluster, session.name);
+            super::note(format_args!("note: run {} was made on {}; restoring on {}", run.id, run.cluster, session.name));
         }
         let red = Redactor::new();
         let say = Say::new(!r.quiet);

@@ -310,7 +310,7 @@ async fn samples(
                 }
                 match &bar {
                     Some(b) => b.set_position(i + 1),
-                    None if !quiet && (i + 1) % 10 == 0 => eprintln!("sampled {} of {n}", i + 1),
+                    None if !quiet && (i + 1) % 10 == 0 => super::note(format_args!("sampled {} of {n}", i + 1)),
                     None => {}
                 }
             }

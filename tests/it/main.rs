@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod fix;
+mod hostile;
 mod human;
 mod kube;
 mod kube_live;
