@@ -21,6 +21,7 @@ mod proxy;
 mod proxy_cap;
 mod proxy_deflate;
 mod proxy_jwks;
+mod proxy_keys;
 mod redis;
 mod tune;
 mod tune_prometheus;
