@@ -140,7 +140,7 @@ mod tests {
         let mut o = Observation::new("ws.upgrade", "ws://127.0.0.1:1/\x1b[1m");
         o.measure_text("server", hostile);
         o.push(
-            Finding::new("ws.http_error", Severity::Error, hostile)
+            Finding::new("ws.upgrade_failed", Severity::Error, hostile)
                 .evidence(hostile)
                 .hint(hostile)
                 .fix(hostile),

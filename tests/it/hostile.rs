@@ -47,3 +47,37 @@ fn an_error_on_stderr_quoting_a_file_is_escaped() {
     assert_terminal_safe(&out);
     assert!(stderr(&out).contains("redis://h^[[2J^[]0;owned^G:6379"), "{}", stderr(&out));
 }
+
+fn redis_json(s: &HostileServer) -> serde_json::Value {
+    let out = run(aiwfe().args(["probe", "redis", &format!("redis://{}", s.addr()), "-o", "json", "--timeout", "20s"]));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    json(&out)
+}
+
+#[test]
+fn a_redis_port_that_sends_an_endless_line_is_a_finding_and_reading_stops() {
+    let s = HostileServer::start(Behaviour::EndlessLine {
+        prefix: b"+".to_vec(),
+        fill: b'x',
+    });
+    let v = redis_json(&s);
+    let f = finding(&v, "redis.reply_too_large");
+    assert!(f["summary"].as_str().unwrap().contains("more than 64 KiB without an end"), "{f}");
+    // aiwfe stopped reading near the limit: what the server got out is the 64 KiB line and
+    // what socket buffers hold, not the gigabyte it would send in the 20 s allowed.
+    let sent = s.sent();
+    assert!(sent < 16 << 20, "the server wrote {sent} bytes");
+}
+
+#[test]
+fn an_http_server_or_random_bytes_on_the_redis_port_is_not_a_redis_server() {
+    let http = HostileServer::start(Behaviour::http("400 Bad Request", "bad request"));
+    let random = HostileServer::start(Behaviour::Reply(vec![0x16, 0x03, 0x01, 0x00, 0x9f, 0xee, 0x01, 0x7f]));
+    for (s, evidence) in [(&http, "HTTP/1.1 400 Bad Request"), (&random, "the server sent: ")] {
+        let v = redis_json(s);
+        let f = finding(&v, "redis.unreachable");
+        assert!(f["summary"].as_str().unwrap().contains("is not a Redis server"), "{f}");
+        assert!(f["evidence"].as_str().unwrap().contains(evidence), "{f}");
+        assert!(findings(&v).iter().all(|f| f["code"] != "redis.error"), "{v}");
+    }
+}
