@@ -90,7 +90,18 @@ pub fn parse_file_config(text: &str) -> std::result::Result<FileConfig, String> 
     if text.trim().is_empty() {
         return Ok(FileConfig::default());
     }
-    serde_saphyr::from_str::<FileConfig>(text).map_err(|e| e.to_string())
+    serde_saphyr::from_str::<FileConfig>(text).map_err(|e| yaml_error(&e.to_string()))
+}
+
+/// The YAML library's error in our words, with the credentials of every quoted line of the
+/// file masked (the snippet shows the lines around the error, a `url:` with a password
+/// among them).
+fn yaml_error(message: &str) -> String {
+    let message = message.replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        " (a key may appear once in a mapping)",
+    );
+    crate::redact::credentials(&message.replace("duplicate mapping key: ", "duplicate key: "))
 }
 
 #[cfg(test)]
@@ -104,6 +115,19 @@ mod tests {
         assert!(e.contains('3'), "no line number in: {e}");
         let e = parse_file_config("postgres:\n  connections_warn_pct: lots\n").unwrap_err();
         assert!(e.contains('2'), "no line number in: {e}");
+    }
+
+    #[test]
+    fn config_errors_quote_no_credentials_and_speak_plainly() {
+        let text = "redis:\n  url: redis://:Sup3rSecretPw@redis:6379\n  pasword_env: X\nproxy:\n  token: abcdef123456\n";
+        let e = parse_file_config(text).unwrap_err();
+        assert!(e.contains("pasword_env") && e.contains("redis://:***@redis:6379"), "{e}");
+        assert!(!e.contains("Sup3rSecretPw"), "{e}");
+        let e = parse_file_config("redis:\n  url: redis://:Sup3rSecretPw@redis:6379\n  url: redis://x\n").unwrap_err();
+        assert!(e.contains("duplicate key: url (a key may appear once in a mapping)"), "{e}");
+        assert!(!e.contains("DuplicateKeyPolicy") && !e.contains("Sup3rSecretPw"), "{e}");
+        let e = parse_file_config("postgres:\n  password: hunter2hunter2\n").unwrap_err();
+        assert!(e.contains("password: ***") && !e.contains("hunter2"), "{e}");
     }
 
     #[test]
