@@ -15,6 +15,7 @@ mod kube_live;
 mod kube_scale;
 mod kubeapi_server;
 mod layout;
+mod messages;
 mod output;
 mod postgres;
 mod proxy;
