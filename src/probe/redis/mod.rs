@@ -90,6 +90,9 @@ async fn run(t: &Target, rec: &Recorder) {
         rec.commit(auth);
         return;
     }
+    if t.db != 0 {
+        tracing::debug!("redis: SELECT {}", t.db);
+    }
     if t.db != 0
         && let Err(e) = redis::cmd("SELECT").arg(t.db).query_async::<()>(&mut con.con).await
     {
@@ -203,6 +206,10 @@ async fn authenticate(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: 
                 cmd.arg(user);
             }
             cmd.arg(pw.expose());
+            tracing::debug!(
+                "redis: AUTH {}***",
+                t.username.as_deref().map(|u| format!("{u} ")).unwrap_or_default()
+            );
             match cmd.query_async::<()>(&mut c.con).await {
                 Ok(()) => {
                     obs.measure("auth_ms", ms(started), "ms");
@@ -232,7 +239,10 @@ async fn authenticate(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: 
                 }
             }
         }
-        None => match redis::cmd("PING").query_async::<String>(&mut c.con).await {
+        None => match {
+            tracing::debug!("redis: PING");
+            redis::cmd("PING").query_async::<String>(&mut c.con).await
+        } {
             Ok(_) => {
                 obs.measure("auth_ms", ms(started), "ms");
                 obs.push(
@@ -267,6 +277,7 @@ async fn latency(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[Str
         Ok(h) => h,
         Err(_) => return,
     };
+    tracing::debug!("redis: {} PINGs", t.pings);
     for _ in 0..t.pings {
         let started = Instant::now();
         if let Err(e) = redis::cmd("PING").query_async::<String>(&mut c.con).await {
@@ -298,6 +309,7 @@ async fn latency(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[Str
 }
 
 async fn info(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[String]) {
+    tracing::debug!("redis: INFO");
     let text = match redis::cmd("INFO").query_async::<String>(&mut c.con).await {
         Ok(s) => s,
         Err(e) => {

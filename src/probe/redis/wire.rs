@@ -46,6 +46,12 @@ pub struct Dial<'a> {
 /// Connects and wraps the stream; the connection's driver runs on the current runtime.
 pub async fn connect(d: &Dial<'_>) -> Result<(MultiplexedConnection, Watch), redis::RedisError> {
     let io = |e: io::Error| redis::RedisError::from(e);
+    tracing::info!(
+        "redis: connecting to {}:{}{}",
+        d.host,
+        d.port,
+        if d.tls.is_some() { " over TLS" } else { "" }
+    );
     let tcp = tokio::time::timeout(d.timeout, tokio::net::TcpStream::connect((d.host, d.port)))
         .await
         .map_err(|_| io(io::Error::new(io::ErrorKind::TimedOut, "connection timed out")))?
@@ -80,6 +86,7 @@ pub async fn connect(d: &Dial<'_>) -> Result<(MultiplexedConnection, Watch), red
         }
     };
     tokio::spawn(driver);
+    tracing::debug!("redis: connected to {}:{}", d.host, d.port);
     Ok((con, watch))
 }
 
@@ -147,6 +154,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Bounded<S> {
             let got = buf.filled()[before..].to_vec();
             if let Some(breach) = self.check(&got) {
                 let what = format!("{breach:?}");
+                tracing::debug!("redis: stopped reading: {what}");
                 *self.watch.lock().unwrap_or_else(|e| e.into_inner()) = Some(breach);
                 buf.set_filled(before);
                 return Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, what)));
