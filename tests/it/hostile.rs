@@ -81,3 +81,26 @@ fn an_http_server_or_random_bytes_on_the_redis_port_is_not_a_redis_server() {
         assert!(findings(&v).iter().all(|f| f["code"] != "redis.error"), "{v}");
     }
 }
+
+#[test]
+fn a_redis_port_that_never_answers_or_trickles_ends_at_the_deadline() {
+    let silent = HostileServer::start(Behaviour::Silent);
+    let mut trickle = b"+".to_vec();
+    trickle.extend(std::iter::repeat_n(b'x', 10_000));
+    let trickle = HostileServer::start(Behaviour::Trickle(trickle, std::time::Duration::from_millis(50)));
+    for s in [&silent, &trickle] {
+        let out = run(aiwfe().args(["probe", "redis", &format!("redis://{}", s.addr()), "-o", "json", "--timeout", "1s"]));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let f = finding(&json(&out), "redis.timeout");
+        assert!(f["summary"].as_str().unwrap().contains("1.0 s"), "{f}");
+    }
+}
+
+#[test]
+fn garbage_after_a_ws_upgrade_request_is_a_finding_not_a_hang() {
+    let s = HostileServer::start(Behaviour::ReplyAndHold(vec![0xff, 0x00, 0x13, 0x37, b'\n', 0x1b, b'[', b'2', b'J']));
+    let out = run(aiwfe().args(["probe", "ws", &format!("ws://{}/ws", s.addr()), "--timeout", "1s", "-v"]));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = assert_terminal_safe(&out);
+    assert!(text.contains("ERROR"), "{text}");
+}
