@@ -153,4 +153,79 @@ mod tests {
         assert_eq!(c.postgres.unwrap().idle_in_transaction_warn_s, Some(30.0));
         assert_eq!(c.ignore, vec!["redis.no_password"]);
     }
+
+    /// xorshift64: the same cases on every run, many more than one writes by hand.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    #[test]
+    fn property_mangled_config_files_never_panic_nor_quote_their_secrets() {
+        const SECRET: &str = "Zq8-secret-Vw3";
+        let secret_lines = [
+            format!("  url: redis://:{SECRET}@redis:6379"),
+            format!("  url: postgres://app:{SECRET}@db/app"),
+            format!("  password: {SECRET}"),
+            format!("  token: {SECRET}"),
+        ];
+        let other = [
+            "redis:",
+            "postgres:",
+            "ws:",
+            "proxy:",
+            "kube:",
+            "  pings: 20",
+            "  pings: lots",
+            "  pasword_env: X",
+            "timeout: 5s",
+            "timeout: [",
+            "  - a",
+            "ignore: {",
+            "&a [*a, *a]",
+            "  url: redis://x",
+            "\t bad: tab",
+            "key: 'unterminated",
+            "---",
+            "  connections: -1",
+            "fail_on: 7",
+            "? complex",
+            "  cacert: /x",
+            "...",
+            "%YAML 1.2",
+        ];
+        let mut rng = Rng(0xdead_beef_cafe_f00d);
+        for _ in 0..3000 {
+            let n = rng.below(8) + 1;
+            let mut lines: Vec<String> = (0..n).map(|_| other[rng.below(other.len() as u64) as usize].to_string()).collect();
+            // A secret line somewhere, sometimes twice (a duplicate key).
+            for _ in 0..rng.below(2) + 1 {
+                let at = rng.below(lines.len() as u64 + 1) as usize;
+                lines.insert(at, secret_lines[rng.below(4) as usize].clone());
+            }
+            // Random bytes in a line that holds no secret.
+            let at = rng.below(lines.len() as u64) as usize;
+            if !lines[at].contains(SECRET) {
+                let pos = rng.below(lines[at].len() as u64 + 1) as usize;
+                let c = char::from(32 + rng.below(95) as u8);
+                lines[at].insert(pos, c);
+            }
+            let text = lines.join("\n");
+            if let Err(e) = parse_file_config(&text) {
+                assert!(!e.contains(SECRET), "the error quotes the secret:\n{text}\n---\n{e}");
+                assert!(
+                    e.len() < 4 * text.len() + 2000,
+                    "{} bytes of error for {} of input",
+                    e.len(),
+                    text.len()
+                );
+            }
+        }
+    }
 }

@@ -228,4 +228,53 @@ mod tests {
         let lines = [b"$99999999\r\n".as_slice(), &[&[b'y'; 1000][..], b"\n"].concat().repeat(2000)].concat();
         assert_eq!(b.check(&lines), Some(Breach::LargeReply));
     }
+
+    /// xorshift64: the same cases on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    #[test]
+    fn property_no_stream_is_read_past_the_limits() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        for _ in 0..200 {
+            let mut b = bounded();
+            let newline_odds = [2, 50, 1000, u64::MAX][rng.below(4) as usize];
+            let (mut line, mut total, mut first) = (0usize, 0usize, true);
+            loop {
+                let chunk: Vec<u8> = (0..rng.below(16 * 1024) + 1)
+                    .map(|_| {
+                        if rng.below(newline_odds) == 0 {
+                            b'\n'
+                        } else {
+                            rng.below(256) as u8
+                        }
+                    })
+                    .collect();
+                let verdict = b.check(&chunk);
+                if first && !b"+-:$*_,#!=(%~>|".contains(&chunk[0]) {
+                    assert!(matches!(verdict, Some(Breach::NotResp(_))), "{verdict:?}");
+                    break;
+                }
+                first = false;
+                for &c in &chunk {
+                    line = if c == b'\n' { 0 } else { line + 1 };
+                    assert!(verdict.is_some() || line <= MAX_LINE);
+                }
+                total += chunk.len();
+                if let Some(v) = verdict {
+                    assert!(matches!(v, Breach::LongLine | Breach::LargeReply), "{v:?}");
+                    break;
+                }
+                assert!(total <= MAX_REPLY, "{total} bytes read without a breach");
+            }
+        }
+    }
 }
