@@ -113,7 +113,7 @@ fn serve(mut conn: TcpStream, b: Behaviour, stop: &AtomicBool, sent: &AtomicU64)
             }
         }
     };
-    let mut write = |conn: &mut TcpStream, bytes: &[u8]| -> bool {
+    let write = |conn: &mut TcpStream, bytes: &[u8]| -> bool {
         let ok = conn.write_all(bytes).is_ok();
         if ok {
             sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);

@@ -239,10 +239,7 @@ async fn authenticate(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: 
                 }
             }
         }
-        None => match {
-            tracing::debug!("redis: PING");
-            redis::cmd("PING").query_async::<String>(&mut c.con).await
-        } {
+        None => match ping(c).await {
             Ok(_) => {
                 obs.measure("auth_ms", ms(started), "ms");
                 obs.push(
@@ -265,6 +262,12 @@ async fn authenticate(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: 
             }
         },
     }
+}
+
+/// One PING, logged.
+async fn ping(c: &mut Conn) -> Result<String, RedisError> {
+    tracing::debug!("redis: PING");
+    redis::cmd("PING").query_async::<String>(&mut c.con).await
 }
 
 /// The connection went away under our first command (the server may have said why first).
