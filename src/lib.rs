@@ -88,6 +88,7 @@ fn init_tracing(verbose: u8) {
         .with_writer(|| redact::LogWriter)
         // Colour only for a terminal: a log file or a CI log gets plain text.
         .with_ansi(std::io::stderr().is_terminal())
+        .log_internal_errors(false)
         .with_target(false)
         .try_init();
 }

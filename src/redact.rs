@@ -242,12 +242,15 @@ impl std::io::Write for LogWriter {
                 scrub(&text, &secrets)
             }
         };
-        std::io::stderr().write_all(clean.as_bytes())?;
+        // A closed or full stderr loses the log, never the run: the formatter would
+        // report a failed write on stderr itself, which panics when stderr is gone.
+        let _ = std::io::stderr().write_all(clean.as_bytes());
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 
