@@ -356,11 +356,13 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
     let dry_run = s.apply.dry_run || offline;
 
     if human && !s.output.quiet {
-        let _ = writeln!(out, "plan: {} on {}", pb.name, session.name);
+        let e = |s: &str| crate::term::escape(s).into_owned();
+        let _ = writeln!(out, "plan: {} on {}", e(&pb.name), e(&session.name));
         for n in &s.notes {
-            let _ = writeln!(out, "  {n}");
+            let _ = writeln!(out, "  {}", e(n));
         }
-        let _ = out.write_all(shown(&render_plan(&plan), &stand_ins).as_bytes());
+        // The diff quotes objects as the cluster holds them: annotations are anyone's text.
+        let _ = out.write_all(e(&shown(&render_plan(&plan), &stand_ins)).as_bytes());
     }
     if dry_run {
         if offline && human && !s.output.quiet {

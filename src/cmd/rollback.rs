@@ -56,7 +56,7 @@ pub fn run(r: Rollback, out: &mut impl Write) -> Result<u8, Error> {
         if !r.quiet {
             let _ = writeln!(out, "rollback of run {} ({}, {}):", run.id, run.playbook, run.started);
             for d in &preview.diffs {
-                let _ = writeln!(out, "{d}");
+                let _ = writeln!(out, "{}", crate::term::escape(&d.to_string()));
             }
             for u in &preview.unchanged {
                 let _ = writeln!(out, "  {u}");

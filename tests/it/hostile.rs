@@ -104,3 +104,34 @@ fn garbage_after_a_ws_upgrade_request_is_a_finding_not_a_hang() {
     let text = assert_terminal_safe(&out);
     assert!(text.contains("ERROR"), "{text}");
 }
+
+#[test]
+fn a_fix_plan_quoting_cluster_messages_reaches_the_terminal_escaped() {
+    // The scheduler's message on the Pending pods, as a double-quoted YAML scalar with
+    // YAML's own escapes (`\e` is ESC, `\a` BEL): the cluster's words, hostile.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut text = std::fs::read_to_string(root.join("examples/incident.yaml")).unwrap();
+    let hostile = r#"message: "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match pod anti-affinity rules \e[2J\e]0;owned\a.""#;
+    let mut replaced = 0;
+    while let Some(at) = text.find("message: '0/3 nodes") {
+        // A single-quoted scalar ends at a quote that is not doubled.
+        let body = at + "message: '".len();
+        let bytes = text.as_bytes();
+        let mut end = body;
+        while !(bytes[end] == b'\'' && bytes.get(end + 1) != Some(&b'\'')) {
+            end += if bytes[end] == b'\'' { 2 } else { 1 };
+        }
+        text.replace_range(at..=end, hostile);
+        replaced += 1;
+    }
+    assert!(replaced >= 2, "{replaced}");
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("incident.yaml");
+    std::fs::write(&snap, text).unwrap();
+    let out = run(aiwfe().args(["fix", "affinity", "-n", "aiwfe", "--snapshot"]).arg(&snap));
+    let shown = assert_terminal_safe(&out);
+    assert!(shown.contains("anti-affinity rules ^[[2J^[]0;owned^G."), "{shown}");
+    let out = run(aiwfe().args(["doctor", "-v", "--snapshot"]).arg(&snap));
+    let shown = assert_terminal_safe(&out);
+    assert!(shown.contains("^[[2J"), "{shown}");
+}
