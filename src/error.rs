@@ -69,13 +69,14 @@ impl Error {
         match self {
             Error::ConfigRead { .. } => Some("check the path given to --config, or run without it to use defaults".into()),
             Error::ConfigParse { .. } => Some("see README.md, section `aiwfe.yaml`, for the accepted keys and their types".into()),
-            Error::Invalid { field, .. } if field.contains("redis") => {
+            // URL shapes for URL fields only, not for a range or a token under the same section.
+            Error::Invalid { field, .. } if field == "redis url" => {
                 Some("a Redis URL looks like redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://... for TLS".into())
             }
-            Error::Invalid { field, .. } if field.contains("postgres") => {
+            Error::Invalid { field, .. } if field == "postgres url" => {
                 Some("a PostgreSQL URL looks like postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require]".into())
             }
-            Error::Invalid { field, .. } if field.starts_with("ws") || field == "--compare" => {
+            Error::Invalid { field, .. } if field == "ws url" || field == "--compare" => {
                 Some("a WebSocket URL looks like ws://HOST[:PORT]/PATH or wss://... for TLS".into())
             }
             Error::Invalid { field, .. } if field.starts_with("--jwks") => Some(

@@ -33,9 +33,10 @@
 //!   reads usage history, `cluster::rightsize` recommends requests from it.
 //! - `report`: `Observation`/`Finding`/`Cause`/`Report`, the gate (`FailOn`) and the
 //!   renderers (table, json, yaml, junit, sarif, markdown).
-//! - Bottom: `redact` (masking, fingerprints, the log scrubber), `tls` (client TLS for
-//!   every dialer), `http` (one bounded HTTP/1.1 exchange: JWKS, Prometheus), `ws_token`
-//!   (where a WebSocket token travels).
+//! - Bottom: `redact` (masking, fingerprints, the log scrubber), `term` (control
+//!   characters escaped for every human output), `tls` (client TLS for every dialer),
+//!   `http` (one bounded HTTP/1.1 exchange: JWKS, Prometheus), `ws_token` (where a
+//!   WebSocket token travels).
 
 pub mod cli;
 pub mod cluster;
@@ -50,6 +51,7 @@ pub mod proxy;
 pub mod redact;
 pub mod remedy;
 pub mod report;
+pub mod term;
 pub mod tls;
 pub mod ws_token;
 
@@ -64,9 +66,9 @@ pub fn run(cli: cli::Cli) -> u8 {
     match config::load(cli, &config::ProcessEnv, is_tty).and_then(dispatch) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            cmd::note(format_args!("error: {e}"));
             if let Some(h) = e.hint() {
-                eprintln!("hint: {h}");
+                cmd::note(format_args!("hint: {h}"));
             }
             e.exit_code()
         }
@@ -84,6 +86,9 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| redact::LogWriter)
+        // Colour only for a terminal: a log file or a CI log gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .log_internal_errors(false)
         .with_target(false)
         .try_init();
 }

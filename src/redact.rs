@@ -74,6 +74,137 @@ pub fn scrub_urls(text: &str) -> String {
     out
 }
 
+/// Masks every credential that free text (a log line, a quoted config line, an error
+/// snippet) may carry, without knowing the secret: URL passwords (`scrub_urls`), the
+/// arguments of a Redis `AUTH` (`AUTH pw`, `AUTH user pw`) and of `Bearer`, and the value
+/// after a secret-named key (`password=pw`, `token: pw`, `"client_secret": "pw"`,
+/// `PGPASSWORD=pw`). Names of where a secret lives (`password_env: REDIS_PW`,
+/// `password_file: /run/pw`) stay, and so does Redis's own placeholder `AUTH <password>`.
+pub fn credentials(text: &str) -> String {
+    let text = scrub_urls(text);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some((start, key_end)) = next_word(rest) {
+        let key = &rest[start..key_end];
+        out.push_str(&rest[..key_end]);
+        rest = &rest[key_end..];
+        let lower = key.to_ascii_lowercase();
+        if key == "AUTH" || lower == "bearer" {
+            let words = words_after(rest, if key == "AUTH" { 2 } else { 1 });
+            let masked = words
+                .iter()
+                .enumerate()
+                .take_while(|(i, (ws, we))| {
+                    let w = &rest[*ws..*we];
+                    let plain = w.trim_end_matches([':', '.', '!']).to_ascii_lowercase();
+                    !w.starts_with('<') && !AFTER_AUTH.contains(&plain.as_str()) && (*i == 0 || plain.len() == w.len())
+                })
+                .count();
+            let mut at = 0;
+            for &(ws, we) in &words[..masked] {
+                out.push_str(&rest[at..ws]);
+                out.push_str("***");
+                at = we;
+            }
+            rest = &rest[at..];
+            continue;
+        }
+        if !is_secret_name(&lower) {
+            continue;
+        }
+        let after = rest.trim_start_matches([' ', '"', '\'']);
+        let Some(sep) = after.chars().next().filter(|c| *c == '=' || *c == ':') else {
+            continue;
+        };
+        let value_at = rest.len() - after.len() + sep.len_utf8();
+        let value = &rest[value_at..];
+        let v = value.trim_start_matches([' ', '"', '\'']);
+        let end = v
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | '&' | '}' | ')'))
+            .unwrap_or(v.len());
+        if end == 0 {
+            continue;
+        }
+        out.push_str(&rest[..rest.len() - v.len()]);
+        out.push_str("***");
+        rest = &v[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Words that follow `AUTH` or `AUTH pw` in log lines: no password or username then.
+const AFTER_AUTH: &[&str] = &[
+    "failed",
+    "failure",
+    "error",
+    "called",
+    "rejected",
+    "denied",
+    "ok",
+    "succeeded",
+    "command",
+    "with",
+    "for",
+    "to",
+    "is",
+    "was",
+    "not",
+    "invalid",
+    "returned",
+    "->",
+    "=>",
+];
+
+/// The next word of letters, digits, `_` and `-`: where it starts and ends.
+fn next_word(s: &str) -> Option<(usize, usize)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let start = s.find(is_word)?;
+    let end = s[start..].find(|c: char| !is_word(c)).map_or(s.len(), |e| start + e);
+    Some((start, end))
+}
+
+/// Up to `n` words, each after one or more spaces, at the start of `s`: byte ranges.
+fn words_after(s: &str, n: usize) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut at = 0;
+    while words.len() < n {
+        let rest = &s[at..];
+        let start = at + (rest.len() - rest.trim_start_matches(' ').len());
+        if start == at {
+            break;
+        }
+        let len = s[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | ')'))
+            .unwrap_or(s.len() - start);
+        if len == 0 {
+            break;
+        }
+        words.push((start, start + len));
+        at = start + len;
+    }
+    words
+}
+
+/// Is `key` (lowercase) the name of a secret value, not of where one is kept?
+fn is_secret_name(key: &str) -> bool {
+    let names = [
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "api-key",
+        "credential",
+    ];
+    let places = [
+        "_env", "_file", "_path", "_in", "-env", "-file", "-path", "_ref", "_name", "_sha256",
+    ];
+    names.iter().any(|n| key.contains(n)) && !places.iter().any(|s| key.ends_with(s))
+}
+
 static LOG_SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
 
 /// Registers the run's secrets for `LogWriter`.
@@ -111,12 +242,15 @@ impl std::io::Write for LogWriter {
                 scrub(&text, &secrets)
             }
         };
-        std::io::stderr().write_all(clean.as_bytes())?;
+        // A closed or full stderr loses the log, never the run: the formatter would
+        // report a failed write on stderr itself, which panics when stderr is gone.
+        let _ = std::io::stderr().write_all(clean.as_bytes());
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 
@@ -185,6 +319,41 @@ impl std::fmt::Debug for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_free_text_are_masked_and_where_they_live_is_not() {
+        let cases = [
+            ("ERR AUTH s3cretpw failed", "ERR AUTH *** failed"),
+            (
+                "Redis AUTH failed: WRONGPASS invalid password",
+                "Redis AUTH failed: WRONGPASS invalid password",
+            ),
+            ("AUTH app s3cretpw", "AUTH *** ***"),
+            ("redis: AUTH s3cretpw", "redis: AUTH ***"),
+            (
+                "ERR AUTH <password> called without any password configured",
+                "ERR AUTH <password> called without any password configured",
+            ),
+            ("connecting with password=hunter2 user=app", "connecting with password=*** user=app"),
+            ("PGPASSWORD=hunter2 psql", "PGPASSWORD=*** psql"),
+            (r#"{"client_secret": "abc123", "id": 1}"#, r#"{"client_secret": "***", "id": 1}"#),
+            ("2 |   token: eyJhbGciOi.x.y", "2 |   token: ***"),
+            ("Authorization: Bearer eyJhbGciOi.x.y", "Authorization: Bearer ***"),
+            ("GET /ws?access_token=abc&x=1", "GET /ws?access_token=***&x=1"),
+            ("2 |   url: redis://:pw123@redis:6379", "2 |   url: redis://:***@redis:6379"),
+            ("3 |   password_env: REDIS_PW", "3 |   password_env: REDIS_PW"),
+            ("token_in: header", "token_in: header"),
+            (
+                "password authentication failed for user \"app\"",
+                "password authentication failed for user \"app\"",
+            ),
+            ("the token expired: 12:00", "the token expired: 12:00"),
+            ("check redis.auth failed", "check redis.auth failed"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(credentials(text), want, "{text}");
+        }
+    }
 
     #[test]
     fn password_in_url_is_masked() {

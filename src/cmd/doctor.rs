@@ -65,6 +65,12 @@ pub fn run(d: Doctor, out: &mut impl Write) -> Result<u8, Error> {
     // Probes may leave connection tasks behind; do not wait for them.
     rt.shutdown_background();
     let causes = diagnose::diagnose(&observations);
+    tracing::info!(
+        "doctor: {} checks done, {} root causes; writing the report as {:?}",
+        observations.len(),
+        causes.len(),
+        d.output.format
+    );
     let report = Report::new(observations, causes, &d.output.ignore);
     emit(&report, &d.output, &secrets, out)?;
     Ok(report.exit_code(d.output.fail_on))

@@ -54,7 +54,7 @@ pub fn run(h: History, out: &mut impl Write) -> Result<u8, Error> {
         });
         rt.shutdown_background();
         for g in pruned? {
-            eprintln!("deleted backup secret {g}");
+            super::note(format_args!("deleted backup secret {g}"));
         }
     }
     match h.format {
@@ -104,7 +104,7 @@ pub fn run(h: History, out: &mut impl Write) -> Result<u8, Error> {
             };
             let _ = writeln!(out, "{}", line(head).trim_end());
             for r in &rows {
-                let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]).trim_end());
+                let _ = writeln!(out, "{}", crate::term::escape(line([&r[0], &r[1], &r[2], &r[3], &r[4]]).trim_end()));
             }
         }
     }

@@ -62,6 +62,29 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
     Ok(())
 }
 
+/// One line on stderr (a warning, a note, progress, an error) with its control characters
+/// escaped, since it may quote a server. A closed or full stderr ends nothing: the exit
+/// code still tells the outcome.
+pub fn note(line: impl std::fmt::Display) {
+    let text = line.to_string();
+    let clipped: Vec<String> = text.lines().map(clip).collect();
+    let _ = writeln!(std::io::stderr(), "{}", crate::term::escape(&clipped.join("\n")));
+}
+
+/// Characters of one stderr line kept: enough for any message, not for 100 KB of a bad
+/// value echoed back.
+const NOTE_LINE: usize = 1000;
+
+/// `line` cut to `NOTE_LINE` characters, saying how much went.
+fn clip(line: &str) -> String {
+    let n = line.chars().count();
+    if n <= NOTE_LINE {
+        return line.to_string();
+    }
+    let head: String = line.chars().take(NOTE_LINE).collect();
+    format!("{head}… ({} more characters)", n - NOTE_LINE)
+}
+
 /// The async runtime a command runs on; `workers: None` is one thread per core.
 pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime, Error> {
     let mut b = tokio::runtime::Builder::new_multi_thread();

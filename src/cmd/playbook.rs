@@ -360,11 +360,13 @@ pub async fn execute(s: RunSettings, session: &Session, out: &mut impl Write) ->
     let dry_run = s.apply.dry_run || offline;
 
     if human && !s.output.quiet {
-        let _ = writeln!(out, "plan: {} on {}", pb.name, session.name);
+        let e = |s: &str| crate::term::escape(s).into_owned();
+        let _ = writeln!(out, "plan: {} on {}", e(&pb.name), e(&session.name));
         for n in &s.notes {
-            let _ = writeln!(out, "  {n}");
+            let _ = writeln!(out, "  {}", e(n));
         }
-        let _ = out.write_all(shown(&render_plan(&plan), &stand_ins).as_bytes());
+        // The diff quotes objects as the cluster holds them: annotations are anyone's text.
+        let _ = out.write_all(e(&shown(&render_plan(&plan), &stand_ins)).as_bytes());
     }
     if dry_run {
         if offline && human && !s.output.quiet {
@@ -653,7 +655,7 @@ pub fn confirm(yes: bool, question: &str) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Err(Error::NotConfirmed);
     }
-    eprint!("{question} [y/N] ");
+    let _ = write!(std::io::stderr(), "{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
@@ -686,9 +688,9 @@ impl Say {
         }
         match &self.multi {
             Some(m) => {
-                let _ = m.println(s);
+                let _ = m.println(crate::term::escape(s));
             }
-            None => eprintln!("{s}"),
+            None => super::note(s),
         }
     }
 }
@@ -719,7 +721,7 @@ impl Progress for Say {
                 bar.set_message(format!("{} ready, {} available", r.ready, r.available));
             }
             // The last state is told by `rollout_done`.
-            None if r.state == crate::cluster::write::RolloutState::Progressing => eprintln!("{target}: {}", r.message),
+            None if r.state == crate::cluster::write::RolloutState::Progressing => super::note(format_args!("{target}: {}", r.message)),
             None => {}
         }
     }

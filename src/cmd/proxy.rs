@@ -42,11 +42,11 @@ pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
             .and_then(|(_, hard)| rlimit::increase_nofile_limit(hard).ok())
             .unwrap_or(1024);
         let cap = proxy::Capacity::new(cfg.max_connections, open_files);
-        eprintln!(
+        super::note(format_args!(
             "aiwfe proxy: listening on {addr} ({threads} threads), upstream {}",
             cfg.upstream.url()
-        );
-        eprintln!(
+        ));
+        super::note(format_args!(
             "aiwfe proxy: at most {} connections (open-file limit {open_files}{})",
             cap.max_connections,
             if cfg.max_connections.is_some() {
@@ -54,13 +54,13 @@ pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
             } else {
                 "; --max-connections to change"
             }
-        );
+        ));
         if !cap.fits() {
-            eprintln!(
+            super::note(format_args!(
                 "aiwfe proxy: warning: {} connections need {} open files (two sockets each); the limit is {open_files}",
                 cap.max_connections,
                 cap.max_connections * 2 + 64
-            );
+            ));
         }
         let shutdown = async {
             let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -73,7 +73,7 @@ pub fn run(cfg: proxy::Config, _out: &mut impl Write) -> Result<u8, Error> {
             }
         };
         proxy::serve(listener, threads, cfg, cap, auth, metrics, shutdown).await?;
-        eprintln!("aiwfe proxy: drained, exiting");
+        super::note("aiwfe proxy: drained, exiting");
         Ok(0)
     })
 }

@@ -40,7 +40,7 @@ pub fn run(r: Rollback, out: &mut impl Write) -> Result<u8, Error> {
             });
         };
         if session.name != run.cluster {
-            eprintln!("note: run {} was made on {}; restoring on {}", run.id, run.cluster, session.name);
+            super::note(format_args!("note: run {} was made on {}; restoring on {}", run.id, run.cluster, session.name));
         }
         let red = Redactor::new();
         let say = Say::new(!r.quiet);
@@ -56,7 +56,7 @@ pub fn run(r: Rollback, out: &mut impl Write) -> Result<u8, Error> {
         if !r.quiet {
             let _ = writeln!(out, "rollback of run {} ({}, {}):", run.id, run.playbook, run.started);
             for d in &preview.diffs {
-                let _ = writeln!(out, "{d}");
+                let _ = writeln!(out, "{}", crate::term::escape(&d.to_string()));
             }
             for u in &preview.unchanged {
                 let _ = writeln!(out, "  {u}");

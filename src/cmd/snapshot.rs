@@ -32,7 +32,7 @@ pub fn run(s: Snapshot, out: &mut impl Write) -> Result<u8, Error> {
         Err(_) => return Err(Error::Cluster(format!("no answer from the Kubernetes API within {:?}", s.timeout))),
     };
     for p in &state.problems {
-        eprintln!("warning: could not read {}: {}", p.resource, p.message);
+        super::note(format_args!("warning: could not read {}: {}", p.resource, p.message));
     }
     let write = |out: &mut dyn Write| cluster::snapshot::write(&state, s.format, out).map_err(Error::Cluster);
     match &s.to {

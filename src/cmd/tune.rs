@@ -310,7 +310,7 @@ async fn samples(
                 }
                 match &bar {
                     Some(b) => b.set_position(i + 1),
-                    None if !quiet && (i + 1) % 10 == 0 => eprintln!("sampled {} of {n}", i + 1),
+                    None if !quiet && (i + 1) % 10 == 0 => super::note(format_args!("sampled {} of {n}", i + 1)),
                     None => {}
                 }
             }
@@ -508,13 +508,13 @@ async fn resources(r: &Resources, t: &TuneSettings, session: &Session, out: &mut
                 .unwrap_or_default()
             );
         } else if !t.output.quiet {
-            let _ = out.write_all(table(&rows, &recs, &summary, &about, &notes).as_bytes());
+            let _ = out.write_all(crate::term::escape(&table(&rows, &recs, &summary, &about, &notes)).as_bytes());
         }
         if !apply {
             return Ok(0);
         }
     } else if !t.output.quiet {
-        let _ = out.write_all(table(&rows, &recs, &summary, &about, &[]).as_bytes());
+        let _ = out.write_all(crate::term::escape(&table(&rows, &recs, &summary, &about, &[])).as_bytes());
     }
     // Apply: one set_resources per container whose recommendation changes something.
     let mut changes = Vec::new();

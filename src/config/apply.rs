@@ -3,7 +3,7 @@
 
 use super::file::FileConfig;
 use super::probes;
-use super::values::{Env, duration, parse_window, read_token_file};
+use super::values::{Env, duration, either, parse_window, read_token_file};
 use crate::cli::{self, ApplyArgs};
 use crate::cmd::fix::{Fix, FixSettings, Password};
 use crate::cmd::playbook::{ApplySettings, Cluster};
@@ -33,9 +33,9 @@ fn prometheus(
         }
         return Ok(None);
     };
-    let window = t.window.as_deref().or(pf.window.as_deref()).unwrap_or("7d");
-    let window = parse_window(window).map_err(|reason| Error::Invalid {
-        field: "--window".into(),
+    let (window, name) = either(t.window.as_deref(), "--window", pf.window.as_deref(), "prometheus.window");
+    let window = parse_window(window.unwrap_or("7d")).map_err(|reason| Error::Invalid {
+        field: name.into(),
         reason,
     })?;
     let token = match t.prometheus_token_file.as_ref().or(pf.token_file.as_ref()) {

@@ -90,7 +90,18 @@ pub fn parse_file_config(text: &str) -> std::result::Result<FileConfig, String> 
     if text.trim().is_empty() {
         return Ok(FileConfig::default());
     }
-    serde_saphyr::from_str::<FileConfig>(text).map_err(|e| e.to_string())
+    serde_saphyr::from_str::<FileConfig>(text).map_err(|e| yaml_error(&e.to_string()))
+}
+
+/// The YAML library's error in our words, with the credentials of every quoted line of the
+/// file masked (the snippet shows the lines around the error, a `url:` with a password
+/// among them).
+fn yaml_error(message: &str) -> String {
+    let message = message.replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        " (a key may appear once in a mapping)",
+    );
+    crate::redact::credentials(&message.replace("duplicate mapping key: ", "duplicate key: "))
 }
 
 #[cfg(test)]
@@ -104,6 +115,19 @@ mod tests {
         assert!(e.contains('3'), "no line number in: {e}");
         let e = parse_file_config("postgres:\n  connections_warn_pct: lots\n").unwrap_err();
         assert!(e.contains('2'), "no line number in: {e}");
+    }
+
+    #[test]
+    fn config_errors_quote_no_credentials_and_speak_plainly() {
+        let text = "redis:\n  url: redis://:Sup3rSecretPw@redis:6379\n  pasword_env: X\nproxy:\n  token: abcdef123456\n";
+        let e = parse_file_config(text).unwrap_err();
+        assert!(e.contains("pasword_env") && e.contains("redis://:***@redis:6379"), "{e}");
+        assert!(!e.contains("Sup3rSecretPw"), "{e}");
+        let e = parse_file_config("redis:\n  url: redis://:Sup3rSecretPw@redis:6379\n  url: redis://x\n").unwrap_err();
+        assert!(e.contains("duplicate key: url (a key may appear once in a mapping)"), "{e}");
+        assert!(!e.contains("DuplicateKeyPolicy") && !e.contains("Sup3rSecretPw"), "{e}");
+        let e = parse_file_config("postgres:\n  password: hunter2hunter2\n").unwrap_err();
+        assert!(e.contains("password: ***") && !e.contains("hunter2"), "{e}");
     }
 
     #[test]
@@ -128,5 +152,80 @@ mod tests {
         assert_eq!(c.redis.unwrap().pings, Some(50));
         assert_eq!(c.postgres.unwrap().idle_in_transaction_warn_s, Some(30.0));
         assert_eq!(c.ignore, vec!["redis.no_password"]);
+    }
+
+    /// xorshift64: the same cases on every run, many more than one writes by hand.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    #[test]
+    fn property_mangled_config_files_never_panic_nor_quote_their_secrets() {
+        const SECRET: &str = "Zq8-secret-Vw3";
+        let secret_lines = [
+            format!("  url: redis://:{SECRET}@redis:6379"),
+            format!("  url: postgres://app:{SECRET}@db/app"),
+            format!("  password: {SECRET}"),
+            format!("  token: {SECRET}"),
+        ];
+        let other = [
+            "redis:",
+            "postgres:",
+            "ws:",
+            "proxy:",
+            "kube:",
+            "  pings: 20",
+            "  pings: lots",
+            "  pasword_env: X",
+            "timeout: 5s",
+            "timeout: [",
+            "  - a",
+            "ignore: {",
+            "&a [*a, *a]",
+            "  url: redis://x",
+            "\t bad: tab",
+            "key: 'unterminated",
+            "---",
+            "  connections: -1",
+            "fail_on: 7",
+            "? complex",
+            "  cacert: /x",
+            "...",
+            "%YAML 1.2",
+        ];
+        let mut rng = Rng(0xdead_beef_cafe_f00d);
+        for _ in 0..3000 {
+            let n = rng.below(8) + 1;
+            let mut lines: Vec<String> = (0..n).map(|_| other[rng.below(other.len() as u64) as usize].to_string()).collect();
+            // A secret line somewhere, sometimes twice (a duplicate key).
+            for _ in 0..rng.below(2) + 1 {
+                let at = rng.below(lines.len() as u64 + 1) as usize;
+                lines.insert(at, secret_lines[rng.below(4) as usize].clone());
+            }
+            // Random bytes in a line that holds no secret.
+            let at = rng.below(lines.len() as u64) as usize;
+            if !lines[at].contains(SECRET) {
+                let pos = rng.below(lines[at].len() as u64 + 1) as usize;
+                let c = char::from(32 + rng.below(95) as u8);
+                lines[at].insert(pos, c);
+            }
+            let text = lines.join("\n");
+            if let Err(e) = parse_file_config(&text) {
+                assert!(!e.contains(SECRET), "the error quotes the secret:\n{text}\n---\n{e}");
+                assert!(
+                    e.len() < 4 * text.len() + 2000,
+                    "{} bytes of error for {} of input",
+                    e.len(),
+                    text.len()
+                );
+            }
+        }
     }
 }

@@ -333,7 +333,8 @@ fn no_ws_url() -> Error {
 
 /// Each probe's deadline: `--timeout`, else `timeout:` in aiwfe.yaml, else `probe::TIMEOUT`.
 fn timeout(g: &GlobalArgs, file: &FileConfig) -> Result<std::time::Duration> {
-    values::duration("--timeout", g.timeout.as_deref().or(file.timeout.as_deref()), probe::TIMEOUT)
+    let (v, name) = values::either(g.timeout.as_deref(), "--timeout", file.timeout.as_deref(), "timeout");
+    values::duration(name, v, probe::TIMEOUT)
 }
 
 /// Columns to fit human output to on a terminal: what it says, else `$COLUMNS`, else 80.

@@ -2,7 +2,7 @@
 //! and the environment (`PG*`, `REDISCLI_AUTH`, `AIWFE_WS_TOKEN`, `KUBECONFIG`) → each probe's
 //! own `Target`.
 
-use super::values::{Env, duration, pct, positive, read_secret, read_token_file};
+use super::values::{Env, duration, either, pct, positive, read_secret, read_token_file};
 use crate::cli;
 use crate::error::{Error, Result};
 use crate::probe::kube::{self, KubeThresholds, Source};
@@ -134,13 +134,18 @@ pub fn kube_target(
     all: bool,
     kf: Option<&KubeFile>,
 ) -> Result<kube::Target> {
-    let snapshot = snapshot.or_else(|| kf.and_then(|k| k.snapshot.clone()));
+    let (snapshot, name) = either(snapshot, "--snapshot", kf.and_then(|k| k.snapshot.clone()), "kube.snapshot");
     if let Some(p) = &snapshot
-        && !p.exists()
+        && let Err(e) = std::fs::metadata(p)
     {
+        // A symlink loop or a directory without permission exists; say what is wrong.
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("`{}` does not exist", p.display()),
+            _ => format!("cannot open `{}`: {}", p.display(), e.to_string().to_lowercase()),
+        };
         return Err(Error::Invalid {
-            field: "--snapshot".into(),
-            reason: format!("`{}` does not exist", p.display()),
+            field: name.into(),
+            reason,
         });
     }
     let file_ns = kf.and_then(|k| k.namespace.clone());
@@ -291,12 +296,15 @@ pub fn ws_target(
         }
         Ok(v)
     };
-    let connections = count("--connections", a.connections.or(wf.connections), defaults.connections, 10_000_000)?;
-    let concurrency = count("--concurrency", a.concurrency.or(wf.concurrency), defaults.concurrency, 1_000_000)?.min(connections);
-    let pings = a.ping.or(wf.ping).unwrap_or(0);
+    let (v, name) = either(a.connections, "--connections", wf.connections, "ws.connections");
+    let connections = count(name, v, defaults.connections, 10_000_000)?;
+    let (v, name) = either(a.concurrency, "--concurrency", wf.concurrency, "ws.concurrency");
+    let concurrency = count(name, v, defaults.concurrency, 1_000_000)?.min(connections);
+    let (v, ping_name) = either(a.ping, "--ping", wf.ping, "ws.ping");
+    let pings = v.unwrap_or(0);
     if pings > 100_000 {
         return Err(Error::Invalid {
-            field: "--ping".into(),
+            field: ping_name.into(),
             reason: format!("{pings} is more than 100000"),
         });
     }
@@ -327,13 +335,18 @@ pub fn ws_target(
         })?),
         None => None,
     };
-    let warn_after = match a.warn_after.as_deref().or(wf.warn_after.as_deref()) {
-        Some(s) => duration("ws warn_after", Some(s), s)?,
-        None => defaults.warn_after,
+    let warn_after = match either(a.warn_after.as_deref(), "--warn-after", wf.warn_after.as_deref(), "ws.warn_after") {
+        (Some(s), name) => duration(name, Some(s), s)?,
+        (None, _) => defaults.warn_after,
     };
-    let error_after = match a.error_after.as_deref().or(wf.error_after.as_deref()) {
-        Some(s) => duration("ws error_after", Some(s), s)?,
-        None => defaults.error_after,
+    let error_after = match either(
+        a.error_after.as_deref(),
+        "--error-after",
+        wf.error_after.as_deref(),
+        "ws.error_after",
+    ) {
+        (Some(s), name) => duration(name, Some(s), s)?,
+        (None, _) => defaults.error_after,
     };
     Ok(Some(websocket::Target {
         endpoint,
@@ -380,6 +393,18 @@ pub fn redis_target(flag: Option<String>, mut rf: RedisFile, pings: Option<u32>,
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
+    // `redis://` is not a scheme the URL standard knows, so its host comes back
+    // percent-encoded; a Unicode name is converted with IDNA as for `ws://`.
+    let host = if host.contains('%') {
+        let decoded = percent_encoding::percent_decode_str(&host).decode_utf8_lossy().into_owned();
+        match url::Host::parse(&decoded) {
+            Ok(url::Host::Domain(d)) => d,
+            Ok(other) => other.to_string(),
+            Err(e) => return Err(invalid(format!("host `{decoded}` is not a valid name: {e}"))),
+        }
+    } else {
+        host
+    };
     let port = u.port().unwrap_or(6379);
     let db = match u.path().trim_start_matches('/') {
         "" => 0,
@@ -419,10 +444,11 @@ pub fn redis_target(flag: Option<String>, mut rf: RedisFile, pings: Option<u32>,
         }
         d
     };
-    let pings = pings.or(rf.pings).unwrap_or(redis::PINGS);
+    let (pings, pings_name) = either(pings, "--pings", rf.pings, "redis.pings");
+    let pings = pings.unwrap_or(redis::PINGS);
     if pings == 0 || pings > 100_000 {
         return Err(Error::Invalid {
-            field: "--pings".into(),
+            field: pings_name.into(),
             reason: format!("{pings} is not between 1 and 100000"),
         });
     }
@@ -610,6 +636,23 @@ mod tests {
             let msg = e.to_string();
             assert!(!msg.contains(":pw@"), "{msg}");
         }
+    }
+
+    #[test]
+    fn unicode_redis_hosts_are_converted_with_idna() {
+        let t = redis_target(
+            Some("redis://:pw@bücher.example:6380".into()),
+            RedisFile::default(),
+            None,
+            &env(&[]),
+        )
+        .unwrap();
+        assert_eq!(t.host, "xn--bcher-kva.example");
+        assert_eq!(t.display, "redis://:***@xn--bcher-kva.example:6380");
+        let t = redis_target(Some("rediss://ПРИМЕР.рф".into()), RedisFile::default(), None, &env(&[])).unwrap();
+        assert_eq!(t.host, "xn--e1afmkfd.xn--p1ai");
+        let t = redis_target(Some("redis://redis-0.redis:6379".into()), RedisFile::default(), None, &env(&[])).unwrap();
+        assert_eq!(t.host, "redis-0.redis");
     }
 
     #[test]

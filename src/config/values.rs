@@ -141,6 +141,15 @@ pub fn duration(field: &str, v: Option<&str>, default: &str) -> Result<Duration>
     })
 }
 
+/// A setting from its flag, else from aiwfe.yaml, with the name to blame when it is wrong:
+/// the flag's when the flag gave it, the file key's when the file did.
+pub fn either<T>(flag: Option<T>, flag_name: &'static str, file: Option<T>, key: &'static str) -> (Option<T>, &'static str) {
+    match flag {
+        Some(v) => (Some(v), flag_name),
+        None => (file, key),
+    }
+}
+
 pub fn read_token_file(field: &str, path: &Path) -> Result<Secret> {
     let s = std::fs::read_to_string(path).map_err(|e| Error::SecretFile {
         what: field.into(),

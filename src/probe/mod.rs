@@ -77,6 +77,7 @@ impl Recorder {
 
     /// Starts (or continues) check `check`, now doing `doing` ("connecting", "authenticating").
     pub fn phase(&self, check: &str, doing: &str) {
+        tracing::info!("{check}: {doing} ({})", self.target);
         let mut cur = lock(&self.current);
         if cur.check != check {
             cur.check = check.to_string();
@@ -102,6 +103,9 @@ impl Recorder {
 
     /// Files a finished check; its duration runs from the first `phase` call for it.
     pub fn commit(&self, mut obs: Observation) {
+        for f in &obs.findings {
+            tracing::debug!("{}: {} {}: {}", obs.id, f.severity.as_str(), f.code, f.summary);
+        }
         let cur = lock(&self.current);
         if cur.check == obs.id {
             obs.duration_ms = cur.started.elapsed().as_millis() as u64;
@@ -149,6 +153,7 @@ pub async fn run_all(probes: Vec<Box<dyn Probe>>, timeout: Duration, progress: b
     let mut handles = Vec::new();
     for probe in probes {
         let limit = probe.budget(timeout);
+        tracing::info!("probe {} on {}: starting, {limit:?} allowed", probe.name(), probe.target());
         let deadline = start + limit;
         let bar = multi.as_ref().map(|m| {
             let bar = m.add(ProgressBar::new_spinner());

@@ -73,7 +73,10 @@ async fn run(t: &Target, rec: &Recorder) {
     };
     connect.measure("connect_ms", (started.elapsed().as_secs_f64() * 1e6).round() / 1e3, "ms");
     let version = client
-        .query_one("SELECT current_setting('server_version'), current_user, current_database()", &[])
+        .query_one(
+            logged("SELECT current_setting('server_version'), current_user, current_database()"),
+            &[],
+        )
         .await;
     match version {
         Ok(row) => {
@@ -111,7 +114,14 @@ enum OpenError {
     Pg(tokio_postgres::Error),
 }
 
+/// `sql`, logged at debug level by its first words (statements carry no secrets).
+fn logged(sql: &str) -> &str {
+    tracing::debug!("postgres: {}", sql.split_whitespace().take(10).collect::<Vec<_>>().join(" "));
+    sql
+}
+
 async fn open(t: &Target, rec: &Recorder) -> Result<Client, OpenError> {
+    tracing::info!("postgres: connecting to {} (sslmode {:?})", t.display, t.config.get_ssl_mode());
     let mut config = t.config.clone();
     config.connect_timeout(rec.remaining());
     let client = if config.get_ssl_mode() == SslMode::Disable {
@@ -132,11 +142,13 @@ async fn open(t: &Target, rec: &Recorder) -> Result<Client, OpenError> {
 async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
     let rows = client
         .query(
-            "SELECT coalesce(state, 'unknown') AS state, count(*)::bigint AS n, \
+            logged(
+                "SELECT coalesce(state, 'unknown') AS state, count(*)::bigint AS n, \
                     coalesce(avg(extract(epoch FROM (now() - state_change))), 0)::float8 AS avg_s \
              FROM pg_stat_activity \
              WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() \
              GROUP BY 1 ORDER BY 1",
+            ),
             &[],
         )
         .await?;
@@ -156,16 +168,18 @@ async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Resu
     // Without pg_read_all_stats (superusers and pg_monitor members have it), other users'
     // sessions show no state or backend type; pg_stat_database still counts every backend.
     let full_view: bool = client
-        .query_one("SELECT pg_has_role('pg_read_all_stats', 'USAGE')", &[])
+        .query_one(logged("SELECT pg_has_role('pg_read_all_stats', 'USAGE')"), &[])
         .await?
         .get(0);
     let limits = client
         .query_one(
-            "SELECT current_setting('max_connections')::int, \
+            logged(
+                "SELECT current_setting('max_connections')::int, \
                     current_setting('superuser_reserved_connections')::int, \
                     coalesce(nullif(current_setting('reserved_connections', true), ''), '0')::int, \
                     (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::bigint, \
                     (SELECT coalesce(sum(numbackends), 0) FROM pg_stat_database)::bigint",
+            ),
             &[],
         )
         .await?;
@@ -221,11 +235,13 @@ async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Resu
 async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
     let idle_tx = client
         .query(
-            "SELECT pid, coalesce(usename, '?')::text, coalesce(datname, '?')::text, coalesce(application_name, '')::text, \
+            logged(
+                "SELECT pid, coalesce(usename, '?')::text, coalesce(datname, '?')::text, coalesce(application_name, '')::text, \
                     extract(epoch FROM (now() - state_change))::float8 AS s \
              FROM pg_stat_activity \
              WHERE state LIKE 'idle in transaction%' AND backend_type = 'client backend' \
              ORDER BY state_change",
+            ),
             &[],
         )
         .await?;
@@ -258,10 +274,12 @@ async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> R
 
     let active = client
         .query(
-            "SELECT pid, extract(epoch FROM (now() - query_start))::float8, left(coalesce(query, ''), 400)::text \
+            logged(
+                "SELECT pid, extract(epoch FROM (now() - query_start))::float8, left(coalesce(query, ''), 400)::text \
              FROM pg_stat_activity \
              WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query_start IS NOT NULL \
              ORDER BY query_start LIMIT 1",
+            ),
             &[],
         )
         .await?;
@@ -283,8 +301,10 @@ async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> R
 
     let waits = client
         .query(
-            "SELECT pid, pg_blocking_pids(pid)::text FROM pg_stat_activity \
+            logged(
+                "SELECT pid, pg_blocking_pids(pid)::text FROM pg_stat_activity \
              WHERE wait_event_type = 'Lock' AND backend_type = 'client backend' ORDER BY pid",
+            ),
             &[],
         )
         .await?;

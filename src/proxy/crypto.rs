@@ -3,7 +3,8 @@
 //! and a handshake with a new token waits that much less. jsonwebtoken still parses tokens
 //! and checks every claim; only the signature arithmetic is ring's.
 //!
-//! RSA keys under 2048 bits, which ring refuses, and HMAC stay with RustCrypto.
+//! HMAC stays with RustCrypto, and so would RSA keys under 2048 bits, which ring refuses
+//! (`check_rsa_size` refuses them first: `MIN_RSA_BITS`).
 
 use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER as RUST_CRYPTO;
 use jsonwebtoken::crypto::{CryptoProvider, JwtVerifier, KeyUtils};
@@ -73,6 +74,11 @@ impl JwtVerifier for RingVerifier {
 
 /// The byte length of the modulus in a PKCS#1 RSAPublicKey (DER), leading zero excluded.
 fn der_modulus_len(der: &[u8]) -> Option<usize> {
+    Some(der_modulus(der)?.iter().skip_while(|b| **b == 0).count())
+}
+
+/// The modulus of a PKCS#1 RSAPublicKey, leading zeros included.
+fn der_modulus(der: &[u8]) -> Option<&[u8]> {
     fn header(b: &[u8]) -> Option<(u8, usize, usize)> {
         let tag = *b.first()?;
         let first = *b.get(1)? as usize;
@@ -98,8 +104,32 @@ fn der_modulus_len(der: &[u8]) -> Option<usize> {
     if tag != 0x02 {
         return None;
     }
-    let n = rest.get(hl..hl + len)?;
-    Some(n.iter().skip_while(|b| **b == 0).count())
+    rest.get(hl..hl + len)
+}
+
+/// Fewer RSA modulus bits than this are refused (RFC 7518 §3.3), from a PEM and a JWKS.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Refuses an RSA key under `MIN_RSA_BITS`.
+pub fn check_rsa_size(key: &DecodingKey) -> Result<(), String> {
+    match rsa_modulus_bits(key) {
+        Some(bits) if bits < MIN_RSA_BITS => Err(format!(
+            "the RSA key has {bits} bits; at least {MIN_RSA_BITS} are needed (RFC 7518 §3.3); make one with \
+             `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:{MIN_RSA_BITS}`"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The size in bits of an RSA key's modulus; `None` for other keys.
+pub fn rsa_modulus_bits(key: &DecodingKey) -> Option<usize> {
+    let n: &[u8] = match key.kind() {
+        DecodingKeyKind::RsaModulusExponent { n, .. } => n,
+        DecodingKeyKind::SecretOrDer(der) => der_modulus(der)?,
+    };
+    let n = &n[n.iter().take_while(|b| **b == 0).count()..];
+    let first = *n.first()?;
+    Some(n.len() * 8 - first.leading_zeros() as usize)
 }
 
 type Chosen = (

@@ -417,4 +417,65 @@ mod tests {
         assert!(Frames::new(false, 10, false).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
         assert_ne!(mask_key(), mask_key());
     }
+
+    /// xorshift64: the same cases on every run, many more than one writes by hand.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    #[test]
+    fn property_random_messages_cut_anywhere_count_the_same_and_garbage_never_panics() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..300 {
+            let (mut stream, mut messages) = (Vec::new(), 0u64);
+            for _ in 0..rng.below(8) + 1 {
+                let parts = rng.below(3) + 1;
+                for p in 0..parts {
+                    let len = match rng.below(10) {
+                        0 => 70_000,
+                        1..=3 => 126 + rng.below(1000) as usize,
+                        _ => rng.below(126) as usize,
+                    };
+                    let op = if p == 0 { 1 + rng.below(2) as u8 } else { 0 };
+                    stream.extend(frame(op, p + 1 == parts, &vec![b'a'; len], true));
+                    if rng.below(4) == 0 {
+                        stream.extend(frame(9, true, b"ping", true));
+                    }
+                }
+                messages += 1;
+            }
+            let mut f = Frames::new(true, 1 << 20, false);
+            let (mut at, mut seen) = (0, 0);
+            while at < stream.len() {
+                let end = (at + 1 + rng.below(5000) as usize).min(stream.len());
+                seen += f.feed(&stream[at..end]).unwrap().messages;
+                at = end;
+            }
+            assert_eq!(seen, messages);
+            assert!(f.at_boundary());
+
+            // Random bytes: a violation or a partial frame, never a panic or a count of
+            // more messages than there are bytes.
+            let garbage: Vec<u8> = (0..rng.below(4096)).map(|_| rng.below(256) as u8).collect();
+            let mut f = Frames::new(rng.below(2) == 0, 1 << 16, rng.below(2) == 0);
+            let mut total = 0;
+            for chunk in garbage.chunks(1 + rng.below(64) as usize) {
+                match f.feed(chunk) {
+                    Ok(fed) => total += fed.messages,
+                    Err(v) => {
+                        assert!((1000..5000).contains(&v.code), "{v:?}");
+                        break;
+                    }
+                }
+            }
+            assert!(total as usize <= garbage.len() / 2, "{total} messages in {} bytes", garbage.len());
+        }
+    }
 }

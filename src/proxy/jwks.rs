@@ -194,6 +194,7 @@ fn parse_key(jwk: &serde_json::Value, allowed: &[Algorithm]) -> Result<JwkKey, S
         }
     };
     let key = key.map_err(|e| format!("the key parameters are invalid: {e}"))?;
+    super::crypto::check_rsa_size(&key)?;
     Ok(JwkKey {
         fingerprint: format!("{kid:?} {alg:?} {kty} {material}"),
         kid,

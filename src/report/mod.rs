@@ -18,7 +18,7 @@ use std::io::{self, Write};
 /// Writes `report` in `format` to `out`.
 pub fn render(report: &Report, format: Format, style: Style, fail_on: FailOn, out: &mut impl Write) -> io::Result<()> {
     match format {
-        Format::Table => table::render(report, style, out),
+        Format::Table => table::render(&for_terminal(report), style, out),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             writeln!(out)
@@ -29,7 +29,70 @@ pub fn render(report: &Report, format: Format, style: Style, fail_on: FailOn, ou
         }
         Format::Junit => junit::render(report, fail_on, out),
         Format::Sarif => sarif::render(report, out),
-        Format::Markdown => markdown::render(report, out),
+        Format::Markdown => markdown::render(&for_terminal(report), out),
+    }
+}
+
+/// `report` with the control characters of every string escaped (`term::escape`), for the
+/// human renderers: summaries, evidence, hints, fixes, subjects, targets, labels and text
+/// figures all may hold what a server or a log said. JSON, YAML, JUnit and SARIF escape by
+/// their own rules.
+fn for_terminal(report: &Report) -> Report {
+    let e = |s: &String| crate::term::escape(s).into_owned();
+    let eo = |s: &Option<String>| s.as_ref().map(e);
+    let measurements = |ms: &[Measurement]| -> Vec<Measurement> {
+        ms.iter()
+            .map(|m| Measurement {
+                name: e(&m.name),
+                value: match &m.value {
+                    Value::Text(t) => Value::Text(e(t)),
+                    v => v.clone(),
+                },
+                unit: e(&m.unit),
+            })
+            .collect()
+    };
+    let finding = |f: &Finding| Finding {
+        code: e(&f.code),
+        severity: f.severity,
+        summary: e(&f.summary),
+        evidence: eo(&f.evidence),
+        fix: eo(&f.fix),
+        hint: eo(&f.hint),
+        subject: eo(&f.subject),
+        labels: f.labels.iter().map(|(k, v)| (e(k), e(v))).collect(),
+    };
+    Report {
+        version: report.version,
+        status: report.status,
+        causes: (report.causes.iter())
+            .map(|c| Cause {
+                id: e(&c.id),
+                severity: c.severity,
+                summary: e(&c.summary),
+                certainty: e(&c.certainty),
+                confirm: eo(&c.confirm),
+                fix: eo(&c.fix),
+                hint: eo(&c.hint),
+                explains: (c.explains.iter())
+                    .map(|r| FindingRef {
+                        check: e(&r.check),
+                        code: e(&r.code),
+                        subject: eo(&r.subject),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        checks: (report.checks.iter())
+            .map(|c| Check {
+                id: e(&c.id),
+                target: e(&c.target),
+                status: c.status,
+                duration_ms: c.duration_ms,
+                measurements: measurements(&c.measurements),
+                findings: c.findings.iter().map(finding).collect(),
+            })
+            .collect(),
     }
 }
 
@@ -69,6 +132,38 @@ mod tests {
         assert!(r.checks[0].findings.is_empty());
         assert!(is_ignored("redis.noauth", &["redis.noauth".into()]));
         assert!(!is_ignored("redis.noauth", &["redis.no".into()]));
+    }
+
+    #[test]
+    fn human_formats_escape_what_servers_said_and_json_keeps_it_exact() {
+        let hostile = "403 \x1b[2J\x1b]0;owned\x07 \u{9b}31m";
+        let mut o = Observation::new("ws.upgrade", "ws://127.0.0.1:1/\x1b[1m");
+        o.measure_text("server", hostile);
+        o.push(
+            Finding::new("ws.upgrade_failed", Severity::Error, hostile)
+                .evidence(hostile)
+                .hint(hostile)
+                .fix(hostile),
+        );
+        let report = Report::new(vec![o], vec![], &[]);
+        for (format, color) in [(Format::Table, false), (Format::Table, true), (Format::Markdown, false)] {
+            let style = Style {
+                verbose: true,
+                color,
+                ..Style::default()
+            };
+            let mut out = Vec::new();
+            render(&report, format, style, FailOn::Error, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("403 ^[[2J^[]0;owned^G M-^[31m"), "{format:?}: {text}");
+            // Only the renderer's own colours are escape sequences.
+            let stripped = text.replace("\x1b[0m", "").replace("\x1b[31m", "").replace("\x1b[1m", "");
+            assert!(!stripped.contains(['\x1b', '\x07', '\u{9b}']), "{format:?}: {text:?}");
+        }
+        let mut json = Vec::new();
+        render(&report, Format::Json, Style::default(), FailOn::Error, &mut json).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["checks"][0]["findings"][0]["evidence"], hostile);
     }
 
     #[test]

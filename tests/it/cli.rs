@@ -290,3 +290,35 @@ fn a_report_that_cannot_be_written_fails_the_run_and_a_closed_pipe_does_not() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_closed_stderr_ends_no_run_with_a_panic() {
+    let incident = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml");
+    let closed = |args: &[&str], close_stdout: bool| {
+        let mut child = aiwfe()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `2>&1 | head -c 10`: the reader is gone before aiwfe writes.
+        drop(child.stderr.take());
+        if close_stdout {
+            drop(child.stdout.take());
+        }
+        child.wait_with_output().unwrap().status.code()
+    };
+    let snap = incident.to_str().unwrap();
+    assert_eq!(
+        closed(&["doctor", "--snapshot", snap, "-vvv"], true),
+        Some(1),
+        "the gate's own code"
+    );
+    assert_eq!(closed(&["doctor", "--snapshot", snap, "-v"], false), Some(1));
+    assert_eq!(
+        closed(&["doctor", "--snapshot", "/no/such/file.yaml"], true),
+        Some(2),
+        "an error that cannot be told"
+    );
+    assert_eq!(closed(&["doctor", "--no-such-flag"], true), Some(2));
+}

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["playbook"],
     &["probe", "proxy", "diagnose", "rbac"],
     &["cluster", "report"],
-    &["redact", "tls", "http", "ws_token"],
+    &["redact", "term", "tls", "http", "ws_token"],
 ];
 
 fn layer_of(top: &str) -> Option<usize> {

@@ -282,3 +282,19 @@ fn hung_server_times_out() {
     let codes: Vec<String> = findings(&v).iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
     assert_eq!(codes, ["postgres.timeout"]);
 }
+
+#[test]
+fn verbose_logs_the_connection_and_each_query_without_the_password() {
+    let pg = PgCluster::start();
+    pg.psql("CREATE ROLE app LOGIN PASSWORD 'App-Pg-Pw-1'");
+    let out = run(aiwfe().args(["probe", "postgres", &pg.url("app", "App-Pg-Pw-1", "postgres"), "-vv"]));
+    let log = stderr(&out);
+    for line in [
+        "postgres: connecting to postgres://app:***@",
+        "postgres: SELECT current_setting('server_version')",
+        "postgres.connections: reading pg_stat_activity",
+    ] {
+        assert!(log.contains(line), "no {line:?} in:\n{log}");
+    }
+    assert!(!log.contains("App-Pg-Pw-1"), "{log}");
+}

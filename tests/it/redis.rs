@@ -213,3 +213,26 @@ fn rediss_verifies_the_certificate_unless_told_otherwise() {
     assert!(f["summary"].as_str().unwrap().ends_with("over TLS"), "{f}");
     assert!(f["hint"].as_str().unwrap().contains("use redis://"), "{f}");
 }
+
+#[test]
+fn verbose_logs_each_connection_command_and_phase_without_the_password() {
+    let r = RedisServer::start(&["--requirepass", PW]);
+    let out = run(aiwfe().args(["probe", "redis", &r.url(&format!(":{PW}")), "-vv"]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = stderr(&out);
+    for line in [
+        "redis: connecting to 127.0.0.1:",
+        "redis.auth: authenticating",
+        "redis: AUTH ***",
+        "redis: 20 PINGs",
+        "redis: INFO",
+        "doctor: 3 checks done",
+    ] {
+        assert!(log.contains(line), "no {line:?} in:\n{log}");
+    }
+    assert!(!log.contains(PW) && !log.contains('\u{1b}'), "{log}");
+    // `-v` shows the connections and phases, `-vv` adds the commands.
+    let out = run(aiwfe().args(["probe", "redis", &r.url(&format!(":{PW}")), "-v"]));
+    let log = stderr(&out);
+    assert!(log.contains("redis: connecting to") && !log.contains("redis: AUTH"), "{log}");
+}

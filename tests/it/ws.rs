@@ -256,6 +256,34 @@ fn a_low_open_file_limit_runs_fewer_at_once_and_says_so() {
 }
 
 #[test]
+fn the_probe_budget_follows_the_concurrency_the_open_file_limit_leaves() {
+    // 36 at a time (100 less the reserve) for 250 connections held 1 s each: 7 rounds,
+    // longer than a budget counted for all 250 at once (one round).
+    let s = WsServer::start(WsBehaviour::default());
+    let bin = env!("CARGO_BIN_EXE_aiwfe");
+    let script = format!(
+        "ulimit -Sn 100 && ulimit -Hn 100 && exec {bin} probe ws {} -n 250 -c 250 --hold 1s --timeout 1s -o json",
+        s.url()
+    );
+    let out = run(std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(private_home())
+        .env("HOME", private_home())
+        .env_remove("AIWFE_CONFIG")
+        .env_remove("AIWFE_WS_TOKEN"));
+    let v = json(&out);
+    assert!(findings(&v).iter().all(|f| f["code"] != "ws.timeout"), "{v}");
+    let f = finding(&v, "ws.fd_limit");
+    assert!(
+        f["summary"].as_str().unwrap().contains("allows 36 connections at once, not 250"),
+        "{f}"
+    );
+    assert_eq!(ms(&v, "concurrency"), 36.0);
+    assert_eq!(ms(&v, "succeeded"), 250.0);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
 fn wrong_subprotocol_echo_is_subprotocol_mismatch() {
     let s = WsServer::start(WsBehaviour {
         subprotocol_echo: Some("chat.v2".into()),

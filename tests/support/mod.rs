@@ -1,10 +1,12 @@
 //! Real servers for the integration tests: `redis-server`, a private PostgreSQL cluster and
-//! WebSocket servers (`ws`) on free loopback ports, each stopped when its handle drops. Plus helpers to run the real
+//! WebSocket servers (`ws`) and hostile servers (`hostile`) on free loopback ports, each
+//! stopped when its handle drops. Plus helpers to run the real
 //! `aiwfe` binary and read its JSON report.
 
 #![allow(dead_code)]
 
 pub mod bigcluster;
+pub mod hostile;
 pub mod jwks;
 pub mod kubeapi;
 pub mod prometheus;

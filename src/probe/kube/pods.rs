@@ -293,7 +293,7 @@ fn finding(trouble: Trouble, w: &Workload, container: &str, g: &Group) -> Findin
         _ => g.evidence.as_ref().map(|(_, line, _)| line.clone()),
     };
     if let Some(e) = evidence {
-        f = f.evidence(crate::redact::scrub_urls(&e));
+        f = f.evidence(crate::redact::credentials(&e));
     }
     if let Some((_, _, src)) = &g.evidence {
         f = f.label("evidence_from", *src);

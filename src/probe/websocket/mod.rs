@@ -41,7 +41,10 @@ impl Probe for WsProbe {
     /// which knows the phase, is the one that fires.
     fn budget(&self, timeout: Duration) -> Duration {
         let t = &self.target;
-        let rounds = t.connections.div_ceil(t.concurrency.max(1));
+        // The concurrency the run will have: fewer at once under a low open-file limit
+        // means more rounds.
+        let at_once = concurrency(t, fd_limit()) as u32;
+        let rounds = t.connections.div_ceil(at_once.max(1));
         // Set-up, hold, a send stuck at the end of the hold, and the close.
         let per = timeout * 2 + t.hold.unwrap_or_default() + Duration::from_secs(2);
         let endpoints = if t.compare.is_some() { 2 } else { 1 };
@@ -65,15 +68,30 @@ fn raise_fd_limit() -> Option<FdLimit> {
     Some(FdLimit { soft, hard })
 }
 
+/// The open-file limit, raised once per process (the budget and the run both ask).
+fn fd_limit() -> Option<&'static FdLimit> {
+    static LIMIT: std::sync::OnceLock<Option<FdLimit>> = std::sync::OnceLock::new();
+    LIMIT.get_or_init(raise_fd_limit).as_ref()
+}
+
+/// How many connections run at once: `-c`, or what the open-file limit leaves room for.
+fn concurrency(t: &Target, fd: Option<&FdLimit>) -> u64 {
+    let asked = t.concurrency as u64;
+    match fd {
+        Some(fd) if asked + FD_RESERVE > fd.soft => fd.soft.saturating_sub(FD_RESERVE).max(1),
+        _ => asked,
+    }
+}
+
 /// File descriptors kept for everything but the connections (stdio, runtime, DNS).
 const FD_RESERVE: u64 = 64;
 
 async fn run(t: &Target, rec: &Recorder) {
     let secrets = t.secrets();
-    let fd = raise_fd_limit();
-    let a = endpoint(t, &t.endpoint, rec, fd.as_ref(), &secrets).await;
+    let fd = fd_limit();
+    let a = endpoint(t, &t.endpoint, rec, fd, &secrets).await;
     if let Some(other) = &t.compare {
-        let b = endpoint(t, other, rec, fd.as_ref(), &secrets).await;
+        let b = endpoint(t, other, rec, fd, &secrets).await;
         if let (Some(a), Some(b)) = (a, b) {
             let mut obs = Observation::new("ws.compare", format!("{} vs {}", t.endpoint.display, other.display));
             compare(&a, &b, &mut obs);
@@ -97,23 +115,22 @@ async fn endpoint(t: &Target, ep: &Endpoint, rec: &Recorder, fd: Option<&FdLimit
         }
     };
     let work = Arc::new(Workload::new(t));
-    let mut concurrency = t.concurrency as u64;
+    let concurrency = concurrency(t, fd);
     if let Some(fd) = fd {
         obs.measure("fd_limit", fd.soft as f64, "count");
-        if concurrency + FD_RESERVE > fd.soft {
-            let allowed = fd.soft.saturating_sub(FD_RESERVE).max(1);
+        if concurrency < t.concurrency as u64 {
+            let (allowed, asked) = (concurrency, t.concurrency);
             obs.push(
                 Finding::new(
                     "ws.fd_limit",
                     Severity::Warning,
                     format!(
-                        "the open-file limit ({} soft, {} hard) allows {allowed} connections at once, not {concurrency}: ran {allowed} at a time",
+                        "the open-file limit ({} soft, {} hard) allows {allowed} connections at once, not {asked}: ran {allowed} at a time",
                         fd.soft, fd.hard
                     ),
                 )
                 .hint("raise the hard limit (`ulimit -Hn` as root, or LimitNOFILE= in a systemd unit) to hold more connections"),
             );
-            concurrency = allowed;
         }
     }
     let mut stats = Stats::new(t.connections as u64, concurrency);

@@ -174,6 +174,22 @@ struct Header {
     crit: bool,
 }
 
+/// What kind of private key a PEM holds, if it holds one.
+fn private_key_pem(pem: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(pem);
+    let label = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("-----BEGIN ")?.strip_suffix("-----"))?;
+    match label {
+        "PRIVATE KEY" => Some("private key (PKCS#8)"),
+        "RSA PRIVATE KEY" => Some("RSA private key"),
+        "EC PRIVATE KEY" => Some("EC private key"),
+        "ENCRYPTED PRIVATE KEY" => Some("encrypted private key"),
+        "OPENSSH PRIVATE KEY" => Some("OpenSSH private key"),
+        _ => None,
+    }
+}
+
 impl Verifier {
     /// Builds the verifier; the error names what is wrong with the key or algorithm. A JWKS
     /// verifier starts without keys (see `Auth::load`).
@@ -185,13 +201,32 @@ impl Verifier {
                     return Err("the JWT secret file is empty".into());
                 }
                 let alg = parse_alg(cfg.algorithm.as_deref().unwrap_or("HS256"))?;
-                if !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
-                    return Err(format!("a secret is used with HS256, HS384 or HS512, not {alg:?}"));
+                let need = match alg {
+                    Algorithm::HS256 => 32,
+                    Algorithm::HS384 => 48,
+                    Algorithm::HS512 => 64,
+                    _ => return Err(format!("a secret is used with HS256, HS384 or HS512, not {alg:?}")),
+                };
+                // RFC 7518 §3.2: a key as long as the hash output. A shorter one can be
+                // found by trying keys against a single captured token.
+                if s.len() < need {
+                    return Err(format!(
+                        "the JWT secret is {} bytes; {alg:?} needs at least {need} (RFC 7518 §3.2), or a captured \
+                         token gives the key away to a brute-force search; make one with `openssl rand -base64 {need}`",
+                        s.len()
+                    ));
                 }
                 (Some(DecodingKey::from_secret(s)), alg)
             }
             KeyMaterial::PublicKeyPem(pem) => {
+                if let Some(kind) = private_key_pem(pem) {
+                    return Err(format!(
+                        "the file holds a {kind}, not a public key; give the proxy the public half only: \
+                         `openssl pkey -in KEY -pubout -out public.pem`"
+                    ));
+                }
                 if let Ok(k) = DecodingKey::from_rsa_pem(pem) {
+                    super::crypto::check_rsa_size(&k)?;
                     let alg = parse_alg(cfg.algorithm.as_deref().unwrap_or("RS256"))?;
                     if !matches!(
                         alg,

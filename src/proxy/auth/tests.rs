@@ -397,3 +397,75 @@ fn a_new_key_set_flushes_cached_verdicts() {
     assert_eq!(exp_of(auth.check(&good)), (Err(Reject::UnknownKey), Lookup::Miss));
     assert_eq!(exp_of(auth.check(&other)), (Ok(exp), Lookup::Miss));
 }
+
+/// xorshift64: the same cases on every run, many more than one writes by hand.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+#[test]
+fn property_random_headers_and_mutated_tokens_never_pass_or_panic() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let v = Verifier::new(&secret_cfg(key)).unwrap();
+    let exp = now_unix() + 600;
+    let claims = format!(r#"{{"exp":{exp}}}"#);
+    let good = hs256(r#"{"alg":"HS256","typ":"JWT"}"#, &claims, key);
+    assert_eq!(v.verify(&good), Ok(exp));
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let values = [
+        r#""HS256""#,
+        r#""none""#,
+        r#""RS256""#,
+        r#""hs256""#,
+        "null",
+        "7",
+        "[]",
+        r#"{"a":1}"#,
+        r#""x\u0000""#,
+    ];
+    let names = ["alg", "kid", "crit", "typ", "jku", "x5u", "b64", "zip", ""];
+    let alphabet: Vec<char> = ('A'..='Z')
+        .chain('a'..='z')
+        .chain('0'..='9')
+        .chain(['-', '_', '.', '=', '+', '/', ' '])
+        .collect();
+    for _ in 0..5000 {
+        // A signed token with a random header: it passes only with `alg` HS256 and no `crit`.
+        let n = rng.below(4);
+        let fields: Vec<String> = (0..n)
+            .map(|_| format!(r#""{}":{}"#, names[rng.below(9) as usize], values[rng.below(9) as usize]))
+            .collect();
+        let header = format!("{{{}}}", fields.join(","));
+        let token = hs256(&header, &claims, key);
+        if v.verify(&token).is_ok() {
+            let h: serde_json::Value = serde_json::from_str(&header).unwrap();
+            assert_eq!(h["alg"], "HS256", "{header}");
+            assert!(h.get("crit").is_none(), "{header}");
+        }
+        // The good token with random edits: refused unless it is the same token.
+        let mut t: Vec<char> = good.chars().collect();
+        for _ in 0..rng.below(3) + 1 {
+            let at = rng.below(t.len() as u64) as usize;
+            match rng.below(3) {
+                0 => t[at] = alphabet[rng.below(alphabet.len() as u64) as usize],
+                1 => {
+                    t.remove(at);
+                }
+                _ => t.insert(at, alphabet[rng.below(alphabet.len() as u64) as usize]),
+            }
+        }
+        let t: String = t.into_iter().collect();
+        if t != good {
+            assert!(v.verify(&t).is_err(), "{t}");
+        }
+    }
+    // Bounded: a token over the limit is refused before any parsing.
+    assert_eq!(v.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)), Err(Reject::TooLarge));
+}

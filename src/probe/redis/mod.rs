@@ -8,10 +8,12 @@ use super::{BoxFuture, Probe, Recorder};
 use crate::redact::{self, Secret};
 use crate::report::{Finding, Observation, Severity};
 use hdrhistogram::Histogram;
+use redis::RedisError;
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo, RedisError};
 use std::collections::HashMap;
 use std::time::Instant;
+
+mod wire;
 
 /// A Redis endpoint, parsed and checked.
 #[derive(Debug, Clone)]
@@ -88,10 +90,13 @@ async fn run(t: &Target, rec: &Recorder) {
         rec.commit(auth);
         return;
     }
+    if t.db != 0 {
+        tracing::debug!("redis: SELECT {}", t.db);
+    }
     if t.db != 0
-        && let Err(e) = redis::cmd("SELECT").arg(t.db).query_async::<()>(&mut con).await
+        && let Err(e) = redis::cmd("SELECT").arg(t.db).query_async::<()>(&mut con.con).await
     {
-        auth.push(server_finding(&e, t, &secrets));
+        auth.push(con.failure(&e, t, &secrets));
         rec.commit(auth);
         return;
     }
@@ -108,57 +113,23 @@ async fn run(t: &Target, rec: &Recorder) {
     rec.commit(server);
 }
 
-/// Opens a connection that sends nothing of its own (no AUTH, no CLIENT SETINFO).
-async fn connect(t: &Target, rec: &Recorder, obs: &mut Observation, secrets: &[String]) -> Option<MultiplexedConnection> {
-    let addr = if t.tls {
-        ConnectionAddr::TcpTls {
-            host: t.host.clone(),
-            port: t.port,
-            insecure: t.insecure,
-            tls_params: None,
-        }
-    } else {
-        ConnectionAddr::Tcp(t.host.clone(), t.port)
-    };
-    let info = match addr.into_connection_info() {
-        Ok(i) => i.set_redis_settings(RedisConnectionInfo::default().set_skip_set_lib_name()),
-        Err(e) => {
-            obs.push(
-                Finding::new("redis.error", Severity::Error, "cannot build a connection").evidence(redact::scrub(&e.to_string(), secrets)),
-            );
-            return None;
-        }
-    };
-    let client = match &t.cacert {
-        Some(pem) => redis::Client::build_with_tls(
-            info,
-            redis::TlsCertificates {
-                client_tls: None,
-                root_cert: Some(pem.clone()),
-            },
-        ),
-        None => redis::Client::open(info),
-    };
-    let client = match client {
-        Ok(c) => c,
-        Err(e) => {
-            obs.push(
-                Finding::new("redis.error", Severity::Error, "cannot build a connection").evidence(redact::scrub(&e.to_string(), secrets)),
-            );
-            return None;
-        }
-    };
+/// Opens a connection that sends nothing of its own (no AUTH, no CLIENT SETINFO), whose
+/// replies are read within `wire`'s limits.
+async fn connect(t: &Target, rec: &Recorder, obs: &mut Observation, secrets: &[String]) -> Option<Conn> {
     // A little past the probe's deadline, so the runner's timeout (which knows the phase)
-    // fires first; these only guard against a runner that is not there.
+    // fires first; this only guards against a runner that is not there.
     let guard = rec.remaining() + std::time::Duration::from_millis(500);
-    let cfg = AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(guard))
-        .set_response_timeout(Some(guard));
+    let dial = wire::Dial {
+        host: &t.host,
+        port: t.port,
+        tls: t.tls.then_some((t.cacert.as_deref(), t.insecure)),
+        timeout: guard,
+    };
     let started = Instant::now();
-    match client.get_multiplexed_async_connection_with_config(&cfg).await {
-        Ok(con) => {
+    match wire::connect(&dial).await {
+        Ok((con, watch)) => {
             obs.measure("connect_ms", ms(started), "ms");
-            Some(con)
+            Some(Conn { con, watch })
         }
         Err(e) => {
             obs.push(connect_finding(&e, t, secrets));
@@ -167,9 +138,66 @@ async fn connect(t: &Target, rec: &Recorder, obs: &mut Observation, secrets: &[S
     }
 }
 
+/// A connection and what it saw the server break.
+struct Conn {
+    con: MultiplexedConnection,
+    watch: wire::Watch,
+}
+
+impl Conn {
+    /// The finding for a failed command: the protocol breach when the server made one,
+    /// else what the error says.
+    fn failure(&self, e: &RedisError, t: &Target, secrets: &[String]) -> Finding {
+        match self.breach() {
+            Some(b) => breach_finding(b, t),
+            None => server_finding(e, t, secrets),
+        }
+    }
+
+    fn breach(&self) -> Option<wire::Breach> {
+        self.watch.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// A server that does not speak Redis, or speaks it without end.
+fn breach_finding(b: wire::Breach, t: &Target) -> Finding {
+    let addr = format!("{}:{}", t.host, t.port);
+    match b {
+        wire::Breach::NotResp(first) => Finding::new(
+            "redis.unreachable",
+            Severity::Error,
+            format!("{addr} is not a Redis server: its answer is not a Redis reply"),
+        )
+        .evidence(format!("the server sent: {first}"))
+        .hint(if t.tls {
+            "check host and port (an HTTP or other service answers there), and TLS (rediss:// needs a TLS port)"
+        } else {
+            "check host and port: another service (HTTP, a TLS port, a proxy) answers there"
+        }),
+        wire::Breach::LongLine => Finding::new(
+            "redis.reply_too_large",
+            Severity::Error,
+            format!(
+                "{addr} sent a line of more than {} KiB without an end; no Redis server does, so the probe stopped reading",
+                wire::MAX_LINE / 1024
+            ),
+        )
+        .hint("check host and port: the service there is not Redis, or something between rewrites the stream"),
+        wire::Breach::LargeReply => Finding::new(
+            "redis.reply_too_large",
+            Severity::Error,
+            format!(
+                "{addr} sent a reply of more than {} MiB to a probe command; the probe stopped reading",
+                wire::MAX_REPLY >> 20
+            ),
+        )
+        .hint("check host and port: the service there is not Redis, or something between rewrites the stream"),
+    }
+}
+
 /// Sends AUTH ourselves when a password is configured, or a PING when not, so that NOAUTH,
 /// WRONGPASS and friends arrive as the server wrote them.
-async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) -> bool {
+async fn authenticate(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[String]) -> bool {
     let started = Instant::now();
     match &t.password {
         Some(pw) => {
@@ -178,7 +206,11 @@ async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Obs
                 cmd.arg(user);
             }
             cmd.arg(pw.expose());
-            match cmd.query_async::<()>(con).await {
+            tracing::debug!(
+                "redis: AUTH {}***",
+                t.username.as_deref().map(|u| format!("{u} ")).unwrap_or_default()
+            );
+            match cmd.query_async::<()>(&mut c.con).await {
                 Ok(()) => {
                     obs.measure("auth_ms", ms(started), "ms");
                     let who = t.username.as_deref().unwrap_or("default");
@@ -193,17 +225,21 @@ async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Obs
                     true
                 }
                 Err(e) => {
-                    let recovered = if dropped(&e) { unprompted_reply(t).await } else { None };
+                    let recovered = if dropped(&e) && c.breach().is_none() {
+                        unprompted_reply(t).await
+                    } else {
+                        None
+                    };
                     let f = match recovered {
                         Some(line) => classify_reply(&redact::scrub(&line, secrets), t),
-                        None => server_finding(&e, t, secrets),
+                        None => c.failure(&e, t, secrets),
                     };
                     obs.push(f.label("password_sha256", redact::fingerprint(pw.expose())));
                     false
                 }
             }
         }
-        None => match redis::cmd("PING").query_async::<String>(con).await {
+        None => match ping(c).await {
             Ok(_) => {
                 obs.measure("auth_ms", ms(started), "ms");
                 obs.push(
@@ -213,10 +249,14 @@ async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Obs
                 true
             }
             Err(e) => {
-                let recovered = if dropped(&e) { unprompted_reply(t).await } else { None };
+                let recovered = if dropped(&e) && c.breach().is_none() {
+                    unprompted_reply(t).await
+                } else {
+                    None
+                };
                 obs.push(match recovered {
                     Some(line) => classify_reply(&line, t),
-                    None => server_finding(&e, t, secrets),
+                    None => c.failure(&e, t, secrets),
                 });
                 false
             }
@@ -224,20 +264,27 @@ async fn authenticate(t: &Target, con: &mut MultiplexedConnection, obs: &mut Obs
     }
 }
 
+/// One PING, logged.
+async fn ping(c: &mut Conn) -> Result<String, RedisError> {
+    tracing::debug!("redis: PING");
+    redis::cmd("PING").query_async::<String>(&mut c.con).await
+}
+
 /// The connection went away under our first command (the server may have said why first).
 fn dropped(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal()
 }
 
-async fn latency(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
+async fn latency(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[String]) {
     let mut hist = match Histogram::<u64>::new_with_bounds(1, 60_000_000, 3) {
         Ok(h) => h,
         Err(_) => return,
     };
+    tracing::debug!("redis: {} PINGs", t.pings);
     for _ in 0..t.pings {
         let started = Instant::now();
-        if let Err(e) = redis::cmd("PING").query_async::<String>(con).await {
-            obs.push(server_finding(&e, t, secrets));
+        if let Err(e) = redis::cmd("PING").query_async::<String>(&mut c.con).await {
+            obs.push(c.failure(&e, t, secrets));
             return;
         }
         let _ = hist.record((started.elapsed().as_micros() as u64).max(1));
@@ -264,8 +311,9 @@ async fn latency(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observat
     }
 }
 
-async fn info(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation, secrets: &[String]) {
-    let text = match redis::cmd("INFO").query_async::<String>(con).await {
+async fn info(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[String]) {
+    tracing::debug!("redis: INFO");
+    let text = match redis::cmd("INFO").query_async::<String>(&mut c.con).await {
         Ok(s) => s,
         Err(e) => {
             let reply = server_text(&e, secrets);
@@ -278,7 +326,7 @@ async fn info(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation
                 .evidence(reply)
                 .hint("allow `+info` for this ACL user to see client load")
             } else {
-                server_finding(&e, t, secrets)
+                c.failure(&e, t, secrets)
             };
             obs.push(f);
             return;
@@ -300,7 +348,7 @@ async fn info(t: &Target, con: &mut MultiplexedConnection, obs: &mut Observation
         if let Ok((_, v)) = redis::cmd("CONFIG")
             .arg("GET")
             .arg("maxclients")
-            .query_async::<(String, String)>(con)
+            .query_async::<(String, String)>(&mut c.con)
             .await
         {
             maxclients = v.parse().ok();
