@@ -235,7 +235,7 @@ impl ClusterState {
         D: serde::Deserializer<'de>,
     {
         self.index = Default::default();
-        let bad = |e: D::Error| format!("{kind} `{name}`: {e}");
+        let bad = |e: D::Error| format!("{kind} `{name}`: {}", without_literal(&e.to_string()));
         fn slimmed<T>(mut o: T, f: fn(&mut T)) -> T {
             f(&mut o);
             o
@@ -345,6 +345,21 @@ fn load_file(file: &Path, budget: u32) -> Result<ClusterState, String> {
         Err(e) if e == split::RESTART => load_file_as(file, budget, true),
         r => r,
     }
+}
+
+/// A type error without the value it quotes (`invalid type: string "hunter2", expected a
+/// sequence` → `invalid type: string, expected a sequence`): the value may be a secret.
+fn without_literal(msg: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: "] {
+        let Some(i) = msg.find(lead) else { continue };
+        let from = i + lead.len();
+        let Some(end) = msg[from..].find(", expected").map(|e| e + from) else {
+            continue;
+        };
+        let what = msg[from..end].split([' ', '`', '"']).next().unwrap_or_default();
+        return format!("{}{what}{}", &msg[..from], &msg[end..]);
+    }
+    msg.to_string()
 }
 
 /// Stack of each thread that converts snapshot items.
@@ -487,6 +502,23 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn type_errors_do_not_quote_the_value() {
+        let mut s = super::ClusterState::default();
+        let pod = serde_json::json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "env": [{"name": "REDIS_PASSWORD", "value": 31337421}]}]}});
+        let e = s.add_object(pod).unwrap_err();
+        assert!(e.contains("invalid type: integer, expected a string"), "{e}");
+        assert!(!e.contains("31337421"), "{e}");
+        let pod =
+            serde_json::json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"}, "spec": {"containers": "hunter2-secret"}});
+        let e = s.add_object(pod).unwrap_err();
+        assert!(
+            e.starts_with("Pod `p`: invalid type: string, expected") && !e.contains("hunter2"),
+            "{e}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -52,7 +52,10 @@ impl Probe for KubeProbe {
                     }
                     Err(e) => {
                         let mut o = rec.observation("kube.read");
-                        o.push(Finding::new("kube.snapshot_invalid", Severity::Error, "cannot read the snapshot").evidence(e));
+                        o.push(
+                            Finding::new("kube.snapshot_invalid", Severity::Error, "cannot read the snapshot")
+                                .evidence(crate::redact::credentials(&e)),
+                        );
                         rec.commit(o);
                         return;
                     }
