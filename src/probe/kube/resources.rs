@@ -29,8 +29,26 @@ struct Usage {
 
 type Quantities = BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>;
 
+/// A quantity that can be counted: parsed and not negative (the API refuses negative
+/// requests and limits).
 fn get(map: Option<&Quantities>, key: &str) -> Option<f64> {
-    map.and_then(|m| m.get(key)).and_then(|q| quantity::value(&q.0))
+    map.and_then(|m| m.get(key))
+        .and_then(|q| quantity::value(&q.0))
+        .filter(|v| *v >= 0.0)
+}
+
+/// `resources.requests.cpu` and the like of a container that hold no usable quantity.
+fn invalid_quantities(c: &k8s_openapi::api::core::v1::Container) -> Vec<(String, String)> {
+    let Some(r) = &c.resources else { return Vec::new() };
+    let mut out = Vec::new();
+    for (field, map) in [("requests", r.requests.as_ref()), ("limits", r.limits.as_ref())] {
+        for (key, q) in map.into_iter().flatten() {
+            if quantity::value(&q.0).is_none_or(|v| v < 0.0) {
+                out.push((format!("resources.{field}.{key}"), q.0.clone()));
+            }
+        }
+    }
+    out
 }
 
 pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observation {
@@ -39,6 +57,7 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
     let mut per: BTreeMap<(Workload, String), Usage> = BTreeMap::new();
     let mut node_requested: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     let metrics = state.pod_metrics.as_ref();
+    let mut invalid: BTreeMap<(Workload, String, String), String> = BTreeMap::new();
     for pod in &state.pods {
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
         if phase == "Succeeded" || phase == "Failed" {
@@ -48,6 +67,9 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
         let w = workload_of(pod, state);
         let pm = state.index().pod_metrics(state, namespace(&pod.metadata), name(&pod.metadata));
         for c in &spec.containers {
+            for (field, value) in invalid_quantities(c) {
+                invalid.entry((w.clone(), c.name.clone(), field)).or_insert(value);
+            }
             let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
             let lim = c.resources.as_ref().and_then(|r| r.limits.as_ref());
             // A limit without a request makes the request equal to the limit.
@@ -86,19 +108,38 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
         }
     }
 
-    // Cluster figures.
+    for ((w, container, field), value) in &invalid {
+        let shown: String = value.chars().take(40).collect();
+        obs.push(
+            Finding::new(
+                "kube.invalid_quantity",
+                Severity::Warning,
+                format!(
+                    "{} container {container}: {field} `{shown}` is not a quantity (e.g. 250m, 1, 512Mi), so it is counted as unset",
+                    w.kubectl()
+                ),
+            )
+            .subject(w.subject())
+            .label("namespace", w.namespace.clone())
+            .label("workload", w.kubectl())
+            .label("container", container.clone())
+            .label("field", field.clone()),
+        );
+    }
+
+    // Cluster figures (folded from +0.0: an empty f64 sum is -0.0).
     let alloc_cpu: f64 = state
         .nodes
         .iter()
         .filter_map(|n| get(n.status.as_ref().and_then(|s| s.allocatable.as_ref()), "cpu"))
-        .sum();
+        .fold(0.0, |a, b| a + b);
     let alloc_mem: f64 = state
         .nodes
         .iter()
         .filter_map(|n| get(n.status.as_ref().and_then(|s| s.allocatable.as_ref()), "memory"))
-        .sum();
-    let req_cpu: f64 = node_requested.values().map(|v| v.0).sum();
-    let req_mem: f64 = node_requested.values().map(|v| v.1).sum();
+        .fold(0.0, |a, b| a + b);
+    let req_cpu: f64 = node_requested.values().map(|v| v.0).fold(0.0, |a, b| a + b);
+    let req_mem: f64 = node_requested.values().map(|v| v.1).fold(0.0, |a, b| a + b);
     obs.measure("cpu_allocatable_cores", round3(alloc_cpu), "cores");
     obs.measure("cpu_requested_cores", round3(req_cpu), "cores");
     obs.measure("memory_allocatable_bytes", alloc_mem, "bytes");
@@ -108,11 +149,14 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
     }
     match state.node_metrics.as_ref() {
         Some(nm) if !nm.is_empty() => {
-            let used_cpu: f64 = nm.iter().filter_map(|m| m.usage.get("cpu").and_then(|q| quantity::value(q))).sum();
+            let used_cpu: f64 = nm
+                .iter()
+                .filter_map(|m| m.usage.get("cpu").and_then(|q| quantity::value(q)))
+                .fold(0.0, |a, b| a + b);
             let used_mem: f64 = nm
                 .iter()
                 .filter_map(|m| m.usage.get("memory").and_then(|q| quantity::value(q)))
-                .sum();
+                .fold(0.0, |a, b| a + b);
             obs.measure("cpu_used_cores", round3(used_cpu), "cores");
             obs.measure("memory_used_bytes", used_mem, "bytes");
             if alloc_cpu > 0.0 {
@@ -375,6 +419,30 @@ mod tests {
             s.add_object(o).unwrap();
         }
         s
+    }
+
+    #[test]
+    fn a_quantity_that_does_not_parse_or_is_negative_is_a_finding_naming_the_field() {
+        let s = state(vec![
+            pod(
+                "a",
+                json!({"requests": {"cpu": "lots", "memory": "-1Gi"}, "limits": {"memory": "1Gi"}}),
+            ),
+            pod("b", json!({"requests": {"cpu": "250m"}})),
+        ]);
+        let o = analyze(&s, &KubeThresholds::default(), "t");
+        let bad: Vec<(&str, &str)> = o
+            .findings
+            .iter()
+            .filter(|f| f.code == "kube.invalid_quantity")
+            .map(|f| (f.labels["field"].as_str(), f.summary.as_str()))
+            .collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert_eq!(bad[0].0, "resources.requests.cpu");
+        assert!(bad[0].1.contains("`lots` is not a quantity"), "{}", bad[0].1);
+        assert_eq!(bad[1].0, "resources.requests.memory");
+        let text = format!("{:?}", o.measurements);
+        assert!(!text.contains("-0") && !text.contains("-1"), "{text}");
     }
 
     #[test]
