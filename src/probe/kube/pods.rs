@@ -104,6 +104,15 @@ fn troubles(cs: &ContainerStatus) -> Vec<Trouble> {
     t
 }
 
+/// A name the API could have given (DNS-1123: lower-case letters, digits, `-` and `.`), so
+/// safe to paste into a command.
+fn k8s_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 253
+        && n.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
 fn record(g: &mut Group, pod: &Pod, cs: &ContainerStatus, state: &ClusterState) {
     let (ns, pod_name) = (namespace(&pod.metadata).to_string(), name(&pod.metadata).to_string());
     g.pods.push(pod_name.clone());
@@ -259,10 +268,14 @@ fn finding(trouble: Trouble, w: &Workload, container: &str, g: &Group) -> Findin
                     "PostgreSQL is out of connection slots; lower pool sizes or raise max_connections".to_string()
                 }
                 Some(Signature::OutOfMemory) => "raise the memory limit or fix the leak".to_string(),
-                None => format!(
+                None if [w.namespace.as_str(), g.pods[0].as_str(), container].iter().all(|n| k8s_name(n)) => format!(
                     "read the crash: kubectl logs -n {} {} -c {container} --previous",
                     w.namespace, g.pods[0]
                 ),
+                // A snapshot object without a (valid) name: no command to copy.
+                None => {
+                    "read the crash with kubectl logs --previous; the snapshot does not give the pod or container a valid name".to_string()
+                }
             })
         }
         Trouble::ImagePull => Finding::new(
@@ -363,6 +376,28 @@ mod tests {
             o.findings[1].evidence.as_deref(),
             Some("couldn't find key password in Secret aiwfe/redis-auth")
         );
+    }
+
+    #[test]
+    fn a_crash_loop_of_an_unnamed_pod_or_container_gets_no_command_to_paste() {
+        let crash = |container: &str| {
+            json!({"phase": "Running", "containerStatuses": [{"name": container, "image": "w:1", "imageID": "", "ready": false, "restartCount": 9,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]})
+        };
+        let named = analyze(&state(vec![pod("w-1", crash("w"), json!({"name": "w", "image": "w:1"}))]), "t");
+        assert_eq!(
+            named.findings[0].hint.as_deref(),
+            Some("read the crash: kubectl logs -n aiwfe w-1 -c w --previous")
+        );
+        for (name, container) in [("", "w"), ("w-1", ""), ("w-1; rm -rf ~", "w")] {
+            let o = analyze(
+                &state(vec![pod(name, crash(container), json!({"name": container, "image": "w:1"}))]),
+                "t",
+            );
+            let hint = o.findings[0].hint.as_deref().unwrap();
+            assert!(!hint.contains("kubectl logs -n"), "{hint}");
+            assert!(hint.contains("valid name"), "{hint}");
+        }
     }
 
     #[test]
