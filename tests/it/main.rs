@@ -12,6 +12,7 @@ mod human;
 mod kube;
 mod kube_live;
 mod kube_scale;
+mod kubeapi_list;
 mod kubeapi_server;
 mod layout;
 mod output;
