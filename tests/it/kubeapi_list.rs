@@ -42,7 +42,11 @@ fn fails(mut c: Command) -> String {
 
 /// One request over plain HTTP (a PATCH as a merge patch): the status code and the JSON body.
 fn send(api: &KubeApi, method: &str, path_and_query: &str, body: &str) -> (u16, Value) {
-    let ctype = if method == "PATCH" { "application/merge-patch+json" } else { "application/json" };
+    let ctype = if method == "PATCH" {
+        "application/merge-patch+json"
+    } else {
+        "application/json"
+    };
     let mut s = TcpStream::connect(("127.0.0.1", api.port)).unwrap();
     write!(
         s,
