@@ -7,6 +7,7 @@
 mod support;
 
 mod cli;
+mod contract;
 mod fix;
 mod human;
 mod kube;
