@@ -430,4 +430,95 @@ mod tests {
         assert_eq!(plaintext_secret("LOG_LEVEL", "debug"), None);
         assert_eq!(plaintext_secret("TOKEN_TTL_SECONDS", "300"), None);
     }
+    #[test]
+    fn every_secret_query_parameter_is_masked_whatever_its_case_and_others_stay() {
+        for key in [
+            "password",
+            "passwd",
+            "pass",
+            "token",
+            "secret",
+            "access_token",
+            "sslpassword",
+            "Password",
+            "TOKEN",
+        ] {
+            let r = url(&format!("postgres://db/app?{key}=Hunter-22&sslmode=require"));
+            assert_eq!(r, format!("postgres://db/app?{key}=***&sslmode=require"), "{key}");
+        }
+        // Only whole names: a parameter that merely contains one is not a secret.
+        assert_eq!(url("wss://gw/ws?passwordless=1&tokens=2"), "wss://gw/ws?passwordless=1&tokens=2");
+        assert_eq!(url("redis://:pw@redis:6379?token=t"), "redis://:***@redis:6379?token=***");
+    }
+
+    #[test]
+    fn a_malformed_url_without_userinfo_is_left_alone() {
+        assert_eq!(url("redis://@ho st:1"), "redis://@ho st:1");
+        assert_eq!(url("redis://x@ho st:1"), "redis://***@ho st:1");
+        assert_eq!(url("no scheme user:pw@host"), "no scheme user:pw@host");
+    }
+
+    #[test]
+    fn urls_end_at_whitespace_quotes_slashes_and_brackets() {
+        assert_eq!(scrub_urls("\"redis://:pw@h\""), "\"redis://:***@h\"");
+        assert_eq!(scrub_urls("'redis://:pw@h'"), "'redis://:***@h'");
+        assert_eq!(scrub_urls("<redis://:pw@h>"), "<redis://:***@h>");
+        assert_eq!(scrub_urls("redis://:pw@h/0 @x"), "redis://:***@h/0 @x");
+        assert_eq!(scrub_urls("redis://:pw@h\tnext"), "redis://:***@h\tnext");
+        // A user without a password keeps its name; the last `@` of the authority counts.
+        assert_eq!(scrub_urls("redis://app@h"), "redis://app@h");
+        assert_eq!(scrub_urls("redis://app:p@ss@h"), "redis://app:***@h");
+    }
+
+    #[test]
+    fn short_strings_are_not_scrubbed_as_secrets() {
+        assert_eq!(scrub("ab cd ab", &["ab".into()]), "ab cd ab");
+        assert_eq!(scrub("abc cd abc", &["abc".into()]), "*** cd ***");
+        assert_eq!(scrub("nothing here", &["abc".into()]), "nothing here");
+    }
+
+    #[test]
+    fn masked_urls_and_plain_ones_are_told_apart() {
+        assert!(has_url_password("redis://:***@redis:6379"));
+        assert!(has_url_password("x redis://a:b@h y"));
+        assert!(!has_url_password("redis://redis:6379"));
+        assert!(!has_url_password("a :***@ without a scheme"));
+    }
+
+    #[test]
+    fn secret_names_references_and_short_values() {
+        assert_eq!(plaintext_secret("DB_PASSWORD_PLAIN", "hunter22"), Some("secret value"));
+        assert_eq!(plaintext_secret("stripe_api_key", "sk_live1"), Some("secret value"));
+        assert_eq!(plaintext_secret("SIGNING_PRIVATE_KEY", "abcd"), Some("secret value"));
+        assert_eq!(plaintext_secret("REDIS_PASSWORD", "abc"), None, "three characters is no secret");
+        assert_eq!(plaintext_secret("REDIS_PASSWORD", "abcd"), Some("secret value"));
+        for (name, value) in [
+            ("TOKEN_PATH", "tokens/t"),
+            ("PASSWORD_ENV", "REDIS_PW"),
+            ("PASSWORD_FILE", "pw.txt"),
+            ("REDIS_PASSWORD", "/run/secrets/pw"),
+            ("REDIS_PASSWORD", "$(REDIS_PW)"),
+            ("PASSWORDS", "hunter22"),
+        ] {
+            assert_eq!(plaintext_secret(name, value), None, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn masked_values_carry_the_fingerprint_and_secrets_never_show() {
+        assert_eq!(masked_value("secret"), "*** (sha256:2bb80d53)");
+        assert_eq!(masked_value("redis://:pw@h"), "redis://:***@h");
+        let s = Secret::new("Hunter-22");
+        assert_eq!(s.expose(), "Hunter-22");
+        assert_eq!(format!("{s:?}"), format!("Secret(sha256:{})", fingerprint("Hunter-22")));
+    }
+
+    #[test]
+    fn log_secrets_are_registered_with_their_base64_form() {
+        add_log_secrets(["Log-Secret-81".to_string()]);
+        add_log_secrets(["Log-Secret-81".to_string()]);
+        let all = LOG_SECRETS.read().unwrap().clone();
+        assert_eq!(all.iter().filter(|s| *s == "Log-Secret-81").count(), 1);
+        assert!(all.contains(&"TG9nLVNlY3JldC04MQ==".to_string()), "{all:?}");
+    }
 }

@@ -381,3 +381,193 @@ pub struct Cause {
     pub hint: Option<String>,
     pub explains: Vec<FindingRef>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding (through a variable, so README's code table check skips test codes).
+    fn finding(code: &str, severity: Severity) -> Finding {
+        Finding::new(code, severity, "x")
+    }
+
+    fn report(severities: &[Severity]) -> Report {
+        let mut o = Observation::new("redis.auth", "redis://127.0.0.1:6379");
+        for (i, s) in severities.iter().enumerate() {
+            o.push(Finding::new(&format!("x.f{i}"), *s, "x"));
+        }
+        Report::new(vec![o], vec![], &[])
+    }
+
+    #[test]
+    fn each_gate_fails_at_its_severity_and_above_and_never_on_ok() {
+        use Severity::*;
+        let cases = [
+            (FailOn::Info, [0, 1, 1, 1]),
+            (FailOn::Warning, [0, 0, 1, 1]),
+            (FailOn::Error, [0, 0, 0, 1]),
+            (FailOn::Never, [0, 0, 0, 0]),
+        ];
+        for (gate, codes) in cases {
+            for (worst, code) in [Ok, Info, Warning, Error].into_iter().zip(codes) {
+                let r = report(&[Ok, worst]);
+                assert_eq!(r.worst(), worst);
+                assert_eq!(r.exit_code(gate), code, "--fail-on {} with a worst {}", gate.name(), worst.as_str());
+                assert_eq!(r.fails(gate), code == 1);
+            }
+        }
+        assert_eq!(report(&[]).exit_code(FailOn::Info), 0, "no findings");
+    }
+
+    #[test]
+    fn gate_and_severity_names_are_the_flags_and_the_json() {
+        for (gate, name) in [
+            (FailOn::Info, "info"),
+            (FailOn::Warning, "warning"),
+            (FailOn::Error, "error"),
+            (FailOn::Never, "never"),
+        ] {
+            assert_eq!(gate.name(), name);
+            assert_eq!(FailOn::parse(name), Some(gate));
+            assert_eq!(FailOn::parse(&format!(" {name}\n")), Some(gate));
+        }
+        assert_eq!(FailOn::parse("warn"), None);
+        for (s, name) in [
+            (Severity::Ok, "ok"),
+            (Severity::Info, "info"),
+            (Severity::Warning, "warning"),
+            (Severity::Error, "error"),
+        ] {
+            assert_eq!(s.as_str(), name);
+            assert_eq!(serde_json::to_value(s).unwrap(), name);
+        }
+        for (s, name) in [(Status::Ok, "ok"), (Status::Warning, "warning"), (Status::Error, "error")] {
+            assert_eq!(s.as_str(), name);
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_worst_finding_with_info_as_ok() {
+        for (worst, status) in [
+            (Severity::Ok, Status::Ok),
+            (Severity::Info, Status::Ok),
+            (Severity::Warning, Status::Warning),
+            (Severity::Error, Status::Error),
+        ] {
+            let r = report(&[worst, Severity::Ok]);
+            assert_eq!((r.status, r.checks[0].status), (status, status), "{worst:?}");
+        }
+        let mut o = Observation::new("a", "t");
+        assert_eq!(o.worst(), Severity::Ok);
+        o.push(finding("a.b", Severity::Warning));
+        o.push(finding("a.c", Severity::Info));
+        assert_eq!(o.worst(), Severity::Warning);
+    }
+
+    #[test]
+    fn ignore_patterns_match_whole_codes_or_prefixes() {
+        let ig = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(is_ignored("redis.noauth", &ig(&["postgres.x", "redis.noauth"])));
+        assert!(is_ignored("redis.noauth", &ig(&["redis.*"])));
+        assert!(!is_ignored("redis.noauth", &ig(&["redis.noauth.x", "postgres.*"])));
+        assert!(!is_ignored("redis.noauth", &[]));
+        // An ignored finding no longer counts for the gate, and a cause left with nothing
+        // to explain goes too; `cause.ID` silences a cause.
+        let mut o = Observation::new("redis.auth", "t");
+        o.push(finding("redis.noauth", Severity::Error));
+        o.push(finding("redis.slow", Severity::Warning));
+        let cause = |id: &str, codes: &[&str]| Cause {
+            id: id.into(),
+            severity: Severity::Error,
+            summary: "s".into(),
+            certainty: "likely".into(),
+            confirm: None,
+            fix: None,
+            hint: None,
+            explains: codes
+                .iter()
+                .map(|c| FindingRef {
+                    check: "redis.auth".into(),
+                    code: c.to_string(),
+                    subject: None,
+                })
+                .collect(),
+        };
+        let r = Report::new(
+            vec![o],
+            vec![
+                cause("auth", &["redis.noauth"]),
+                cause("both", &["redis.noauth", "redis.slow"]),
+                cause("quiet", &["redis.slow"]),
+            ],
+            &ig(&["redis.noauth", "cause.quiet"]),
+        );
+        assert_eq!(r.status, Status::Warning);
+        assert_eq!(r.exit_code(FailOn::Error), 0);
+        assert_eq!(r.exit_code(FailOn::Warning), 1);
+        let ids: Vec<&str> = r.causes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["both"]);
+        assert_eq!(r.causes[0].explains.len(), 1);
+    }
+
+    #[test]
+    fn figures_are_shown_with_the_precision_their_size_needs() {
+        for (n, text) in [
+            (3.0, "3"),
+            (-2.0, "-2"),
+            (1234.5, "1234"),
+            (100.0, "100"),
+            (99.95, "100.0"),
+            (12.34, "12.3"),
+            (1.0, "1"),
+            (1.25, "1.2"),
+            (0.5, "0.500"),
+            (-0.25, "-0.250"),
+            (1e16, "10000000000000000"),
+        ] {
+            assert_eq!(Value::Num(n).to_string(), text, "{n}");
+        }
+        assert_eq!(Value::Text("7.0.15".into()).to_string(), "7.0.15");
+        let mut o = Observation::new("a", "t");
+        o.measure("rtt", 1.5, "ms");
+        o.measure_text("version", "7");
+        assert_eq!(o.measurement("rtt"), Some(&Value::Num(1.5)));
+        assert_eq!(o.measurement("version"), Some(&Value::Text("7".into())));
+        assert_eq!(o.measurement("nope"), None);
+    }
+
+    #[test]
+    fn report_files_get_their_format_from_the_extension() {
+        use std::path::Path;
+        for (name, f) in [
+            ("r.json", Some(Format::Json)),
+            ("r.YAML", Some(Format::Yaml)),
+            ("r.yml", Some(Format::Yaml)),
+            ("r.xml", Some(Format::Junit)),
+            ("r.junit", Some(Format::Junit)),
+            ("r.sarif", Some(Format::Sarif)),
+            ("r.md", Some(Format::Markdown)),
+            ("r.markdown", Some(Format::Markdown)),
+            ("r.txt", None),
+            ("r", None),
+        ] {
+            assert_eq!(Format::from_extension(Path::new(name)), f, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_finding_keeps_what_its_builders_set() {
+        let f = finding("a.b", Severity::Info)
+            .subject("ns/deployment/x")
+            .label("signature", "redis-auth")
+            .evidence("ev")
+            .fix("fx")
+            .hint("hn");
+        assert_eq!(f.subject.as_deref(), Some("ns/deployment/x"));
+        assert_eq!(f.labels["signature"], "redis-auth");
+        assert_eq!(
+            (f.evidence.as_deref(), f.fix.as_deref(), f.hint.as_deref()),
+            (Some("ev"), Some("fx"), Some("hn"))
+        );
+    }
+}

@@ -67,13 +67,13 @@ fn bad_url_exits_2_without_echoing_the_password() {
 
 #[test]
 fn unreachable_services_are_exit_1_never_2() {
-    let (r, p) = (free_port(), free_port());
+    let (r, p) = (dead_port(), dead_port());
     let out = run(aiwfe().args([
         "doctor",
         "--redis",
-        &format!("redis://127.0.0.1:{r}"),
+        &format!("redis://127.0.0.1:{}", r.port),
         "--postgres",
-        &format!("postgres://u:Pw-123456@127.0.0.1:{p}/db"),
+        &format!("postgres://u:Pw-123456@127.0.0.1:{}/db", p.port),
         "-o",
         "json",
     ]));
@@ -84,9 +84,9 @@ fn unreachable_services_are_exit_1_never_2() {
     let out = run(aiwfe().args([
         "doctor",
         "--redis",
-        &format!("redis://127.0.0.1:{r}"),
+        &format!("redis://127.0.0.1:{}", r.port),
         "--postgres",
-        &format!("postgres://u@127.0.0.1:{p}/db"),
+        &format!("postgres://u@127.0.0.1:{}/db", p.port),
         "--fail-on",
         "never",
     ]));
@@ -95,13 +95,13 @@ fn unreachable_services_are_exit_1_never_2() {
 
 #[test]
 fn ignore_silences_a_code() {
-    let r = free_port();
+    let r = dead_port();
     let out = run(aiwfe().args([
         "doctor",
         "--only",
         "redis",
         "--redis",
-        &format!("redis://127.0.0.1:{r}"),
+        &format!("redis://127.0.0.1:{}", r.port),
         "--ignore",
         "redis.unreachable",
         "-o",

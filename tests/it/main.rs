@@ -7,12 +7,14 @@
 mod support;
 
 mod cli;
+mod contract;
 mod fix;
 mod hostile;
 mod human;
 mod kube;
 mod kube_live;
 mod kube_scale;
+mod kubeapi_list;
 mod kubeapi_server;
 mod layout;
 mod messages;

@@ -59,7 +59,8 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let r = RedisServer::start(&["--requirepass", PW]);
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).expect("compile the SARIF schema");
-    for url in [r.url(""), r.url(&format!(":{PW}")), format!("redis://127.0.0.1:{}", free_port())] {
+    let dead = dead_port();
+    for url in [r.url(""), r.url(&format!(":{PW}")), format!("redis://127.0.0.1:{}", dead.port)] {
         let out = run(aiwfe().args(["probe", "redis", &url, "-o", "sarif"]));
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let errors: Vec<String> = validator

@@ -83,7 +83,13 @@ fn stuck_sessions_lock_waits_and_long_queries_are_findings() {
     wait_until("the waiter to block", Duration::from_secs(20), || {
         pg.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'waiter' AND wait_event_type = 'Lock'") == "1"
     });
-    std::thread::sleep(Duration::from_millis(1200));
+    // Both past the one-second thresholds below, by the server's clock.
+    wait_until("the locker and the waiter to pass a second", Duration::from_secs(20), || {
+        pg.psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE (application_name = 'locker' AND now() - state_change > interval '1.1 s') \
+             OR (application_name = 'waiter' AND now() - query_start > interval '1.1 s')",
+        ) == "2"
+    });
 
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("aiwfe.yaml");
@@ -167,7 +173,9 @@ fn authentication_failures_carry_the_servers_message_and_sqlstate() {
 fn server_out_of_connection_slots_is_too_many_clients() {
     let pg = PgCluster::start_with(&["max_connections=3", "superuser_reserved_connections=0"]);
     let _held: Vec<_> = (0..3).map(|i| pg.hold_session(&format!("h{i}"), None, "SELECT 1;")).collect();
-    std::thread::sleep(Duration::from_millis(500));
+    wait_until("the sessions to take every slot", Duration::from_secs(20), || {
+        pg.try_psql("SELECT 1").is_err_and(|e| e.contains("too many clients"))
+    });
     let (out, v) = probe(&pg.superuser_url(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -254,8 +262,8 @@ fn sslmode_require_uses_tls_and_fails_clearly_without_it() {
 
 #[test]
 fn dead_port_is_a_finding() {
-    let port = free_port();
-    let (out, v) = probe(&format!("postgres://postgres:Some-Pw-123@127.0.0.1:{port}/postgres"), &[]);
+    let dead = dead_port();
+    let (out, v) = probe(&format!("postgres://postgres:Some-Pw-123@127.0.0.1:{}/postgres", dead.port), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         finding(&v, "postgres.unreachable")["evidence"]

@@ -44,6 +44,8 @@ pub(crate) struct Proxy {
     pub(crate) port: u16,
     pub(crate) child: Child,
     _dir: tempfile::TempDir,
+    /// Copies the proxy's stderr on; joined on drop, so a log file is complete after it.
+    stderr: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Proxy {
@@ -62,19 +64,59 @@ impl Proxy {
     }
 
     pub(crate) fn start_url(upstream: &str, args: &[String], dir: tempfile::TempDir) -> Proxy {
-        let port = free_port();
         let mut cmd = aiwfe();
-        cmd.args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+        cmd.args(["proxy", "--listen", "127.0.0.1:0"])
             .args(["--upstream", upstream])
-            .args(args)
-            .stderr(Stdio::inherit());
-        Proxy::spawn(cmd, port, dir)
+            .args(args);
+        Proxy::spawn(cmd, dir)
     }
 
-    /// Runs `cmd` (an `aiwfe ... proxy` listening on `port`) and waits for its `/healthz`.
-    pub(crate) fn spawn(mut cmd: std::process::Command, port: u16, dir: tempfile::TempDir) -> Proxy {
-        let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
-        let p = Proxy { port, child, _dir: dir };
+    /// Runs `cmd` (an `aiwfe ... proxy`, best listening on port 0), reads the port it bound
+    /// from its start-up line and waits for its `/healthz`. Its stderr goes on to the
+    /// test's.
+    pub(crate) fn spawn(cmd: std::process::Command, dir: tempfile::TempDir) -> Proxy {
+        Proxy::spawn_logging(cmd, dir, None)
+    }
+
+    /// [`Proxy::spawn`] with the proxy's stderr appended to `log` instead.
+    pub(crate) fn spawn_logging(mut cmd: std::process::Command, dir: tempfile::TempDir, log: Option<&std::path::Path>) -> Proxy {
+        use std::io::BufRead;
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = child.stderr.take().unwrap();
+        let mut sink: Box<dyn Write + Send> = match log {
+            Some(p) => Box::new(std::fs::OpenOptions::new().create(true).append(true).open(p).unwrap()),
+            None => Box::new(std::io::stderr()),
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let copier = std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = writeln!(sink, "{line}");
+                if let Some(addr) = line.strip_prefix("aiwfe proxy: listening on ").and_then(|r| r.split(' ').next())
+                    && let Some(tx) = tx.take()
+                {
+                    let _ = tx.send(addr.parse::<std::net::SocketAddr>().unwrap().port());
+                }
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(port) => port,
+            Err(e) => {
+                let _ = child.kill();
+                panic!("the proxy printed no `listening on` line ({e}): {:?}", child.wait());
+            }
+        };
+        let p = Proxy {
+            port,
+            child,
+            _dir: dir,
+            stderr: Some(copier),
+        };
         wait_until("the proxy to answer /healthz", Duration::from_secs(10), || {
             http(p.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
         });
@@ -99,6 +141,9 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(copier) = self.stderr.take() {
+            let _ = copier.join();
+        }
     }
 }
 
@@ -872,16 +917,14 @@ async fn revoked_jti_in_redis_is_refused_and_redis_outage_follows_the_policy() {
     std::fs::write(dir.path().join("secret"), SECRET).unwrap();
     let log = dir.path().join("proxy.log");
     let start = |extra: &[&str]| {
-        let port = free_port();
         let mut cmd = aiwfe();
-        cmd.args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
+        cmd.args(["proxy", "--listen", "127.0.0.1:0"])
             .args(["--upstream", &format!("ws://127.0.0.1:{}", up.port)])
             .args(["--jwt-secret-file", dir.path().join("secret").to_str().unwrap()])
             .args(["--revocation-ttl", "1s"])
             .args(extra)
-            .env("AIWFE_REVOCATION_REDIS_URL", &url)
-            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap());
-        Proxy::spawn(cmd, port, tempfile::tempdir().unwrap())
+            .env("AIWFE_REVOCATION_REDIS_URL", &url);
+        Proxy::spawn_logging(cmd, tempfile::tempdir().unwrap(), Some(&log))
     };
     let strict = start(&[]);
     let open = start(&["--revocation-fail-open"]);
@@ -943,9 +986,8 @@ async fn settings_come_from_aiwfe_yaml_and_flags_win() {
     let up = WsServer::start(WsBehaviour::default());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("secret"), SECRET).unwrap();
-    let port = free_port();
     let yaml = format!(
-        "proxy:\n  listen: 127.0.0.1:{port}\n  upstream: ws://127.0.0.1:{up}\n  jwt_secret_file: {secret}\n  \
+        "proxy:\n  listen: 127.0.0.1:0\n  upstream: ws://127.0.0.1:{up}\n  jwt_secret_file: {secret}\n  \
          token_from: [query]\n  forward_claims: [sub]\n  max_message: 64KiB\n  \
          revocation:\n    redis: redis://127.0.0.1:{rp}/0\n    password_env: REV_PW\n    ttl: 1s\n",
         up = up.port,
@@ -956,9 +998,10 @@ async fn settings_come_from_aiwfe_yaml_and_flags_win() {
     std::fs::write(&cfg, yaml).unwrap();
     let mut cmd = aiwfe();
     cmd.args(["--config", cfg.to_str().unwrap(), "proxy", "--max-message", "1KiB"])
-        .env("REV_PW", "yaml-rev-pw")
-        .stderr(Stdio::inherit());
-    let proxy = Proxy::spawn(cmd, port, tempfile::tempdir().unwrap());
+        .env("REV_PW", "yaml-rev-pw");
+    let proxy = Proxy::spawn(cmd, tempfile::tempdir().unwrap());
+    // listen: 127.0.0.1:0 from the file, not the default port 8080.
+    assert_ne!(proxy.port, 8080);
     let token = hs256(&format!(r#"{{"sub":"yaml-user","jti":"y1","exp":{}}}"#, now() + 3600));
     // token_from: [query] — the header is not looked at.
     let head = proxy.upgrade("/ws", &format!("Authorization: Bearer {token}\r\n"));
@@ -1037,6 +1080,27 @@ async fn a_new_rs256_token_costs_one_signature_check_however_many_handshakes_car
     assert_eq!(metric(&m, "auth_cache_hits_total"), 29.0, "{m}");
 }
 
+/// How many TCP sockets process `pid` holds that are not listening (from `/proc`).
+fn tcp_connections(pid: u32) -> usize {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|l| Some(l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']')?.to_string()))
+        .collect();
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|t| std::fs::read_to_string(t).ok())
+        .flat_map(|text| {
+            text.lines()
+                .skip(1)
+                .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        })
+        // Columns: sl, local, remote, state (0A is LISTEN), ..., inode (the tenth).
+        .filter(|cols| cols.len() > 9 && cols[3] != "0A" && inodes.contains(&cols[9]))
+        .count()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_socket_outlives_its_connection_however_the_client_leaves() {
     let up = WsServer::start(WsBehaviour::default());
@@ -1044,7 +1108,9 @@ async fn no_socket_outlives_its_connection_however_the_client_leaves() {
     let token = hs256(&format!(r#"{{"exp":{}}}"#, now() + 3600));
     let fds = || std::fs::read_dir(format!("/proc/{}/fd", proxy.child.id())).unwrap().count();
     // The /healthz connection of the start-up check may still be closing: let it go.
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until("the start-up check's socket to close", Duration::from_secs(10), || {
+        tcp_connections(proxy.child.id()) == 0
+    });
     let before = fds();
     let mut clean = Vec::new();
     let mut vanishing = Vec::new();

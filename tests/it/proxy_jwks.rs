@@ -249,7 +249,8 @@ fn a_jwks_that_cannot_be_loaded_exits_2_and_says_what_to_do() {
             assert!(err.contains(w), "`{w}` missing in: {err}");
         }
     };
-    let nothing = format!("http://127.0.0.1:{}/jwks.json", free_port());
+    let closed = dead_port();
+    let nothing = format!("http://127.0.0.1:{}/jwks.json", closed.port);
     check(
         &proxy(&["--jwks-url", &nothing]),
         &["--jwks-url", "cannot load the JWKS", "cannot connect", "JSON Web Key Set"],

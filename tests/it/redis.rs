@@ -111,8 +111,8 @@ fn maxclients_reached_is_reported_verbatim() {
 
 #[test]
 fn dead_port_is_a_finding_not_a_crash() {
-    let port = free_port();
-    let (out, v) = probe_json(&format!("redis://127.0.0.1:{port}"));
+    let dead = dead_port();
+    let (out, v) = probe_json(&format!("redis://127.0.0.1:{}", dead.port));
     assert_eq!(out.status.code(), Some(1), "unreachable is a gate failure, never exit 2");
     let f = finding(&v, "redis.unreachable");
     assert!(f["evidence"].as_str().unwrap().contains("refused"), "{f}");
@@ -164,10 +164,9 @@ fn password_from_env_var_named_in_config() {
 fn rediss_verifies_the_certificate_unless_told_otherwise() {
     let pki = TestPki::new();
     let (cert, key, ca) = (pki.path("server.pem"), pki.path("server.key"), pki.path("ca.pem"));
-    let tls_port = free_port().to_string();
     let r = RedisServer::start(&[
         "--tls-port",
-        &tls_port,
+        RedisServer::TLS_PORT,
         "--tls-cert-file",
         cert.to_str().unwrap(),
         "--tls-key-file",
@@ -179,7 +178,7 @@ fn rediss_verifies_the_certificate_unless_told_otherwise() {
         "--requirepass",
         PW,
     ]);
-    let url = format!("rediss://:{PW}@localhost:{tls_port}");
+    let url = format!("rediss://:{PW}@localhost:{}", r.tls_port.unwrap());
 
     // Signed by a CA this machine does not trust.
     let (out, v) = probe_json(&url);

@@ -291,7 +291,8 @@ fn prometheus_behind_tls_and_basic_auth_and_the_errors_a_user_meets() {
     assert!(!stderr(&out).contains(PASSWORD));
 
     // Nothing listening, and a server that is not Prometheus.
-    let dead = format!("http://127.0.0.1:{}", free_port());
+    let closed = dead_port();
+    let dead = format!("http://127.0.0.1:{}", closed.port);
     let out = tune(&dead, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot reach Prometheus at"), "{}", stderr(&out));

@@ -343,7 +343,8 @@ fn no_matching_message_is_expect_timeout_with_the_last_message() {
 
 #[test]
 fn nothing_listening_is_ws_unreachable_and_bad_urls_exit_2() {
-    let url = format!("ws://127.0.0.1:{}/ws", free_port());
+    let dead = dead_port();
+    let url = format!("ws://127.0.0.1:{}/ws", dead.port);
     let (out, v) = probe(&[&url]);
     assert_eq!(out.status.code(), Some(1));
     finding(&v, "ws.unreachable");
@@ -605,13 +606,13 @@ fn doctor_runs_ws_only_when_a_url_is_configured() {
     assert!(json(&out)["checks"].as_array().unwrap().is_empty());
 
     // No URL anywhere: doctor leaves the ws probe out; asking for it alone is exit 2.
-    let r = free_port();
+    let r = dead_port();
     let out = run(aiwfe().args([
         "doctor",
         "--skip",
         "postgres",
         "--redis",
-        &format!("redis://127.0.0.1:{r}"),
+        &format!("redis://127.0.0.1:{}", r.port),
         "-o",
         "json",
     ]));

@@ -2,8 +2,10 @@
 //! and `kubectl` to talk to it over plain HTTP through a generated kubeconfig.
 //!
 //! Reads: discovery (`/api`, `/apis`, resource lists with short names and subresources), the
-//! OpenAPI v3 index kubectl consults before writes, list with `limit`/`continue`, field and
-//! label selectors, get, pod logs (`previous`), metrics.k8s.io, and server-side printing
+//! OpenAPI v3 index kubectl consults before writes, list with `limit` and opaque `continue`
+//! tokens (the real server's encoding of resourceVersion and next key: a page goes on after
+//! the last key returned even if objects went in between, 400 for a bad token, 410 `Expired`
+//! for one from before a [`KubeApi::compact`]), field and label selectors, get, pod logs (`previous`), metrics.k8s.io, and server-side printing
 //! (Tables) for kubectl's human-readable output.
 //!
 //! Watch: `watch=true` on a collection streams chunked JSON events (`ADDED`, `MODIFIED`,
@@ -14,9 +16,11 @@
 //!
 //! Writes as the API server does them: POST (201, 409 `AlreadyExists`, `generateName`), PUT
 //! and PATCH (JSON Patch, merge patch and strategic merge patch by merge key) with
-//! `metadata.resourceVersion` as a precondition (409 `Conflict`), DELETE (the object for pods,
+//! `metadata.resourceVersion` as a precondition (409 `Conflict`; a write without one is
+//! unconditional), DELETE (the object for pods,
 //! a Success Status otherwise, with garbage collection of dependents), the `status` and
-//! `scale` subresources, `dryRun=All` on each, `metadata.generation` bumps on spec changes,
+//! `scale` subresources, `dryRun=All` on each (another value is 422 `Invalid` for the
+//! verb's options kind), `metadata.generation` bumps on spec changes,
 //! no-op updates that keep the resourceVersion, defaulting, and some of the real validation
 //! of Deployments. Secrets may be created in protobuf, as `kubectl create secret` sends them.
 //!
@@ -195,6 +199,9 @@ struct State {
     events: VecDeque<Event>,
     /// Watches from a resourceVersion older than this are answered `Expired`.
     log_start: u64,
+    /// The last compaction's version ([`KubeApi::compact`]): list continue tokens from
+    /// before it are answered `Expired`.
+    compacted: u64,
     /// (`group/plural`, namespace, name) → (code, reason, message) for every write.
     rejects: BTreeMap<(String, String, String), (u16, String, String)>,
     /// (`group/plural`, namespace, name) → merge patch applied before the next real write.
@@ -488,12 +495,15 @@ impl KubeApi {
         out
     }
 
-    /// Forgets the watch event log, as etcd compaction does: a watch from any earlier
-    /// resourceVersion gets `410 Expired` and has to list again.
+    /// Compacts at the current resourceVersion, as etcd does: the watch event log is
+    /// forgotten, so a watch from any earlier resourceVersion gets `410 Expired` and has to
+    /// list again, and so does a list continued with a token from before (the `Expired`
+    /// Status then carries a token that continues at the latest version).
     pub fn compact(&self) {
         let mut st = self.state();
         st.events.clear();
         st.log_start = st.rv;
+        st.compacted = st.rv;
     }
 
     /// The real `kubectl`, pointed at this server.
@@ -1074,11 +1084,22 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
         || match req.query.get("dryRun").map(String::as_str) {
             None | Some("") => false,
             Some("All") => true,
+            // A GET has no options to validate; a write's are invalid (422), as the API
+            // server's handlers answer with the options' kind.
+            Some(_) if req.method == "GET" => false,
             Some(other) => {
-                return status_body(
-                    400,
-                    "BadRequest",
-                    &format!("dryRun: Unsupported value: \"{other}\": supported values: \"All\""),
+                let options = match req.method.as_str() {
+                    "POST" => "CreateOptions",
+                    "PUT" => "UpdateOptions",
+                    "PATCH" => "PatchOptions",
+                    _ => "DeleteOptions",
+                };
+                let why = format!("Unsupported value: []string{{{other:?}}}: supported values: \"All\"");
+                return status_with(
+                    422,
+                    "Invalid",
+                    &format!("{options}.meta.k8s.io \"\" is invalid: dryRun: {why}"),
+                    json!({"group": "meta.k8s.io", "kind": options, "causes": [{"reason": "FieldValueNotSupported", "message": why, "field": "dryRun"}]}),
                 );
             }
         };
@@ -1226,43 +1247,103 @@ fn handle_locked(req: &Request, st: &mut State) -> Reply {
     }
 }
 
+/// A list's continue token as the API server makes it (`k8s.io/apiserver/pkg/storage`):
+/// unpadded URL-safe base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":KEY}`, where KEY is the
+/// storage key after the last item returned (the key and a NUL byte), relative to the list's
+/// prefix. `rv` -1 continues at the latest version (the token a 410 `Expired` carries).
+fn encode_continue(rv: i64, start: &str) -> String {
+    use base64::Engine as _;
+    let token = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": start});
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token.to_string())
+}
+
+/// The (resourceVersion, start key) of a continue token, or the API server's complaint.
+fn decode_continue(token: &str) -> Result<(i64, String), String> {
+    use base64::Engine as _;
+    let invalid = "continue key is not valid";
+    let data = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|e| format!("{invalid}: {e}"))?;
+    let c: Value = serde_json::from_slice(&data).map_err(|e| format!("{invalid}: {e}"))?;
+    if c["v"] != "meta.k8s.io/v1" {
+        return Err(format!("{invalid}: server does not recognize this encoded key version {}", c["v"]));
+    }
+    let rv = c["rv"].as_i64().unwrap_or(0);
+    if rv == 0 {
+        return Err(format!(
+            "{invalid}: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"
+        ));
+    }
+    let start = c["start"].as_str().unwrap_or_default();
+    if start.is_empty() {
+        return Err(format!("{invalid}: encoded start key empty (version meta.k8s.io/v1)"));
+    }
+    Ok((rv, start.to_string()))
+}
+
 fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
     let filter = match Filter::new(req, kind, ns) {
         Ok(f) => f,
         Err(reply) => return reply,
     };
-    // References first; only the page is cloned.
-    let mut items: Vec<&Value> = match st.objects.get(&(kind.group.to_string(), kind.plural.to_string())) {
-        Some(by_ns) if kind.namespaced && ns.is_some() => {
-            by_ns.get(ns.unwrap_or_default()).map(|m| m.values().collect()).unwrap_or_default()
-        }
-        Some(by_ns) => by_ns.values().flat_map(|m| m.values()).collect(),
+    // Each item under its storage key relative to the list's prefix (`name` in a
+    // namespace, `namespace/name` across them), in key order; only the page is cloned.
+    let in_one_ns = kind.namespaced && ns.is_some();
+    let mut items: Vec<(String, &Value)> = match st.objects.get(&(kind.group.to_string(), kind.plural.to_string())) {
+        Some(by_ns) if in_one_ns => by_ns
+            .get(ns.unwrap_or_default())
+            .map(|m| m.iter().map(|(name, o)| (name.clone(), o)).collect())
+            .unwrap_or_default(),
+        Some(by_ns) => by_ns
+            .iter()
+            .flat_map(|(n, m)| {
+                m.iter()
+                    .map(move |(name, o)| (if n.is_empty() { name.clone() } else { format!("{n}/{name}") }, o))
+            })
+            .collect(),
         None => Vec::new(),
     };
-    items.retain(|o| filter.matches(o));
-    let start: usize = req.query.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
+    items.retain(|(_, o)| filter.matches(o));
+    // A continued list goes on after the token's key. Its version is the token's: a token
+    // from before the last compaction can no longer give a consistent list (410 `Expired`,
+    // with a token that continues at the latest version instead).
+    let (rv, start) = match req.query.get("continue").filter(|c| !c.is_empty()) {
+        None => (st.rv as i64, String::new()),
+        Some(token) => match decode_continue(token) {
+            Err(e) => return status_body(400, "BadRequest", &format!("invalid continue token: {e}")),
+            Ok((rv, start)) if rv > 0 && (rv as u64) < st.compacted => {
+                let mut status = status_value(410, "Expired", INCONSISTENT_CONTINUE, None);
+                status["metadata"]["continue"] = json!(encode_continue(-1, &start));
+                return (410, "application/json", status.to_string().into_bytes());
+            }
+            Ok((rv, start)) => (if rv < 0 { st.rv as i64 } else { rv }, start),
+        },
+    };
+    let first = items.partition_point(|(key, _)| key.as_str() < start.as_str());
     let limit: usize = req
         .query
         .get("limit")
         .and_then(|l| l.parse().ok())
         .filter(|l| *l > 0)
         .unwrap_or(usize::MAX);
-    let end = start.saturating_add(limit).min(items.len());
-    let page: Vec<Value> = items[start.min(items.len())..end].iter().map(|v| (*v).clone()).collect();
-    let total = items.len();
-    let mut meta = json!({"resourceVersion": st.rv.to_string()});
-    if end < total {
-        meta["continue"] = json!(end.to_string());
-        meta["remainingItemCount"] = json!(total - end);
+    let end = first.saturating_add(limit).min(items.len());
+    let page: Vec<Value> = items[first..end].iter().map(|(_, v)| (*v).clone()).collect();
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if end < items.len() {
+        meta["continue"] = json!(encode_continue(rv, &format!("{}\u{0}", items[end - 1].0)));
+        meta["remainingItemCount"] = json!(items.len() - end);
     }
     if wants_table(req) {
         let refs: Vec<&Value> = page.iter().collect();
-        let mut t = table(req, kind, &refs, &st.rv.to_string());
+        let mut t = table(req, kind, &refs, &rv.to_string());
         t["metadata"] = meta;
         return ok(t);
     }
     ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
 }
+
+/// The API server's message for a continue token older than the compaction.
+const INCONSISTENT_CONTINUE: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
 
 /// The `scale` subresource's view of a Deployment or ReplicaSet.
 fn scale_of(o: &Value) -> Value {

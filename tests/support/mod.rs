@@ -19,8 +19,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
+/// A loopback port that stays closed while this lives: a socket bound to it that never
+/// listens, so connecting is refused and no other process can take the port meanwhile
+/// (a port merely free a moment ago can be taken by then).
+pub struct DeadPort {
+    pub port: u16,
+    _socket: tokio::net::TcpSocket,
+}
+
+pub fn dead_port() -> DeadPort {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("addr")).expect("bind a loopback port");
+    let port = socket.local_addr().expect("local addr").port();
+    DeadPort { port, _socket: socket }
+}
+
+/// A port nothing listened on a moment ago, for servers that cannot bind port 0 and tell
+/// which port they got (PostgreSQL, `redis-server`): their start retries with another
+/// port when it was taken in between (`EADDRINUSE`).
+fn unused_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .expect("bind a free port")
         .local_addr()
@@ -42,16 +59,26 @@ pub fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
 /// A `redis-server` child on a free port, killed on drop.
 pub struct RedisServer {
     pub port: u16,
+    /// Its TLS port, when the arguments asked for one with [`RedisServer::TLS_PORT`].
+    pub tls_port: Option<u16>,
     child: Child,
     _dir: tempfile::TempDir,
 }
 
 impl RedisServer {
+    /// An argument that stands for a free port of its own, e.g. `["--tls-port", TLS_PORT]`.
+    pub const TLS_PORT: &str = "{tls_port}";
+
     /// Starts `redis-server` with extra config arguments, e.g. `["--requirepass", "pw"]`.
+    /// `redis-server --port 0` does not listen on TCP at all, so it gets a port that was
+    /// free a moment ago and starts again on another when that was taken meanwhile.
     pub fn start(args: &[&str]) -> RedisServer {
         let dir = tempfile::tempdir().expect("temp dir");
         for _ in 0..5 {
-            let port = free_port();
+            let port = unused_port();
+            let tls_port = args.contains(&Self::TLS_PORT).then(unused_port);
+            let tls = tls_port.map(|p| p.to_string()).unwrap_or_default();
+            let args: Vec<&str> = args.iter().map(|a| if *a == Self::TLS_PORT { tls.as_str() } else { a }).collect();
             let mut cmd = Command::new("redis-server");
             cmd.args([
                 "--port",
@@ -81,7 +108,12 @@ impl RedisServer {
                     panic!("redis-server exited with {status}: {err}");
                 }
                 if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return RedisServer { port, child, _dir: dir };
+                    return RedisServer {
+                        port,
+                        tls_port,
+                        child,
+                        _dir: dir,
+                    };
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -233,7 +265,7 @@ impl PgCluster {
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
 
         for _ in 0..5 {
-            let port = free_port();
+            let port = unused_port();
             let mut opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", dir.display());
             for s in settings {
                 opts.push_str(&format!(" -c {s}"));
@@ -264,6 +296,17 @@ impl PgCluster {
 
     pub fn superuser_url(&self) -> String {
         self.url("postgres", PG_SUPERUSER_PASSWORD, "postgres")
+    }
+
+    /// Runs `sql` with psql as the superuser: its stdout, or its stderr when it failed
+    /// (e.g. no connection slot was left).
+    pub fn try_psql(&self, sql: &str) -> Result<String, String> {
+        let out = self.psql_cmd().args(["-c", sql]).output().expect("run psql");
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
     }
 
     fn psql_cmd(&self) -> Command {

@@ -3,7 +3,6 @@
 //! `promtool tsdb create-blocks-from openmetrics`, and served by `prometheus` on a free
 //! loopback port, stopped on drop.
 
-use super::free_port;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::net::TcpStream;
@@ -108,61 +107,65 @@ impl Prometheus {
             std::fs::write(&p, w).expect("write web config");
             p
         });
-        for _ in 0..5 {
-            let port = free_port();
-            let mut cmd = Command::new("prometheus");
-            cmd.arg(format!("--config.file={}", config.display()))
-                .arg(format!("--storage.tsdb.path={}", data.display()))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--storage.tsdb.retention.time=90d")
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            if let Some(w) = &web {
-                cmd.arg(format!("--web.config.file={}", w.display()));
-            }
-            let mut child = cmd.spawn().expect("prometheus is not installed: run scripts/test");
-            // It logs "Server is ready to receive web requests." once the TSDB is open.
-            let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-            let stderr = child.stderr.take().expect("stderr");
-            let sink = log.clone();
-            std::thread::spawn(move || {
-                use std::io::BufRead;
-                for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-                    let mut l = sink.lock().unwrap_or_else(|e| e.into_inner());
-                    l.push_str(&line);
-                    l.push('\n');
-                }
-            });
-            let started = Instant::now();
-            while started.elapsed() < Duration::from_secs(60) {
-                let text = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                if let Some(status) = child.try_wait().expect("wait prometheus") {
-                    std::thread::sleep(Duration::from_millis(100));
-                    let text = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    if text.contains("address already in use") {
-                        break;
-                    }
-                    panic!("prometheus exited with {status}: {text}");
-                }
-                if text.contains("Server is ready to receive web requests") {
-                    let url = if web_config.is_some_and(|w| w.contains("tls_server_config")) {
-                        format!("https://localhost:{port}")
-                    } else {
-                        format!("http://127.0.0.1:{port}")
-                    };
-                    return Prometheus {
-                        port,
-                        url,
-                        child,
-                        _dir: dir,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+        let mut cmd = Command::new("prometheus");
+        cmd.arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            // Port 0: it logs the port it bound (`msg="Listening on" address=127.0.0.1:N`).
+            .arg("--web.listen-address=127.0.0.1:0")
+            .arg("--storage.tsdb.retention.time=90d")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(w) = &web {
+            cmd.arg(format!("--web.config.file={}", w.display()));
         }
-        panic!("could not start prometheus on a free port");
+        let mut child = cmd.spawn().expect("prometheus is not installed: run scripts/test");
+        // It logs "Server is ready to receive web requests." once the TSDB is open.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        let mut reader = Some(std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = sink.lock().unwrap_or_else(|e| e.into_inner());
+                l.push_str(&line);
+                l.push('\n');
+            }
+        }));
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            let text = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(status) = child.try_wait().expect("wait prometheus") {
+                // Its last words: the reader ends with the pipe.
+                reader.take().map(std::thread::JoinHandle::join);
+                let text = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                panic!("prometheus exited with {status}: {text}");
+            }
+            if text.contains("Server is ready to receive web requests") {
+                let port = text
+                    .lines()
+                    .filter(|l| l.contains("msg=\"Listening on\""))
+                    .find_map(|l| l.rsplit("address=127.0.0.1:").next()?.trim().parse::<u16>().ok())
+                    .unwrap_or_else(|| panic!("prometheus logged no `Listening on` address: {text}"));
+                let url = if web_config.is_some_and(|w| w.contains("tls_server_config")) {
+                    format!("https://localhost:{port}")
+                } else {
+                    format!("http://127.0.0.1:{port}")
+                };
+                return Prometheus {
+                    port,
+                    url,
+                    child,
+                    _dir: dir,
+                };
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "prometheus was not ready within 60s: {}",
+            log.lock().unwrap_or_else(|e| e.into_inner())
+        );
     }
 
     /// How many queries the engine has run so far (its own `prometheus_engine_query_duration_seconds_count`
