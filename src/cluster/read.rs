@@ -300,7 +300,7 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
     let located = |e: serde_saphyr::Error| {
         let shifted = e.without_snippet();
         let at = shifted.location().map(|l| l.line()).unwrap_or(0);
-        let msg = yaml_error(&shifted, &budget, Some(text.len() as u64));
+        let msg = yaml_error(shifted, &budget, Some(text.len() as u64));
         match at {
             0 => format!("line {line}: {msg}"),
             at => shift_line(&msg, at as usize, line - 1),
