@@ -132,6 +132,20 @@ impl ClusterState {
         self.index.get_or_init(|| index::Index::build(self))
     }
 
+    /// No object of any kind doctor reads.
+    pub fn holds_nothing(&self) -> bool {
+        self.holds_nothing_namespaced() && self.nodes.is_empty()
+    }
+
+    /// No namespaced object doctor reads (nodes aside).
+    pub fn holds_nothing_namespaced(&self) -> bool {
+        self.pods.is_empty()
+            && self.deployments.is_empty()
+            && self.replica_sets.is_empty()
+            && self.hpas.is_empty()
+            && self.events.is_empty()
+    }
+
     /// Appends everything in `other`.
     pub fn merge(&mut self, other: ClusterState) {
         self.index = Default::default();

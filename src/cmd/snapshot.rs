@@ -34,6 +34,13 @@ pub fn run(s: Snapshot, out: &mut impl Write) -> Result<u8, Error> {
     for p in &state.problems {
         super::note(format_args!("warning: could not read {}: {}", p.resource, p.message));
     }
+    // A snapshot without the pods would replay as a healthy cluster.
+    if let Some(p) = state.problems.iter().find(|p| p.resource == "pods") {
+        return Err(Error::Cluster(format!(
+            "could not read pods ({}), so there is nothing to save; grant what `aiwfe rbac --for doctor` prints",
+            p.status.map(|c| format!("HTTP {c}")).unwrap_or_else(|| "no answer".into())
+        )));
+    }
     let write = |out: &mut dyn Write| cluster::snapshot::write(&state, s.format, out).map_err(Error::Cluster);
     match &s.to {
         Some(path) => {

@@ -352,3 +352,71 @@ fn namespace_comes_from_the_context_unless_given() {
     assert_eq!(measurement(&v, "kube.read", "pods"), 1.0);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn a_gate_that_could_not_read_the_cluster_fails() {
+    // Every list forbidden: an error, not a warning that passes the gate.
+    let api = incident_api();
+    for r in [
+        "/pods",
+        "/events",
+        "apps/deployments",
+        "apps/replicasets",
+        "autoscaling/horizontalpodautoscalers",
+        "/nodes",
+    ] {
+        api.fault(r, 403, "Forbidden");
+    }
+    let (out, v) = doctor(&api, &["-A"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let f = finding(&v, "kube.unreadable");
+    assert_eq!(f["severity"], "error");
+    assert!(f["summary"].as_str().unwrap().contains("could not read pods (forbidden)"), "{f}");
+    // `aiwfe snapshot` saves nothing rather than an empty List that replays as healthy.
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("s.yaml");
+    let out = run(aiwfe()
+        .args(["snapshot", "-A", "--kubeconfig"])
+        .arg(&api.kubeconfig)
+        .arg("--to")
+        .arg(&to));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not read pods"), "{}", stderr(&out));
+    assert!(!to.exists() || std::fs::read_to_string(&to).unwrap().is_empty());
+}
+
+#[test]
+fn a_namespace_that_holds_nothing_is_named_in_a_warning() {
+    let api = incident_api();
+    let (_, v) = doctor(&api, &["-n", "aiwfee"]);
+    let f = finding(&v, "kube.empty_namespace");
+    assert_eq!(f["severity"], "warning");
+    assert!(f["summary"].as_str().unwrap().contains("namespace `aiwfee`"), "{f}");
+    let (_, v) = doctor(&api, &["-n", "aiwfe"]);
+    assert!(findings(&v).iter().all(|f| f["code"] != "kube.empty_namespace"));
+}
+
+#[test]
+fn a_snapshot_without_kubernetes_objects_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty.yaml", ""),
+        ("numbers.json", "[1,2,{\"a\":3}]"),
+        ("other.yaml", "kind: ConfigMap\nmetadata:\n  name: x\n"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let out = run(aiwfe().args(["doctor", "-o", "json", "--snapshot"]).arg(&p));
+        assert_ne!(out.status.code(), Some(0), "{name}: {}", stdout(&out));
+        if out.status.code() == Some(1) {
+            let v = json(&out);
+            let f = findings(&v)
+                .into_iter()
+                .find(|f| f["code"] == "kube.snapshot_empty" || f["code"] == "kube.snapshot_invalid")
+                .unwrap_or_else(|| panic!("{name}: {v}"));
+            assert_eq!(f["severity"], "error", "{name}: {f}");
+        }
+    }
+    let out = run(aiwfe().args(["doctor", "-o", "json", "-n", "aiwfee", "--snapshot"]).arg(incident()));
+    assert_eq!(finding(&json(&out), "kube.empty_namespace")["severity"], "warning");
+}

@@ -42,11 +42,25 @@ impl Probe for KubeProbe {
     fn run<'a>(&'a self, rec: &'a Recorder) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             rec.phase("kube.read", "reading the cluster state");
+            // What the read could not cover: a gate that could not look must not pass.
+            let mut extra: Vec<Finding> = Vec::new();
             let state = match &self.target.source {
                 Source::Snapshot(path) => match cluster::load_snapshot_with(path, self.target.snapshot_budget) {
                     Ok(mut s) => {
-                        if let Some(ns) = &self.target.namespace {
+                        if s.holds_nothing() {
+                            extra.push(
+                                Finding::new(
+                                    "kube.snapshot_empty",
+                                    Severity::Error,
+                                    format!("snapshot {} holds no Kubernetes objects doctor reads, so nothing was checked", path.display()),
+                                )
+                                .hint("save one with `aiwfe snapshot -A --to cluster.json`, or `kubectl get pods,deployments,replicasets,nodes,events,hpa -A -o yaml`"),
+                            );
+                        } else if let Some(ns) = &self.target.namespace {
                             s.retain_namespace(ns);
+                            if s.holds_nothing_namespaced() {
+                                extra.push(empty_namespace(ns, "the snapshot"));
+                            }
                         }
                         s
                     }
@@ -63,7 +77,23 @@ impl Probe for KubeProbe {
                 Source::Live(t) => {
                     let on_phase = |doing: &str| rec.phase("kube.read", doing);
                     match cluster::live::load(t, self.target.namespace.as_deref(), rec.deadline, &on_phase).await {
-                        Ok(s) => s,
+                        Ok(s) => {
+                            if s.problems.is_empty() {
+                                match &self.target.namespace {
+                                    Some(ns) if s.holds_nothing_namespaced() => extra.push(empty_namespace(ns, "the cluster")),
+                                    None if s.pods.is_empty() && s.nodes.is_empty() => extra.push(
+                                        Finding::new(
+                                            "kube.unreadable",
+                                            Severity::Error,
+                                            "the API server lists no pods and no nodes in any namespace: nothing was checked",
+                                        )
+                                        .hint("check that the kubeconfig points at the cluster you mean (`kubectl get nodes`)"),
+                                    ),
+                                    _ => {}
+                                }
+                            }
+                            s
+                        }
                         Err(e) => {
                             let mut o = rec.observation("kube.read");
                             o.push(read_error(e));
@@ -73,12 +103,32 @@ impl Probe for KubeProbe {
                     }
                 }
             };
-            for obs in analyze(&state, &self.target.thresholds, &self.target()) {
+            for mut obs in analyze(&state, &self.target.thresholds, &self.target()) {
+                if obs.id == "kube.read" && !extra.is_empty() {
+                    obs.findings.retain(|f| f.severity != Severity::Ok);
+                    obs.findings.append(&mut extra);
+                }
                 rec.phase(&obs.id.clone(), "analysing");
                 rec.commit(obs);
             }
         })
     }
+}
+
+/// A namespace asked for that holds nothing: likely a typo.
+fn empty_namespace(ns: &str, source: &str) -> Finding {
+    let which = if ns.is_empty() {
+        "the context's namespace".to_string()
+    } else {
+        format!("namespace `{ns}`")
+    };
+    Finding::new(
+        "kube.empty_namespace",
+        Severity::Warning,
+        format!("{which} holds no pods, deployments, replica sets, HPAs or events in {source}; is the name right?"),
+    )
+    .label("namespace", ns.to_string())
+    .hint("list the namespaces with `kubectl get namespaces`, or pass -A for all of them")
 }
 
 /// The finding for a cluster that could not be read at all.
@@ -122,6 +172,22 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Vec<Ob
             _ => Finding::new("kube.read_failed", Severity::Warning, format!("could not read {}", p.resource)).evidence(p.message.clone()),
         };
         read.push(f.subject(p.resource.clone()));
+    }
+    if let Some(p) = state.problems.iter().find(|p| p.resource == "pods") {
+        let why = match p.status {
+            Some(403) => "forbidden".to_string(),
+            Some(code) => format!("HTTP {code}"),
+            None => "no answer".to_string(),
+        };
+        read.push(
+            Finding::new(
+                "kube.unreadable",
+                Severity::Error,
+                format!("could not read pods ({why}), so crash loops, scheduling and resources were not checked"),
+            )
+            .evidence(p.message.clone())
+            .hint("grant what `aiwfe rbac --for doctor` prints, and check that the kubeconfig points at a Kubernetes API"),
+        );
     }
     if read.findings.is_empty() {
         read.push(Finding::new(
