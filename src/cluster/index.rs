@@ -1,4 +1,4 @@
-//! Lookups by namespace and name over a `ClusterState`, built once on first use, so the
+//! Lookups by namespace and name over a `ClusterState`'s lists, built once on first use, so the
 //! checks stay linear in the number of pods: which Deployment owns a ReplicaSet, which
 //! Deployments exist, a pod's metrics, the scheduler's latest message about a pod, a
 //! Deployment's HPA.
@@ -6,9 +6,19 @@
 //! The index is built from the state as it is when first asked; the state's own methods
 //! that change its lists (`merge`, `normalize`, `retain_namespace`, adding objects) drop it.
 
-use super::ClusterState;
-use super::objects::{name, namespace};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::HashMap;
+
+fn name(m: &ObjectMeta) -> &str {
+    m.name.as_deref().unwrap_or("?")
+}
+
+fn namespace(m: &ObjectMeta) -> &str {
+    m.namespace.as_deref().unwrap_or("default")
+}
 
 /// namespace → name → value.
 type ByName<V> = HashMap<String, HashMap<String, V>>;
@@ -35,7 +45,7 @@ pub struct Index {
 }
 
 /// When an event last happened, as text that sorts by time.
-pub fn event_time(e: &k8s_openapi::api::core::v1::Event) -> String {
+pub fn event_time(e: &Event) -> String {
     e.last_timestamp
         .as_ref()
         .map(|t| t.0.to_string())
@@ -45,9 +55,16 @@ pub fn event_time(e: &k8s_openapi::api::core::v1::Event) -> String {
 }
 
 impl Index {
-    pub fn build(state: &ClusterState) -> Index {
+    /// `pod_metrics`: the metadata of each PodMetrics, in order.
+    pub fn build<'m>(
+        replica_sets: &[ReplicaSet],
+        deployments: &[Deployment],
+        pod_metrics: impl Iterator<Item = &'m ObjectMeta>,
+        events: &[Event],
+        hpas: &[HorizontalPodAutoscaler],
+    ) -> Index {
         let mut ix = Index::default();
-        for rs in &state.replica_sets {
+        for rs in replica_sets {
             let owner = rs
                 .metadata
                 .owner_references
@@ -58,15 +75,15 @@ impl Index {
             // The first one listed wins, as a scan in list order would find it.
             m.entry(name(&rs.metadata).to_string()).or_insert(owner);
         }
-        for d in &state.deployments {
+        for d in deployments {
             put(&mut ix.deployments, namespace(&d.metadata), name(&d.metadata), ());
         }
-        for (i, m) in state.pod_metrics.iter().flatten().enumerate() {
-            let by_ns = ix.pod_metrics.entry(namespace(&m.metadata).to_string()).or_default();
-            by_ns.entry(name(&m.metadata).to_string()).or_insert(i);
+        for (i, m) in pod_metrics.enumerate() {
+            let by_ns = ix.pod_metrics.entry(namespace(m).to_string()).or_default();
+            by_ns.entry(name(m).to_string()).or_insert(i);
         }
         let mut latest: ByName<(String, usize)> = HashMap::new();
-        for (i, e) in state.events.iter().enumerate() {
+        for (i, e) in events.iter().enumerate() {
             if e.reason.as_deref() != Some("FailedScheduling") {
                 continue;
             }
@@ -87,7 +104,7 @@ impl Index {
                 put(&mut ix.failed_scheduling, &ns, &pod, i);
             }
         }
-        for (i, h) in state.hpas.iter().enumerate() {
+        for (i, h) in hpas.iter().enumerate() {
             let Some(s) = &h.spec else { continue };
             if s.scale_target_ref.kind == "Deployment" {
                 let by_ns = ix.hpas.entry(namespace(&h.metadata).to_string()).or_default();
@@ -107,73 +124,18 @@ impl Index {
         get(&self.deployments, ns, n).is_some()
     }
 
-    pub fn pod_metrics<'s>(&self, state: &'s ClusterState, ns: &str, pod: &str) -> Option<&'s super::PodMetrics> {
-        let i = *get(&self.pod_metrics, ns, pod)?;
-        state.pod_metrics.as_ref()?.get(i)
+    /// Position of a pod's metrics in the state's `pod_metrics`.
+    pub fn pod_metrics(&self, ns: &str, pod: &str) -> Option<usize> {
+        get(&self.pod_metrics, ns, pod).copied()
     }
 
-    pub fn failed_scheduling<'s>(&self, state: &'s ClusterState, ns: &str, pod: &str) -> Option<&'s k8s_openapi::api::core::v1::Event> {
-        state.events.get(*get(&self.failed_scheduling, ns, pod)?)
+    /// Position in the state's `events` of the latest `FailedScheduling` event of a pod.
+    pub fn failed_scheduling(&self, ns: &str, pod: &str) -> Option<usize> {
+        get(&self.failed_scheduling, ns, pod).copied()
     }
 
-    pub fn hpa<'s>(
-        &self,
-        state: &'s ClusterState,
-        ns: &str,
-        deployment: &str,
-    ) -> Option<&'s k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler> {
-        state.hpas.get(*get(&self.hpas, ns, deployment)?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn state(objects: serde_json::Value) -> ClusterState {
-        let mut s = ClusterState::default();
-        s.add_object(objects).unwrap();
-        s
-    }
-
-    #[test]
-    fn lookups_are_by_namespace_and_name() {
-        let s = state(json!({"kind": "List", "apiVersion": "v1", "items": [
-            {"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": "api-5d8f", "namespace": "a",
-                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "api", "uid": "u", "controller": true}]}},
-            {"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": "api-5d8f", "namespace": "b"}},
-            {"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "api", "namespace": "a"}},
-            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e1", "namespace": "a"}, "reason": "FailedScheduling",
-                "message": "old", "lastTimestamp": "2026-11-30T10:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
-            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e2", "namespace": "a"}, "reason": "FailedScheduling",
-                "message": "new", "lastTimestamp": "2026-11-30T11:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
-            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e3", "namespace": "a"}, "reason": "BackOff",
-                "message": "other", "lastTimestamp": "2026-11-30T12:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
-            {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2", "metadata": {"name": "h", "namespace": "a"},
-                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "maxReplicas": 3}},
-        ]}));
-        let ix = s.index();
-        assert_eq!(ix.replica_set_owner("a", "api-5d8f"), Some(Some("api")));
-        assert_eq!(ix.replica_set_owner("b", "api-5d8f"), Some(None));
-        assert_eq!(ix.replica_set_owner("c", "api-5d8f"), None);
-        assert!(ix.has_deployment("a", "api"));
-        assert!(!ix.has_deployment("b", "api"));
-        let e = ix.failed_scheduling(&s, "a", "api-1").unwrap();
-        assert_eq!(e.message.as_deref(), Some("new"));
-        assert!(ix.failed_scheduling(&s, "b", "api-1").is_none());
-        assert_eq!(ix.hpa(&s, "a", "api").and_then(|h| h.metadata.name.as_deref()), Some("h"));
-        assert!(ix.hpa(&s, "b", "api").is_none());
-    }
-
-    #[test]
-    fn adding_objects_drops_the_index() {
-        let mut s = state(json!({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "api", "namespace": "a"}}));
-        assert!(!s.index().has_deployment("a", "web"));
-        s.add_object(json!({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "web", "namespace": "a"}}))
-            .unwrap();
-        assert!(s.index().has_deployment("a", "web"));
-        s.retain_namespace("b");
-        assert!(!s.index().has_deployment("a", "api"));
+    /// Position in the state's `hpas` of the first HPA that scales a Deployment.
+    pub fn hpa(&self, ns: &str, deployment: &str) -> Option<usize> {
+        get(&self.hpas, ns, deployment).copied()
     }
 }

@@ -129,7 +129,30 @@ pub struct ClusterState {
 impl ClusterState {
     /// Lookups by namespace and name over the state as it is now; built once.
     pub fn index(&self) -> &index::Index {
-        self.index.get_or_init(|| index::Index::build(self))
+        self.index.get_or_init(|| {
+            index::Index::build(
+                &self.replica_sets,
+                &self.deployments,
+                self.pod_metrics.iter().flatten().map(|m| &m.metadata),
+                &self.events,
+                &self.hpas,
+            )
+        })
+    }
+
+    /// A pod's metrics.
+    pub fn pod_metrics_of(&self, ns: &str, pod: &str) -> Option<&PodMetrics> {
+        self.pod_metrics.as_ref()?.get(self.index().pod_metrics(ns, pod)?)
+    }
+
+    /// The scheduler's latest `FailedScheduling` event about a pod.
+    pub fn failed_scheduling(&self, ns: &str, pod: &str) -> Option<&Event> {
+        self.events.get(self.index().failed_scheduling(ns, pod)?)
+    }
+
+    /// The first HPA that scales a Deployment.
+    pub fn hpa_of(&self, ns: &str, deployment: &str) -> Option<&HorizontalPodAutoscaler> {
+        self.hpas.get(self.index().hpa(ns, deployment)?)
     }
 
     /// No object of any kind doctor reads.
@@ -516,6 +539,141 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
 
 #[cfg(test)]
 mod tests {
+    /// Everything a check reads, as text, for comparing two reads of one file.
+    fn seen(s: &ClusterState) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            s.pods, s.events, s.nodes, s.deployments, s.replica_sets, s.hpas, s.secrets, s.pod_metrics, s.logs
+        )
+    }
+
+    /// Split and read whole, the file gives the same objects.
+    fn same_both_ways(text: &str) -> ClusterState {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, text).unwrap();
+        let split = load_file(&path, 1).unwrap();
+        let whole = load_file_as(&path, 1, true).unwrap();
+        let (mut a, mut b) = (split.clone(), whole);
+        a.normalize();
+        b.normalize();
+        assert_eq!(seen(&a), seen(&b));
+        split
+    }
+
+    fn names(s: &ClusterState) -> Vec<String> {
+        let mut n: Vec<String> = s
+            .pods
+            .iter()
+            .map(|p| p.metadata.name.clone().unwrap_or_default())
+            .chain(s.nodes.iter().map(|p| p.metadata.name.clone().unwrap_or_default()))
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn the_bundled_incident_reads_the_same_split_or_whole() {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml")).unwrap();
+        let s = same_both_ways(&text);
+        assert!(s.pods.len() > 5, "{}", s.pods.len());
+        assert!(!s.deployments.is_empty() && !s.events.is_empty());
+    }
+
+    #[test]
+    fn every_shape_reads_the_same_split_or_whole() {
+        let shapes = [
+            // kubectl: the List's kind after its items; a typed List's kind before them.
+            "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n- kind: Node\n  metadata: {name: node1}\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
+            "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: b\n",
+            // Documents, comments, blank lines, block scalars with column-0-looking text.
+            "# saved\n---\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    note: |\n      - not an item\n      key: not a key\n\n---\nkind: Node\nmetadata:\n  name: node1\n...\n",
+            // A top-level sequence of objects.
+            "- kind: Pod\n  metadata:\n    name: a\n- kind: Pod\n  metadata:\n    name: b\n",
+            // Indented items, flow items: not split, read whole.
+            "kind: List\nitems:\n  - kind: Pod\n    metadata:\n      name: a\n",
+            "kind: List\nitems: [{kind: Pod, metadata: {name: a}}]\n",
+            // A later document that is not shaped as kubectl prints it: read again, whole.
+            "kind: Pod\nmetadata:\n  name: a\n---\n{kind: Pod, metadata: {name: b}}\n",
+            "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n\"quoted\": 1\n",
+            "",
+            "---\n---\n",
+        ];
+        for text in shapes {
+            same_both_ways(text);
+        }
+        let s = same_both_ways(shapes[1]);
+        assert_eq!(names(&s), ["a", "b"]);
+        let s = same_both_ways(shapes[6]);
+        assert_eq!(names(&s), ["a", "b"]);
+    }
+
+    #[test]
+    fn an_error_in_an_item_names_its_line_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        let text = "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n- kind: Pod\n  metadata:\n    name: [b\nkind: List\n";
+        std::fs::write(&path, text).unwrap();
+        let e = load_file_as(&path, 1, false).unwrap_err();
+        assert!(e.contains("line 8") || e.contains("line 9"), "{e}");
+        let deep = format!(
+            "kind: List\nitems:\n- kind: ConfigMap\n  data: {}1{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        std::fs::write(&path, deep).unwrap();
+        let e = load_file_as(&path, 1, false).unwrap_err();
+        assert!(e.contains("levels of nesting") && e.contains("--snapshot-budget"), "{e}");
+        assert!(load_file_as(&path, 2, false).is_ok());
+    }
+
+    fn state_of(objects: serde_json::Value) -> ClusterState {
+        let mut s = ClusterState::default();
+        s.add_object(objects).unwrap();
+        s
+    }
+
+    #[test]
+    fn lookups_are_by_namespace_and_name() {
+        let s = state_of(serde_json::json!({"kind": "List", "apiVersion": "v1", "items": [
+            {"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": "api-5d8f", "namespace": "a",
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "api", "uid": "u", "controller": true}]}},
+            {"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": "api-5d8f", "namespace": "b"}},
+            {"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "api", "namespace": "a"}},
+            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e1", "namespace": "a"}, "reason": "FailedScheduling",
+                "message": "old", "lastTimestamp": "2026-11-30T10:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
+            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e2", "namespace": "a"}, "reason": "FailedScheduling",
+                "message": "new", "lastTimestamp": "2026-11-30T11:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
+            {"kind": "Event", "apiVersion": "v1", "metadata": {"name": "e3", "namespace": "a"}, "reason": "BackOff",
+                "message": "other", "lastTimestamp": "2026-11-30T12:00:00Z", "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "a"}},
+            {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2", "metadata": {"name": "h", "namespace": "a"},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}, "maxReplicas": 3}},
+        ]}));
+        let ix = s.index();
+        assert_eq!(ix.replica_set_owner("a", "api-5d8f"), Some(Some("api")));
+        assert_eq!(ix.replica_set_owner("b", "api-5d8f"), Some(None));
+        assert_eq!(ix.replica_set_owner("c", "api-5d8f"), None);
+        assert!(ix.has_deployment("a", "api"));
+        assert!(!ix.has_deployment("b", "api"));
+        let e = s.failed_scheduling("a", "api-1").unwrap();
+        assert_eq!(e.message.as_deref(), Some("new"));
+        assert!(s.failed_scheduling("b", "api-1").is_none());
+        assert_eq!(s.hpa_of("a", "api").and_then(|h| h.metadata.name.as_deref()), Some("h"));
+        assert!(s.hpa_of("b", "api").is_none());
+    }
+
+    #[test]
+    fn adding_objects_drops_the_index() {
+        let mut s =
+            state_of(serde_json::json!({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "api", "namespace": "a"}}));
+        assert!(!s.index().has_deployment("a", "web"));
+        s.add_object(serde_json::json!({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "web", "namespace": "a"}}))
+            .unwrap();
+        assert!(s.index().has_deployment("a", "web"));
+        s.retain_namespace("b");
+        assert!(!s.index().has_deployment("a", "api"));
+    }
+
     #[test]
     fn type_errors_do_not_quote_the_value() {
         let mut s = super::ClusterState::default();

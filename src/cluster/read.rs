@@ -117,10 +117,30 @@ pub fn items(path: &Path, factor: u32, whole: bool, mut sink: Sink) -> Result<()
     let first = first_byte(&mut reader)?;
     if !whole && size.is_some() && !matches!(first, None | Some(b'{' | b'[')) {
         sniff_yaml(&mut reader)?;
-        let r = super::split::split(&mut reader, factor, &mut sink);
+        use super::split::{Outcome, SplitError, split};
+        let mut hand_on = |u: super::split::Unit| {
+            sink.push(Item::Yaml {
+                text: u.text,
+                line: u.line,
+                entry: u.entry,
+                list_kind: u.list_kind,
+                budget: factor,
+            })
+        };
+        let r = split(&mut reader, factor, &mut hand_on);
         sink.flush();
-        if r? == super::split::Outcome::Done {
-            return Ok(());
+        match r {
+            Ok(Outcome::Done) => return Ok(()),
+            Ok(Outcome::NotThisShape) => {}
+            Err(SplitError::Stopped) => return Err(STOPPED.into()),
+            Err(SplitError::Restart) => return Err(super::split::RESTART.into()),
+            Err(SplitError::Io(e)) => return Err(format!("cannot read the snapshot: {e}")),
+            Err(SplitError::TooBig { line, limit }) => {
+                return Err(format!(
+                    "line {line}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {BUDGET_FLAG} N",
+                    limit >> 20
+                ));
+            }
         }
         // Not shaped as kubectl prints it, and nothing handed on yet: one stream.
         return items(path, factor, true, sink);

@@ -150,7 +150,7 @@ fn reason(text: &str) -> Reason {
 /// else the `PodScheduled=False` condition.
 pub fn failure_message(pod: &Pod, state: &ClusterState) -> Option<String> {
     let (ns, n) = (namespace(&pod.metadata), name(&pod.metadata));
-    let event = state.index().failed_scheduling(state, ns, n);
+    let event = state.failed_scheduling(ns, n);
     if let Some(m) = event.and_then(|e| e.message.clone()) {
         return Some(m);
     }

@@ -8,9 +8,33 @@
 //! whole, as one stream ([`Outcome::NotThisShape`] before anything was handed on,
 //! [`RESTART`] after).
 
-use super::read::{Item, STOPPED, Sink};
 use std::io::BufRead;
 use std::sync::Arc;
+
+/// The YAML text of one List item (`entry`: a `- ` sequence entry) or one object document,
+/// starting at `line` of the file, with the kind of the List it is in when given first.
+#[derive(Debug)]
+pub struct Unit {
+    pub text: String,
+    pub line: usize,
+    pub entry: bool,
+    pub list_kind: Option<Arc<str>>,
+}
+
+/// Why splitting stopped short.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// The receiver asked to stop.
+    Stopped,
+    /// An object larger than the limit (in bytes), at this line.
+    TooBig {
+        line: usize,
+        limit: usize,
+    },
+    /// A part after objects were handed on is not shaped as kubectl prints it ([`RESTART`]).
+    Restart,
+    Io(String),
+}
 
 /// What [`split`] did.
 #[derive(Debug, PartialEq, Eq)]
@@ -87,9 +111,9 @@ fn key_line(line: &str) -> Option<(&str, &str)> {
     (plain && (rest.is_empty() || rest.starts_with(' '))).then(|| (key, rest.trim()))
 }
 
-/// Splits `reader` into objects for `sink`; `factor` multiplies the per-object limit and the
-/// parse budget each object gets.
-pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<Outcome, String> {
+/// Splits `reader` into objects, each handed to `sink` (which returns `false` to stop);
+/// `factor` multiplies the per-object limit.
+pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut impl FnMut(Unit) -> bool) -> Result<Outcome, SplitError> {
     let max_object = MAX_OBJECT.saturating_mul(factor.max(1) as usize);
     let mut handed = false;
     let mut buf = Vec::new();
@@ -97,7 +121,7 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
     let mut doc = Doc::new();
     let not_shaped = |handed: bool| {
         if handed {
-            Err(RESTART.to_string())
+            Err(SplitError::Restart)
         } else {
             Ok(Outcome::NotThisShape)
         }
@@ -106,7 +130,7 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
         buf.clear();
         let got = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| format!("cannot read the snapshot: {}", e.to_string().to_lowercase()))?;
+            .map_err(|e| SplitError::Io(e.to_string().to_lowercase()))?;
         if got == 0 {
             break;
         }
@@ -132,11 +156,10 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
                     }
                 }
                 if doc.text.len() + line.len() > max_object {
-                    return Err(format!(
-                        "line {n}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {} N",
-                        max_object >> 20,
-                        super::read::BUDGET_FLAG
-                    ));
+                    return Err(SplitError::TooBig {
+                        line: n,
+                        limit: max_object,
+                    });
                 }
                 doc.push_line(n, line);
                 continue;
@@ -145,13 +168,13 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
             _ => {}
         }
         if bare == "---" || bare == "..." || bare.starts_with("--- #") {
-            handed |= finish(&mut doc, factor, sink)?;
+            handed |= finish(&mut doc, sink)?;
             doc = Doc::new();
             continue;
         }
         if bare == "-" || bare.starts_with("- ") {
             match doc.mode {
-                Mode::Items | Mode::Seq => handed |= finish_item(&mut doc, factor, sink)?,
+                Mode::Items | Mode::Seq => handed |= finish_item(&mut doc, sink)?,
                 Mode::Object if !doc.started => doc.mode = Mode::Seq,
                 // A sequence as the value of another top-level key stays with its document.
                 Mode::Object if !doc.listed => {}
@@ -168,7 +191,7 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
             // The List's own keys after its items (kubectl prints `kind` and `metadata`
             // after `items`).
             Mode::Items => {
-                handed |= finish_item(&mut doc, factor, sink)?;
+                handed |= finish_item(&mut doc, sink)?;
                 doc.mode = Mode::Object;
                 doc.listed = true;
             }
@@ -187,7 +210,7 @@ pub fn split(reader: &mut impl BufRead, factor: u32, sink: &mut Sink) -> Result<
         }
         doc.push_line(n, line);
     }
-    finish(&mut doc, factor, sink)?;
+    finish(&mut doc, sink)?;
     Ok(Outcome::Done)
 }
 
@@ -201,39 +224,37 @@ fn list_kind(text: &str) -> Option<Arc<str>> {
 }
 
 /// Hands on the item being gathered; `true` when one was.
-fn finish_item(doc: &mut Doc, factor: u32, sink: &mut Sink) -> Result<bool, String> {
+fn finish_item(doc: &mut Doc, sink: &mut impl FnMut(Unit) -> bool) -> Result<bool, SplitError> {
     if doc.text.is_empty() {
         return Ok(false);
     }
     let text = std::mem::take(&mut doc.text);
     push(
         sink,
-        Item::Yaml {
+        Unit {
             text,
             line: doc.line,
             entry: true,
             list_kind: doc.list_kind.clone(),
-            budget: factor,
         },
     )?;
     Ok(true)
 }
 
 /// Ends a document: its last item, or the object it is.
-fn finish(doc: &mut Doc, factor: u32, sink: &mut Sink) -> Result<bool, String> {
+fn finish(doc: &mut Doc, sink: &mut impl FnMut(Unit) -> bool) -> Result<bool, SplitError> {
     match doc.mode {
-        Mode::Items | Mode::Seq => finish_item(doc, factor, sink),
+        Mode::Items | Mode::Seq => finish_item(doc, sink),
         Mode::Object if doc.listed || doc.text.trim().is_empty() => Ok(false),
         Mode::Object => {
             let text = std::mem::take(&mut doc.text);
             push(
                 sink,
-                Item::Yaml {
+                Unit {
                     text,
                     line: doc.line,
                     entry: false,
                     list_kind: None,
-                    budget: factor,
                 },
             )?;
             Ok(true)
@@ -241,100 +262,6 @@ fn finish(doc: &mut Doc, factor: u32, sink: &mut Sink) -> Result<bool, String> {
     }
 }
 
-fn push(sink: &mut Sink, item: Item) -> Result<(), String> {
-    if sink.push(item) { Ok(()) } else { Err(STOPPED.to_string()) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{ClusterState, load_file, load_file_as};
-    use std::path::Path;
-
-    /// Everything a check reads, as text, for comparing two reads of one file.
-    fn seen(s: &ClusterState) -> String {
-        format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-            s.pods, s.events, s.nodes, s.deployments, s.replica_sets, s.hpas, s.secrets, s.pod_metrics, s.logs
-        )
-    }
-
-    /// Split and read whole, the file gives the same objects.
-    fn same_both_ways(text: &str) -> ClusterState {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.yaml");
-        std::fs::write(&path, text).unwrap();
-        let split = load_file(&path, 1).unwrap();
-        let whole = load_file_as(&path, 1, true).unwrap();
-        let (mut a, mut b) = (split.clone(), whole);
-        a.normalize();
-        b.normalize();
-        assert_eq!(seen(&a), seen(&b));
-        split
-    }
-
-    fn names(s: &ClusterState) -> Vec<String> {
-        let mut n: Vec<String> = s
-            .pods
-            .iter()
-            .map(|p| p.metadata.name.clone().unwrap_or_default())
-            .chain(s.nodes.iter().map(|p| p.metadata.name.clone().unwrap_or_default()))
-            .collect();
-        n.sort();
-        n
-    }
-
-    #[test]
-    fn the_bundled_incident_reads_the_same_split_or_whole() {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml")).unwrap();
-        let s = same_both_ways(&text);
-        assert!(s.pods.len() > 5, "{}", s.pods.len());
-        assert!(!s.deployments.is_empty() && !s.events.is_empty());
-    }
-
-    #[test]
-    fn every_shape_reads_the_same_split_or_whole() {
-        let shapes = [
-            // kubectl: the List's kind after its items; a typed List's kind before them.
-            "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n- kind: Node\n  metadata: {name: node1}\nkind: List\nmetadata:\n  resourceVersion: \"\"\n",
-            "apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: b\n",
-            // Documents, comments, blank lines, block scalars with column-0-looking text.
-            "# saved\n---\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    note: |\n      - not an item\n      key: not a key\n\n---\nkind: Node\nmetadata:\n  name: node1\n...\n",
-            // A top-level sequence of objects.
-            "- kind: Pod\n  metadata:\n    name: a\n- kind: Pod\n  metadata:\n    name: b\n",
-            // Indented items, flow items: not split, read whole.
-            "kind: List\nitems:\n  - kind: Pod\n    metadata:\n      name: a\n",
-            "kind: List\nitems: [{kind: Pod, metadata: {name: a}}]\n",
-            // A later document that is not shaped as kubectl prints it: read again, whole.
-            "kind: Pod\nmetadata:\n  name: a\n---\n{kind: Pod, metadata: {name: b}}\n",
-            "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n\"quoted\": 1\n",
-            "",
-            "---\n---\n",
-        ];
-        for text in shapes {
-            same_both_ways(text);
-        }
-        let s = same_both_ways(shapes[1]);
-        assert_eq!(names(&s), ["a", "b"]);
-        let s = same_both_ways(shapes[6]);
-        assert_eq!(names(&s), ["a", "b"]);
-    }
-
-    #[test]
-    fn an_error_in_an_item_names_its_line_in_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.yaml");
-        let text = "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n- kind: Pod\n  metadata:\n    name: [b\nkind: List\n";
-        std::fs::write(&path, text).unwrap();
-        let e = load_file_as(&path, 1, false).unwrap_err();
-        assert!(e.contains("line 8") || e.contains("line 9"), "{e}");
-        let deep = format!(
-            "kind: List\nitems:\n- kind: ConfigMap\n  data: {}1{}\n",
-            "[".repeat(100),
-            "]".repeat(100)
-        );
-        std::fs::write(&path, deep).unwrap();
-        let e = load_file_as(&path, 1, false).unwrap_err();
-        assert!(e.contains("levels of nesting") && e.contains("--snapshot-budget"), "{e}");
-        assert!(load_file_as(&path, 2, false).is_ok());
-    }
+fn push(sink: &mut impl FnMut(Unit) -> bool, unit: Unit) -> Result<(), SplitError> {
+    if sink(unit) { Ok(()) } else { Err(SplitError::Stopped) }
 }

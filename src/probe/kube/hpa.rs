@@ -43,7 +43,7 @@ pub fn analyze(state: &ClusterState, target: &str) -> Observation {
             );
         }
 
-        let hpa = state.index().hpa(state, ns, n);
+        let hpa = state.hpa_of(ns, n);
         let Some(hpa) = hpa else {
             if replicas > 0 {
                 without += 1;

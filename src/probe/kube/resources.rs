@@ -65,7 +65,7 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Observ
         }
         let Some(spec) = &pod.spec else { continue };
         let w = workload_of(pod, state);
-        let pm = state.index().pod_metrics(state, namespace(&pod.metadata), name(&pod.metadata));
+        let pm = state.pod_metrics_of(namespace(&pod.metadata), name(&pod.metadata));
         for c in &spec.containers {
             for (field, value) in invalid_quantities(c) {
                 invalid.entry((w.clone(), c.name.clone(), field)).or_insert(value);
