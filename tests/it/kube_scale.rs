@@ -235,3 +235,18 @@ fn hostile_snapshots_fail_fast_and_small() {
         assert!(sent < 1 << 30, "{name}: all of it was read ({e})");
     }
 }
+
+#[test]
+fn a_snapshot_fifo_that_never_delivers_ends_at_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("never.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let out = run(aiwfe().args(["doctor", "-o", "json", "--timeout", "2s", "--snapshot"]).arg(&fifo));
+    // Bounded by the timeout (a hang would be killed by the harness much later).
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let f = finding(&json(&out), "kube.timeout");
+    assert!(f["summary"].as_str().unwrap().contains("reading snapshot"), "{f}");
+}

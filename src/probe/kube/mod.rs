@@ -45,7 +45,7 @@ impl Probe for KubeProbe {
             // What the read could not cover: a gate that could not look must not pass.
             let mut extra: Vec<Finding> = Vec::new();
             let state = match &self.target.source {
-                Source::Snapshot(path) => match cluster::load_snapshot_with(path, self.target.snapshot_budget) {
+                Source::Snapshot(path) => match read_snapshot(rec, path, self.target.snapshot_budget).await {
                     Ok(mut s) => {
                         if s.holds_nothing() {
                             extra.push(
@@ -113,6 +113,16 @@ impl Probe for KubeProbe {
             }
         })
     }
+}
+
+/// Reads a snapshot off the async workers, so the deadline holds even for a pipe or FIFO
+/// that never delivers (opening one blocks until a writer comes).
+async fn read_snapshot(rec: &Recorder, path: &std::path::Path, budget: u32) -> Result<ClusterState, String> {
+    rec.phase("kube.read", &format!("reading snapshot {}", path.display()));
+    let p = path.to_path_buf();
+    tokio::task::spawn_blocking(move || cluster::load_snapshot_with(&p, budget))
+        .await
+        .unwrap_or_else(|e| Err(format!("the snapshot reader stopped: {e}")))
 }
 
 /// A namespace asked for that holds nothing: likely a typo.
