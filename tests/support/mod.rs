@@ -430,6 +430,13 @@ pub struct Session {
     _stdin: std::process::ChildStdin,
 }
 
+impl Session {
+    /// The session's psql has exited (it could not connect, or was refused a slot).
+    pub fn ended(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_some()
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -115,10 +115,14 @@ impl Probe for KubeProbe {
     }
 }
 
-/// Reads a snapshot off the async workers, so the deadline holds even for a pipe or FIFO
-/// that never delivers (opening one blocks until a writer comes).
+/// Reads a snapshot. A file or folder on disk is read whole, however long that takes (it
+/// cannot hang); anything else (a pipe, a FIFO, which blocks until a writer comes) is read
+/// off the async workers, so the deadline holds.
 async fn read_snapshot(rec: &Recorder, path: &std::path::Path, budget: u32) -> Result<ClusterState, String> {
     rec.phase("kube.read", &format!("reading snapshot {}", path.display()));
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() || m.is_dir()) {
+        return cluster::load_snapshot_with(path, budget);
+    }
     let p = path.to_path_buf();
     tokio::task::spawn_blocking(move || cluster::load_snapshot_with(&p, budget))
         .await
