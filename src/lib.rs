@@ -36,7 +36,7 @@
 //! - Bottom: `redact` (masking, fingerprints, the log scrubber), `term` (control
 //!   characters escaped for every human output), `tls` (client TLS for every dialer),
 //!   `http` (one bounded HTTP/1.1 exchange: JWKS, Prometheus), `ws_token` (where a
-//!   WebSocket token travels).
+//!   WebSocket token travels), `testing` (unit tests only: a seeded random source).
 
 pub mod cli;
 pub mod cluster;
@@ -52,6 +52,8 @@ pub mod redact;
 pub mod remedy;
 pub mod report;
 pub mod term;
+#[cfg(test)]
+pub mod testing;
 pub mod tls;
 pub mod ws_token;
 

@@ -107,6 +107,7 @@ fn yaml_error(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Rng;
 
     #[test]
     fn config_file_errors_name_line_and_column() {
@@ -152,18 +153,6 @@ mod tests {
         assert_eq!(c.redis.unwrap().pings, Some(50));
         assert_eq!(c.postgres.unwrap().idle_in_transaction_warn_s, Some(30.0));
         assert_eq!(c.ignore, vec!["redis.no_password"]);
-    }
-
-    /// xorshift64: the same cases on every run, many more than one writes by hand.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
-        }
     }
 
     #[test]

@@ -277,6 +277,7 @@ fn mask_key() -> [u8; 4] {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::testing::Rng;
 
     fn frame(op: u8, fin: bool, payload: &[u8], masked: bool) -> Vec<u8> {
         let mut f = vec![if fin { 0x80 } else { 0 } | op];
@@ -416,18 +417,6 @@ mod tests {
         assert!(f.feed(&m).unwrap().close);
         assert!(Frames::new(false, 10, false).feed(&control_frame(9, PING_PAYLOAD, false)).is_ok());
         assert_ne!(mask_key(), mask_key());
-    }
-
-    /// xorshift64: the same cases on every run, many more than one writes by hand.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
-        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["playbook"],
     &["probe", "proxy", "diagnose", "rbac"],
     &["cluster", "report"],
-    &["redact", "term", "tls", "http", "ws_token"],
+    &["redact", "term", "tls", "http", "ws_token", "testing"],
 ];
 
 fn layer_of(top: &str) -> Option<usize> {

@@ -187,6 +187,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Bounded<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Rng;
 
     fn bounded() -> Bounded<()> {
         Bounded::new((), Watch::default())
@@ -227,18 +228,6 @@ mod tests {
         let mut b = bounded();
         let lines = [b"$99999999\r\n".as_slice(), &[&[b'y'; 1000][..], b"\n"].concat().repeat(2000)].concat();
         assert_eq!(b.check(&lines), Some(Breach::LargeReply));
-    }
-
-    /// xorshift64: the same cases on every run.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
-        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 use super::*;
+use crate::testing::Rng;
 
 /// RFC 7515 Appendix A.1: the HS256 example.
 const A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -396,18 +397,6 @@ fn a_new_key_set_flushes_cached_verdicts() {
     auth.install(vec![ed_key("b", ED2_PUB)]);
     assert_eq!(exp_of(auth.check(&good)), (Err(Reject::UnknownKey), Lookup::Miss));
     assert_eq!(exp_of(auth.check(&other)), (Ok(exp), Lookup::Miss));
-}
-
-/// xorshift64: the same cases on every run, many more than one writes by hand.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
 }
 
 #[test]
