@@ -28,18 +28,6 @@ fn kubectl(api: &KubeApi, args: &[&str]) -> Command {
     c
 }
 
-fn ok(mut c: Command) -> String {
-    let out = run(&mut c);
-    assert!(out.status.success(), "{c:?} failed: {}{}", stdout(&out), stderr(&out));
-    stdout(&out)
-}
-
-fn fails(mut c: Command) -> String {
-    let out = run(&mut c);
-    assert!(!out.status.success(), "{c:?} should fail: {}", stdout(&out));
-    stderr(&out)
-}
-
 /// One request over plain HTTP (a PATCH as a merge patch): the status code and the JSON body.
 fn send(api: &KubeApi, method: &str, path_and_query: &str, body: &str) -> (u16, Value) {
     let ctype = if method == "PATCH" {

@@ -24,18 +24,6 @@ fn deploy(api: &KubeApi, name: &str) -> Value {
     api.get("apps", "deployments", NS, name).unwrap()
 }
 
-fn ok(mut c: Command) -> String {
-    let out = run(&mut c);
-    assert!(out.status.success(), "{c:?} failed: {}{}", stdout(&out), stderr(&out));
-    stdout(&out)
-}
-
-fn fails(mut c: Command) -> String {
-    let out = run(&mut c);
-    assert!(!out.status.success(), "{c:?} should fail: {}", stdout(&out));
-    stderr(&out)
-}
-
 fn kubectl(api: &KubeApi, args: &[&str]) -> Command {
     let mut c = api.kubectl();
     c.args(args);

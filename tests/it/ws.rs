@@ -225,20 +225,22 @@ fn extra_headers_and_subprotocols_are_sent_and_sensitive_header_values_masked() 
     assert_eq!(out.status.code(), Some(2));
 }
 
-#[test]
-fn a_low_open_file_limit_runs_fewer_at_once_and_says_so() {
-    let s = WsServer::start(WsBehaviour::default());
+/// aiwfe with `args`, run under a soft and a hard open-file limit.
+fn under_fd_limit(soft: u32, hard: u32, args: &str) -> std::process::Output {
     let bin = env!("CARGO_BIN_EXE_aiwfe");
-    let script = format!(
-        "ulimit -Sn 100 && ulimit -Hn 200 && exec {bin} probe ws {} -n 300 -c 300 -o json",
-        s.url()
-    );
-    let out = run(std::process::Command::new("sh")
+    let script = format!("ulimit -Sn {soft} && ulimit -Hn {hard} && exec {bin} {args}");
+    run(std::process::Command::new("sh")
         .args(["-c", &script])
         .current_dir(private_home())
         .env("HOME", private_home())
         .env_remove("AIWFE_CONFIG")
-        .env_remove("AIWFE_WS_TOKEN"));
+        .env_remove("AIWFE_WS_TOKEN"))
+}
+
+#[test]
+fn a_low_open_file_limit_runs_fewer_at_once_and_says_so() {
+    let s = WsServer::start(WsBehaviour::default());
+    let out = under_fd_limit(100, 200, &format!("probe ws {} -n 300 -c 300 -o json", s.url()));
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let v = json(&out);
     let f = finding(&v, "ws.fd_limit");
@@ -260,17 +262,11 @@ fn the_probe_budget_follows_the_concurrency_the_open_file_limit_leaves() {
     // 36 at a time (100 less the reserve) for 250 connections held 1 s each: 7 rounds,
     // longer than a budget counted for all 250 at once (one round).
     let s = WsServer::start(WsBehaviour::default());
-    let bin = env!("CARGO_BIN_EXE_aiwfe");
-    let script = format!(
-        "ulimit -Sn 100 && ulimit -Hn 100 && exec {bin} probe ws {} -n 250 -c 250 --hold 1s --timeout 1s -o json",
-        s.url()
+    let out = under_fd_limit(
+        100,
+        100,
+        &format!("probe ws {} -n 250 -c 250 --hold 1s --timeout 1s -o json", s.url()),
     );
-    let out = run(std::process::Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(private_home())
-        .env("HOME", private_home())
-        .env_remove("AIWFE_CONFIG")
-        .env_remove("AIWFE_WS_TOKEN"));
     let v = json(&out);
     assert!(findings(&v).iter().all(|f| f["code"] != "ws.timeout"), "{v}");
     let f = finding(&v, "ws.fd_limit");

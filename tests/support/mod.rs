@@ -45,6 +45,20 @@ fn unused_port() -> u16 {
         .port()
 }
 
+/// Runs a command that must succeed; its stdout.
+pub fn ok(mut c: Command) -> String {
+    let out = run(&mut c);
+    assert!(out.status.success(), "{c:?} failed: {}{}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+/// Runs a command that must fail; its stderr.
+pub fn fails(mut c: Command) -> String {
+    let out = run(&mut c);
+    assert!(!out.status.success(), "{c:?} should fail: {}", stdout(&out));
+    stderr(&out)
+}
+
 /// Polls `f` until it returns true or `limit` passes; panics with `what` on timeout.
 pub fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
