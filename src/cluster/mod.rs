@@ -9,6 +9,7 @@
 //! (annotation `aiwfe.dev/fingerprints`).
 
 pub mod index;
+pub mod kyaml;
 pub mod live;
 pub mod objects;
 pub mod prometheus;

@@ -326,7 +326,10 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
             at => shift_line(&msg, at as usize, line - 1),
         }
     };
-    let values: Vec<Value> = if entry {
+    // YAML as kubectl prints it is read by the fast reader; anything else the general way.
+    let values: Vec<Value> = if let Some(values) = super::kyaml::parse(text, entry, budget.max_depth) {
+        values
+    } else if entry {
         serde_saphyr::from_str_with_options(text, options).map_err(located)?
     } else {
         vec![serde_saphyr::from_str_with_options(text, options).map_err(located)?]
