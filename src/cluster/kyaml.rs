@@ -125,6 +125,10 @@ impl<'a> Parser<'a> {
             if is_item(rest) || key_end(rest).is_some() {
                 self.virt = Some((col, rest));
                 items.push(self.block(col, depth + 1)?);
+            } else if let Some(header) = rest.strip_prefix('|') {
+                items.push(self.block_scalar(header, indent, false)?);
+            } else if let Some(header) = rest.strip_prefix('>') {
+                items.push(self.block_scalar(header, indent, true)?);
             } else {
                 items.push(self.inline_value(rest, indent)?);
             }
@@ -158,7 +162,9 @@ impl<'a> Parser<'a> {
                     _ => Value::Null,
                 }
             } else if let Some(header) = rest.strip_prefix('|') {
-                self.literal(header, indent)?
+                self.block_scalar(header, indent, false)?
+            } else if let Some(header) = rest.strip_prefix('>') {
+                self.block_scalar(header, indent, true)?
             } else {
                 self.inline_value(rest, indent)?
             };
@@ -202,7 +208,9 @@ impl<'a> Parser<'a> {
             if quote.is_some() && !open {
                 break;
             }
-            let indicator = line.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`']);
+            let indicator = line.starts_with([
+                '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
+            ]);
             if quote.is_none() && (indicator || line.contains(": ") || line.contains(" #") || line.ends_with(':')) {
                 return None;
             }
@@ -232,8 +240,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A literal block scalar after `key: |` (`header`: what follows the `|`).
-    fn literal(&mut self, header: &str, indent: usize) -> Option<Value> {
+    /// A literal block scalar after `key: |`, or a folded one after `key: >` (`header`:
+    /// what follows the `|` or `>`). `indent`: of the mapping or sequence it is in.
+    fn block_scalar(&mut self, header: &str, indent: usize, folded: bool) -> Option<Value> {
         let chomp = match header {
             "" => Chomp::Clip,
             "-" => Chomp::Strip,
@@ -270,20 +279,36 @@ impl<'a> Parser<'a> {
                 last_content = i;
             }
         }
-        for i in start..end {
-            let l = self.lines[i];
+        let mut blanks = 0;
+        for (n, l) in self.lines[start..=last_content].iter().enumerate() {
             if l.trim_start_matches(' ').is_empty() {
                 if l.len() > b {
                     return None;
                 }
-                if i > last_content {
-                    continue;
+                blanks += 1;
+                continue;
+            }
+            let text = &l[b..];
+            if folded {
+                // More indented lines keep their breaks: not taken.
+                if text.starts_with(' ') {
+                    return None;
                 }
-                out.push('\n');
+                if n > blanks && blanks == 0 {
+                    out.push(' ');
+                }
+                out.extend(std::iter::repeat_n('\n', blanks));
             } else {
-                out.push_str(&l[b..]);
+                out.extend(std::iter::repeat_n('\n', blanks));
+            }
+            blanks = 0;
+            out.push_str(text);
+            if !folded {
                 out.push('\n');
             }
+        }
+        if folded {
+            out.push('\n');
         }
         let trailing = end - 1 - last_content;
         match chomp {
@@ -585,14 +610,80 @@ mod tests {
     #[test]
     fn plain_scalars_are_typed_as_the_general_parser_types_them_or_left_to_it() {
         let taken = [
-            "8080", "0", "-3", "true", "false", "null", "100Mi", "500m", "1Gi", "4516948n", "10.244.1.5",
-            "nginx:1.25", "registry.example.com:5000/aiwfe/api:v1.2.3", "Always", "IfNotPresent", "-foo", "a-b",
-            "http://redis:6379/0", "kube-system", "Running", "2026-11-30T10:00:00Z", "1.2.3", "v1", "x#y", "a:b",
-            "500Mi", "c4", "e3", "8f14e45f-ceea-467f-a0a1-0b6c5a1e9d2f", "2026-11-30", "1-2", "9531985d5d9dc9f81818e811892f902b", "6.8.0-71-generic", "10.244.0.0/24", "1e3x", "0x1G",
+            "8080",
+            "0",
+            "-3",
+            "true",
+            "false",
+            "null",
+            "100Mi",
+            "500m",
+            "1Gi",
+            "4516948n",
+            "10.244.1.5",
+            "nginx:1.25",
+            "registry.example.com:5000/aiwfe/api:v1.2.3",
+            "Always",
+            "IfNotPresent",
+            "-foo",
+            "a-b",
+            "http://redis:6379/0",
+            "kube-system",
+            "Running",
+            "2026-11-30T10:00:00Z",
+            "1.2.3",
+            "v1",
+            "x#y",
+            "a:b",
+            "500Mi",
+            "c4",
+            "e3",
+            "8f14e45f-ceea-467f-a0a1-0b6c5a1e9d2f",
+            "2026-11-30",
+            "1-2",
+            "9531985d5d9dc9f81818e811892f902b",
+            "6.8.0-71-generic",
+            "10.244.0.0/24",
+            "1e3x",
+            "0x1G",
         ];
         let left = [
-            "yes", "No", "on", "OFF", "y", "N", "~", "007", "0.5", "1e3", "0x1F", "0o17", ".inf", "-.Inf", ".NaN",
-            "1_000", "1:20", "1e-3", "1.5e+3", "0b101", "1__2.5", "True", "-inf", "+Infinity", "-nan", "inf", "NaN", "NULL", "+5", "12345678901234567890", "a #b", "*x", "&a b", "!t x", "- x", "@x",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "N",
+            "~",
+            "007",
+            "0.5",
+            "1e3",
+            "0x1F",
+            "0o17",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "1_000",
+            "1:20",
+            "1e-3",
+            "1.5e+3",
+            "0b101",
+            "1__2.5",
+            "True",
+            "-inf",
+            "+Infinity",
+            "-nan",
+            "inf",
+            "NaN",
+            "NULL",
+            "+5",
+            "12345678901234567890",
+            "a #b",
+            "*x",
+            "&a b",
+            "!t x",
+            "- x",
+            "@x",
         ];
         for s in taken {
             assert!(same(&format!("k: {s}\n"), false), "`{s}` should be read here");
@@ -618,6 +709,9 @@ mod tests {
             "a: |\n  {\"apiVersion\":\"v1\",\"kind\":\"Pod\"}\n",
             "a: |\n\n  leading blank\n",
             "a: |\n    deeper\n  less\n",
+            "a: >-\n  registry.example.com/aiwfe/worker@sha256:0000\nb: >\n  folded\n  text\n\n  para\n\n\nc: >+\n  kept\n\nd: 1\n",
+            "- >-\n  item one\n  wraps\n- |\n  two\n",
+            "a: >\n\n  after blank\n",
             "m: '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane:\n  }, 2 node(s) didn''t match pod anti-affinity rules. preemption: 0/3 nodes are available:\n  1 Preemption is not helpful for scheduling.'\nnext: 1\n",
             "m: \"a long message that\n  goes on\n\n  after a blank, \\\n  joined\\tand \\\"quoted\\\"\"\n",
             "- 'a\n  b'\n- \"c\n  d\"\n",
@@ -644,7 +738,7 @@ mod tests {
             "a: &x 1\nb: *x\n",
             "a: {b: 1}\n",
             "a: [1, 2]\n",
-            "a: >\n  folded\n",
+            "a: >\n  folded\n    more indented\n",
             "a: long\n  - continued\n",
             "a: long\n  key: continued\n",
             "a: 'open\nquote'\n",
@@ -683,7 +777,12 @@ mod incident {
             let fast = parse(&u.text, u.entry, 64).unwrap_or_else(|| {
                 let lines: Vec<&str> = u.text.lines().collect();
                 let at = (1..=lines.len()).find(|&n| parse(&(lines[..n].join("\n") + "\n"), u.entry, 64).is_none());
-                panic!("not read here, line {} of the unit at {}: {:?}", at.unwrap_or(0), u.line, at.map(|n| lines[n - 1]))
+                panic!(
+                    "not read here, line {} of the unit at {}: {:?}",
+                    at.unwrap_or(0),
+                    u.line,
+                    at.map(|n| lines[n - 1])
+                )
             });
             let general: Vec<Value> = if u.entry {
                 serde_saphyr::from_str(&u.text).unwrap()

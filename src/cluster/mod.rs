@@ -20,6 +20,7 @@ pub mod scheduler;
 pub mod slim;
 pub mod snapshot;
 pub mod split;
+pub mod split_json;
 pub mod write;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -467,7 +468,10 @@ impl ClusterState {
                 }
                 self.add_object(v)
             }
-            read::Item::Raw { json, list_kind } => self.add_raw(json.get(), list_kind.as_ref()),
+            read::Item::Raw { json, list_kind } => self.add_json(json.get(), list_kind.as_ref(), false),
+            // Text that is not JSON: the whole file is read again, for an error that names
+            // its line and column in the file.
+            read::Item::Json { text, line: _, list_kind } => self.add_json(&text, list_kind.as_ref(), true),
             read::Item::Yaml {
                 text,
                 line,
@@ -484,8 +488,10 @@ impl ClusterState {
         }
     }
 
-    /// One object as JSON text: straight to its type, without a tree.
-    fn add_raw(&mut self, json: &str, list_kind: Option<&std::sync::Arc<str>>) -> Result<(), String> {
+    /// One object as JSON text: straight to its type, without a tree. `split`: the text
+    /// was cut from the file unchecked (`split_json`); if it is not JSON, the whole file is
+    /// read again, for an error that names its line and column in the file.
+    fn add_json(&mut self, json: &str, list_kind: Option<&std::sync::Arc<str>>, split: bool) -> Result<(), String> {
         #[derive(Deserialize)]
         struct Head {
             #[serde(default)]
@@ -500,7 +506,13 @@ impl ClusterState {
             #[serde(default)]
             name: String,
         }
-        let head: Head = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let head: Head = serde_json::from_str(json).map_err(|e| {
+            if split && (e.is_syntax() || e.is_eof()) {
+                split::RESTART.to_string()
+            } else {
+                e.to_string()
+            }
+        })?;
         let kind = match head.kind.as_str() {
             "" => read::item_kind(list_kind).unwrap_or_default(),
             k => k,
@@ -607,6 +619,51 @@ mod tests {
         assert_eq!(names(&s), ["a", "b"]);
         let s = same_both_ways(shapes[6]);
         assert_eq!(names(&s), ["a", "b"]);
+    }
+
+    #[test]
+    fn json_reads_the_same_split_or_whole() {
+        let incident = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incident.yaml")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = dir.path().join("i.yaml");
+        std::fs::write(&yaml, incident).unwrap();
+        let mut json = Vec::new();
+        snapshot::write(&load_snapshot(&yaml).unwrap(), snapshot::Format::Json, &mut json).unwrap();
+        let shapes = [
+            String::from_utf8(json).unwrap(),
+            // kubectl's order: the List's kind after its items.
+            r#"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}}, {"kind": "Node", "metadata": {"name": "node1"}}], "kind": "List", "metadata": {"resourceVersion": ""}}"#.into(),
+            r#"{"kind": "PodList", "items": [{"metadata": {"name": "a"}}, {"metadata": {"name": "b"}}]}"#.into(),
+            r#"[{"kind": "Pod", "metadata": {"name": "a"}}, {"kind": "Pod", "metadata": {"name": "b"}}]"#.into(),
+            r#"{"kind": "Pod", "metadata": {"name": "a"}}"#.into(),
+            r#"{"items": null}"#.into(),
+            "[]".into(),
+        ];
+        for text in &shapes {
+            let path = dir.path().join("s.json");
+            std::fs::write(&path, text).unwrap();
+            let split = load_file(&path, 1).unwrap();
+            let whole = load_file_as(&path, 1, true).unwrap();
+            let (mut a, mut b) = (split, whole);
+            a.normalize();
+            b.normalize();
+            assert_eq!(seen(&a), seen(&b), "{text}");
+        }
+        // Broken JSON gives the general reader's error, with its place in the file.
+        for text in [
+            "{\"items\": [\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n{\"kind\": \"Pod\", \"metadata\": {\"name\": tru}}\n]}",
+            "{\"items\": [{\"kind\": \"Pod\"}, {\"kind\": \"Pod\"}}",
+            "[1, 2, {\"a\": 3}]",
+            "[{\"kind\": \"Pod\", \"spec\": {\"containers\": \"hunter2\"}}]",
+        ] {
+            let path = dir.path().join("b.json");
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(
+                load_file(&path, 1).unwrap_err(),
+                load_file_as(&path, 1, true).unwrap_err(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -31,6 +31,13 @@ pub enum Item {
     /// One object as a tree (YAML; JSON objects outside a List), its kind filled in from
     /// a typed List's.
     Tree(Value),
+    /// The JSON text of one List item (`split_json`), starting at `line` of the file,
+    /// parsed where it is converted.
+    Json {
+        text: String,
+        line: usize,
+        list_kind: Option<Arc<str>>,
+    },
     /// The YAML text of one List item (`entry`: a `- ` sequence entry) or one object
     /// document, starting at `line` of the file (`split`), parsed where it is converted.
     Yaml {
@@ -143,6 +150,33 @@ pub fn items(path: &Path, factor: u32, whole: bool, mut sink: Sink) -> Result<()
             }
         }
         // Not shaped as kubectl prints it, and nothing handed on yet: one stream.
+        return items(path, factor, true, sink);
+    }
+    if !whole && size.is_some() && matches!(first, Some(b'{' | b'[')) {
+        use super::split::{Outcome, SplitError};
+        let mut hand_on = |u: super::split_json::JsonUnit| {
+            sink.push(Item::Json {
+                text: u.text,
+                line: u.line,
+                list_kind: u.list_kind,
+            })
+        };
+        let r = super::split_json::split(&mut reader, factor, &mut hand_on);
+        sink.flush();
+        match r {
+            Ok(Outcome::Done) => return Ok(()),
+            Ok(Outcome::NotThisShape) => {}
+            Err(SplitError::Stopped) => return Err(STOPPED.into()),
+            Err(SplitError::Restart) => return Err(super::split::RESTART.into()),
+            Err(SplitError::Io(e)) => return Err(format!("cannot read the snapshot: {e}")),
+            Err(SplitError::TooBig { line, limit }) => {
+                return Err(format!(
+                    "line {line}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {BUDGET_FLAG} N",
+                    limit >> 20
+                ));
+            }
+        }
+        // Not a List or an array of objects, and nothing handed on yet: the general way.
         return items(path, factor, true, sink);
     }
     match first {
@@ -575,16 +609,21 @@ mod tests {
         Ok(out)
     }
 
+    fn raw_kind(json: &str, list_kind: &Option<Arc<str>>) -> String {
+        format!(
+            "{}/{}",
+            serde_json::from_str::<Value>(json).unwrap()["kind"].as_str().unwrap_or("-"),
+            list_kind.as_deref().unwrap_or("-")
+        )
+    }
+
     fn kinds(items: &[Item]) -> Vec<String> {
         items
             .iter()
             .map(|i| match i {
                 Item::Tree(v) => v["kind"].as_str().unwrap_or("-").to_string(),
-                Item::Raw { json, list_kind } => format!(
-                    "{}/{}",
-                    serde_json::from_str::<Value>(json.get()).unwrap()["kind"].as_str().unwrap_or("-"),
-                    list_kind.as_deref().unwrap_or("-")
-                ),
+                Item::Raw { json, list_kind } => raw_kind(json.get(), list_kind),
+                Item::Json { text, list_kind, .. } => raw_kind(text, list_kind),
                 Item::Yaml { .. } => unreachable!("parsed by read()"),
             })
             .collect()
