@@ -8,6 +8,8 @@
 pub mod credentials;
 pub mod hpa;
 pub mod pods;
+#[cfg(test)]
+mod props;
 pub mod resources;
 pub mod scheduling;
 pub mod signatures;
