@@ -101,7 +101,8 @@ fn init_tracing(verbose: u8) {
 /// (`redact::free_text`: URL passwords, `AUTH pw`, `password=`, bearer tokens, JWTs and
 /// the run's registered secrets), then control characters escaped (`term::escape`), so a
 /// Redis error, an HTTP reason phrase, a hostname or a container log line that reaches a
-/// log line neither steers the terminal nor shows a secret. The formatter's own colours
+/// log line neither steers the terminal, nor starts a line of its own (a newline is `^J`),
+/// nor shows a secret. The formatter's own colours
 /// (on a terminal) are not fields and stay.
 struct LogFields;
 
@@ -144,7 +145,8 @@ impl LogVisitor<'_, '_> {
             return;
         }
         let shown = redact::free_text(&text);
-        let shown = term::escape(&shown);
+        // One event, one line: a newline a server sent cannot forge a log line of its own.
+        let shown = term::escape(&shown).replace('\n', "^J");
         let sep = if std::mem::take(&mut self.first) { "" } else { " " };
         self.result = if name == "message" {
             write!(self.writer, "{sep}{shown}")

@@ -69,10 +69,10 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
 }
 
 /// One line on stderr (a warning, a note, progress, an error) with its control characters
-/// escaped, since it may quote a server. A closed or full stderr ends nothing: the exit
+/// escaped and its credentials masked (`redact::free_text`), since it may quote a server. A closed or full stderr ends nothing: the exit
 /// code still tells the outcome.
 pub fn note(line: impl std::fmt::Display) {
-    let text = redact::scrub_registered(&line.to_string());
+    let text = redact::free_text(&line.to_string());
     let clipped: Vec<String> = text.lines().map(clip).collect();
     let _ = writeln!(std::io::stderr(), "{}", crate::term::escape(&clipped.join("\n")));
 }

@@ -364,16 +364,20 @@ fn no_secret_from_a_long_query_or_the_password_reaches_any_output() {
 }
 
 /// aiwfe's own log lines at `-vvv` quote what servers said (errors, reason phrases, the
-/// libraries' traces of what they read): escaped as human output is, with no secret.
+/// libraries' traces of what they read): escaped as human output is, one event to a line,
+/// with no secret.
 #[test]
 fn vvv_logs_escape_what_hostile_servers_say_and_hide_the_secret() {
     let attack = format!("denied {TERMINAL_ATTACK} \u{202e} AUTH {SECRET} failed password={SECRET}");
     let redis = HostileServer::start(Behaviour::Reply(format!("-ERR {attack}\r\n").into_bytes()));
-    let ws = HostileServer::start(http("403 Forbidden", &format!("X-Why: password={SECRET}\r\n"), &attack));
+    // A newline in a body would start a forged log line of its own (the ws probe folds a
+    // body onto one line itself; a Kubernetes message reaches the log as it came).
+    let forged = format!("{attack}\n2026-01-01T00:00:00Z  INFO FORGED all checks passed");
+    let ws = HostileServer::start(http("403 Forbidden", &format!("X-Why: password={SECRET}\r\n"), &forged));
     let kube = HostileServer::start(http(
         "403 Forbidden",
         "",
-        &serde_json::json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": attack, "reason": "Forbidden", "code": 403}).to_string(),
+        &serde_json::json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": forged, "reason": "Forbidden", "code": 403}).to_string(),
     ));
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig.yaml");
@@ -409,6 +413,17 @@ fn vvv_logs_escape_what_hostile_servers_say_and_hide_the_secret() {
         assert!(
             bad.is_empty(),
             "{args:?}: raw control characters {bad:?} in the log:\n{}",
+            tail(&log)
+        );
+        // ... one event to a line ...
+        assert!(
+            args[1] != "kube" || log.contains("^J2026-01-01T00:00:00Z  INFO FORGED"),
+            "{args:?}: the body's second line is not in the log:\n{}",
+            tail(&log)
+        );
+        assert!(
+            log.lines().all(|l| !l.contains("FORGED") || !l.starts_with("2026-01-01")),
+            "{args:?}: a server's newline started a log line:\n{}",
             tail(&log)
         );
         // ... and without the secret it carried.
