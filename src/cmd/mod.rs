@@ -69,10 +69,12 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
 }
 
 /// One line on stderr (a warning, a note, progress, an error) with its control characters
-/// escaped and its credentials masked (`redact::free_text`), since it may quote a server. A closed or full stderr ends nothing: the exit
+/// escaped and the run's secrets replaced (`redact::scrub_registered`), since it may quote
+/// a server. (Errors that quote a file mask its credentials where they are made: a
+/// general mask would also take `password: WRONGPASS …` for a secret.) A closed or full stderr ends nothing: the exit
 /// code still tells the outcome.
 pub fn note(line: impl std::fmt::Display) {
-    let text = redact::free_text(&line.to_string());
+    let text = redact::scrub_registered(&line.to_string());
     let clipped: Vec<String> = text.lines().map(clip).collect();
     let _ = writeln!(std::io::stderr(), "{}", crate::term::escape(&clipped.join("\n")));
 }
