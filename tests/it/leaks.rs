@@ -11,8 +11,9 @@ use std::time::Duration;
 /// The secret every row hides somewhere; nothing aiwfe writes may hold it, in any form.
 const SECRET: &str = "Leak-Canary-7f3a9c";
 
-/// Every form the secret can take on its way out: as is, base64 (Secret data, Basic
-/// auth) and escaped by JSON or XML (it has no character those change; checked below).
+/// Every form the secret can take on its way out: as is (it has no character that JSON,
+/// XML or Markdown escape, so every format would write it as it is), and base64 (Secret
+/// data, Basic auth).
 fn forms() -> Vec<String> {
     use base64::Engine;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
@@ -313,6 +314,18 @@ fn server_rows(dir: &Path) -> Vec<Row> {
         kube,
     ));
     rows
+}
+
+#[test]
+fn the_scan_covers_every_output_format_doctor_accepts() {
+    let help = stdout(&run(aiwfe().args(["doctor", "--help"])));
+    let line = help
+        .lines()
+        .find(|l| l.contains("[possible values: table"))
+        .unwrap_or_else(|| panic!("{help}"));
+    let listed: Vec<&str> = line.split(": ").nth(1).unwrap().trim_end_matches(']').split(", ").collect();
+    assert_eq!(listed, FORMATS, "a new -o format needs its place in the leak scan");
+    assert!(SECRET.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
 }
 
 #[test]
