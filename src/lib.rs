@@ -87,12 +87,73 @@ fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .fmt_fields(LogFields)
         .with_writer(|| redact::LogWriter)
         // Colour only for a terminal: a log file or a CI log gets plain text.
         .with_ansi(std::io::stderr().is_terminal())
         .log_internal_errors(false)
         .with_target(false)
         .try_init();
+}
+
+/// How every log line's fields are written, aiwfe's own and its libraries' alike: as the
+/// human output shows text a server, a file or a log controls. Credentials are masked
+/// (`redact::free_text`: URL passwords, `AUTH pw`, `password=`, bearer tokens, JWTs and
+/// the run's registered secrets), then control characters escaped (`term::escape`), so a
+/// Redis error, an HTTP reason phrase, a hostname or a container log line that reaches a
+/// log line neither steers the terminal, nor starts a line of its own (a newline is `^J`),
+/// nor shows a secret. The formatter's own colours
+/// (on a terminal) are not fields and stay.
+struct LogFields;
+
+impl<'w> tracing_subscriber::fmt::FormatFields<'w> for LogFields {
+    fn format_fields<R: tracing_subscriber::field::RecordFields>(
+        &self,
+        mut writer: tracing_subscriber::fmt::format::Writer<'w>,
+        fields: R,
+    ) -> std::fmt::Result {
+        let mut v = LogVisitor {
+            writer: &mut writer,
+            first: true,
+            result: Ok(()),
+        };
+        fields.record(&mut v);
+        v.result
+    }
+}
+
+struct LogVisitor<'a, 'w> {
+    writer: &'a mut tracing_subscriber::fmt::format::Writer<'w>,
+    first: bool,
+    result: std::fmt::Result,
+}
+
+impl tracing::field::Visit for LogVisitor<'_, '_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.write(field.name(), value.to_string());
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.write(field.name(), format!("{value:?}"));
+    }
+}
+
+impl LogVisitor<'_, '_> {
+    fn write(&mut self, name: &str, text: String) {
+        // What `log` records carry besides their message; the formatter has used it.
+        if self.result.is_err() || name.starts_with("log.") {
+            return;
+        }
+        let shown = redact::free_text(&text);
+        // One event, one line: a newline a server sent cannot forge a log line of its own.
+        let shown = term::escape(&shown).replace('\n', "^J");
+        let sep = if std::mem::take(&mut self.first) { "" } else { " " };
+        self.result = if name == "message" {
+            write!(self.writer, "{sep}{shown}")
+        } else {
+            write!(self.writer, "{sep}{name}={shown}")
+        };
+    }
 }
 
 fn dispatch(cfg: Config) -> Result<u8, Error> {

@@ -39,11 +39,79 @@ pub fn url(raw: &str) -> String {
     }
 }
 
+/// Is `k` the name of a query parameter that carries a secret? Whole names (`token`,
+/// `api_key`, `sig`, ...) and names ending in one (`refresh_token`, `client_secret`,
+/// `X-Amz-Signature`); a name that merely contains one (`passwordless`, `tokens`) is not.
 fn is_secret_key(k: &str) -> bool {
     let k = k.to_ascii_lowercase();
-    ["password", "passwd", "pass", "token", "secret", "access_token", "sslpassword"]
-        .iter()
-        .any(|s| k == *s)
+    const NAMES: &[&str] = &[
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "token",
+        "secret",
+        "sslpassword",
+        "apikey",
+        "api_key",
+        "api-key",
+        "key",
+        "auth",
+        "authorization",
+        "jwt",
+        "sig",
+        "signature",
+        "credential",
+        "session",
+        "code",
+    ];
+    const ENDINGS: &[&str] = &[
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "apikey",
+        "api_key",
+        "signature",
+        "credential",
+    ];
+    NAMES.contains(&k.as_str())
+        || ENDINGS
+            .iter()
+            .any(|n| k.strip_suffix(n).is_some_and(|head| head.ends_with(['_', '-', '.'])))
+}
+
+/// The secrets a URL carries, to scrub wherever a server echoes them: its password and
+/// the values of secret query parameters, each as written and percent-decoded.
+pub fn url_secrets(raw: &str) -> Vec<String> {
+    let Ok(u) = url::Url::parse(raw) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut add = |s: String| {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    if let Some(pw) = u.password() {
+        add(pw.to_string());
+        add(percent_encoding::percent_decode_str(pw).decode_utf8_lossy().into_owned());
+    }
+    for (k, v) in u.query_pairs() {
+        if is_secret_key(&k) {
+            add(v.into_owned());
+        }
+    }
+    if let Some(q) = u.query() {
+        for pair in q.split('&') {
+            if let Some((k, v)) = pair.split_once('=')
+                && is_secret_key(&percent_encoding::percent_decode_str(k).decode_utf8_lossy())
+            {
+                add(v.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Masks the password of every URL inside free text (log lines, env values):
@@ -81,7 +149,7 @@ pub fn scrub_urls(text: &str) -> String {
 /// `PGPASSWORD=pw`). Names of where a secret lives (`password_env: REDIS_PW`,
 /// `password_file: /run/pw`) stay, and so does Redis's own placeholder `AUTH <password>`.
 pub fn credentials(text: &str) -> String {
-    let text = scrub_urls(text);
+    let text = jwts(&scrub_urls(text));
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some((start, key_end)) = next_word(rest) {
@@ -89,8 +157,16 @@ pub fn credentials(text: &str) -> String {
         out.push_str(&rest[..key_end]);
         rest = &rest[key_end..];
         let lower = key.to_ascii_lowercase();
-        if key == "AUTH" || lower == "bearer" {
-            let words = words_after(rest, if key == "AUTH" { 2 } else { 1 });
+        let basic = lower == "basic" && {
+            let b = out.as_bytes();
+            b.len() >= 20 && b[b.len() - 20..].eq_ignore_ascii_case(b"authorization: basic")
+        };
+        if key == "AUTH" || lower == "bearer" || basic {
+            let mut words = words_after(rest, if key == "AUTH" { 2 } else { 1 });
+            // `AUTH user ***`: the password is masked already and the user is no secret.
+            if words.len() == 2 && &rest[words[1].0..words[1].1] == "***" {
+                words.clear();
+            }
             let masked = words
                 .iter()
                 .enumerate()
@@ -131,6 +207,56 @@ pub fn credentials(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Every JSON Web Token in `text` (`eyJ…` header, `.` payload, `.` signature) as `***`:
+/// a bearer credential wherever it appears, whatever names it.
+fn jwts(text: &str) -> String {
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("eyJ") {
+        let (head, tail) = rest.split_at(i);
+        let boundary = !head.ends_with(is_b64);
+        let end = tail.find(|c: char| !is_b64(c) && c != '.').unwrap_or(tail.len());
+        // A full stop after the token ends the sentence, not the token.
+        let end = tail[..end].trim_end_matches('.').len();
+        let token = &tail[..end];
+        let parts: Vec<&str> = token.split('.').collect();
+        out.push_str(head);
+        let jwt = parts.len() >= 3 && parts[1].len() > 1 || parts.len() == 2 && parts[1].starts_with("eyJ");
+        if boundary && jwt && parts[0].len() > 3 {
+            out.push_str("***");
+            rest = &tail[end..];
+        } else {
+            out.push_str("eyJ");
+            rest = &tail[3..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with every credential it shows masked (`credentials`) and every secret the run
+/// registered (`add_log_secrets`) replaced: for text that came from elsewhere on its way
+/// to any output.
+pub fn free_text(text: &str) -> String {
+    scrub_registered(&credentials(text))
+}
+
+/// `text` with every secret the run registered replaced by `***`.
+pub fn scrub_registered(text: &str) -> String {
+    let secrets = LOG_SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    if secrets.is_empty() {
+        text.to_string()
+    } else {
+        scrub(text, &secrets)
+    }
+}
+
+/// The secrets the run registered, for a report's last pass.
+pub fn registered() -> Vec<String> {
+    LOG_SECRETS.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Words that follow `AUTH` or `AUTH pw` in log lines: no password or username then.
@@ -234,14 +360,7 @@ pub struct LogWriter;
 impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let clean = {
-            let secrets = LOG_SECRETS.read().unwrap_or_else(|e| e.into_inner());
-            if secrets.is_empty() {
-                text.into_owned()
-            } else {
-                scrub(&text, &secrets)
-            }
-        };
+        let clean = scrub_registered(&text);
         // A closed or full stderr loses the log, never the run: the formatter would
         // report a failed write on stderr itself, which panics when stderr is gone.
         let _ = std::io::stderr().write_all(clean.as_bytes());
@@ -352,6 +471,57 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(credentials(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn jwts_basic_credentials_and_masked_auth_lines_in_free_text() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXNpZw";
+        for (text, want) in [
+            (format!("rejected {jwt}."), "rejected ***.".to_string()),
+            (format!("cookie sid={jwt}; x=1"), "cookie sid=***; x=1".to_string()),
+            (
+                "Authorization: Basic YXBwOnB3MTIz".to_string(),
+                "Authorization: Basic ***".to_string(),
+            ),
+            ("redis: AUTH app ***".to_string(), "redis: AUTH app ***".to_string()),
+            // Not a JWT: no payload and signature, or inside a longer word.
+            ("eyJust a word".to_string(), "eyJust a word".to_string()),
+            ("keyJa.eyJb.c".to_string(), "keyJa.eyJb.c".to_string()),
+            ("Basic training".to_string(), "Basic training".to_string()),
+        ] {
+            assert_eq!(credentials(&text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_urls_secrets_are_its_password_and_secret_query_values_raw_and_decoded() {
+        let s = url_secrets("wss://u:p%40ss@gw/ws?room=1&access_token=t%2Bk&api_key=k1&x-amz-signature=s1");
+        for want in ["p%40ss", "p@ss", "t+k", "t%2Bk", "k1", "s1"] {
+            assert!(s.contains(&want.to_string()), "{want} not in {s:?}");
+        }
+        assert!(!s.contains(&"1".to_string()) && !s.contains(&"u".to_string()), "{s:?}");
+        assert!(url_secrets("redis://redis:6379").is_empty());
+        assert!(url_secrets("not a url").is_empty());
+    }
+
+    #[test]
+    fn secret_query_names_whole_and_as_endings() {
+        for k in [
+            "api_key",
+            "apikey",
+            "key",
+            "sig",
+            "jwt",
+            "refresh_token",
+            "client_secret",
+            "X-Amz-Signature",
+            "code",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["tokens", "passwordless", "monkey", "error_code", "sort_key", "room", "signed"] {
+            assert!(!is_secret_key(k), "{k}");
         }
     }
 

@@ -61,9 +61,25 @@ pub async fn client(t: &LiveTarget, timeout: Duration) -> Result<(Client, String
     // kube retries 429/503/504 with backoff on its own, which can eat the whole deadline
     // on one throttled resource; a throttled read becomes a finding instead.
     config.default_retry = false;
+    register_credentials(&config.auth_info);
     let ns = config.default_namespace.clone();
     let client = Client::try_from(config).map_err(|e| e.to_string())?;
     Ok((client, ns))
+}
+
+/// The kubeconfig user's token, password or token file content, registered with the log
+/// scrubber and the report's last pass: an API server or proxy may echo them.
+fn register_credentials(auth: &kube::config::AuthInfo) {
+    let Ok(v) = serde_json::to_value(auth) else { return };
+    let mut found: Vec<String> = ["token", "password"]
+        .iter()
+        .filter_map(|k| v.get(k).and_then(serde_json::Value::as_str).map(str::to_string))
+        .collect();
+    if let Some(Ok(t)) = auth.token_file.as_deref().map(std::fs::read_to_string) {
+        found.push(t.trim().to_string());
+    }
+    found.retain(|s| s.len() >= 8);
+    crate::redact::add_log_secrets(found);
 }
 
 /// Why nothing at all could be read.

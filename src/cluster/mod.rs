@@ -371,7 +371,9 @@ pub fn load_snapshot_with(path: &Path, budget: u32) -> Result<ClusterState, Stri
         files.push(path.to_path_buf());
     }
     for file in files {
-        let mut part = load_file(&file, budget).map_err(|e| format!("`{}`: {e}", file.display()))?;
+        // Type errors anywhere (a List whose items are a string, an object that is one) name
+        // the type, never the value: it may be a secret.
+        let mut part = load_file(&file, budget).map_err(|e| format!("`{}`: {}", file.display(), without_literal(&e)))?;
         part.read.pages = 1;
         part.read.bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         state.merge(part);
@@ -757,6 +759,17 @@ mod tests {
             e.starts_with("Pod `p`: invalid type: string, expected") && !e.contains("hunter2"),
             "{e}"
         );
+        // Nor where the file's shape is wrong: items that are a string, a list of strings.
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.json", r#"{"apiVersion":"v1","kind":"List","items":"hunter2-secret"}"#),
+            ("b.json", r#"["hunter2-secret"]"#),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let e = load_snapshot(&path).unwrap_err();
+            assert!(e.contains("invalid type: string, expected") && !e.contains("hunter2"), "{e}");
+        }
     }
 
     use super::*;

@@ -35,11 +35,17 @@ pub struct Output {
     pub quiet: bool,
 }
 
-/// Writes the report to `out` (unless `-q`) and to `--report FILE`, scrubbing every known
-/// secret as a last line of defence.
+/// Writes the report to `out` (unless `-q`) and to `--report FILE`. One redaction pass
+/// over every string of the report comes first, whatever the format: credentials in free
+/// text (`redact::credentials`) and every secret the run knows or learned are masked
+/// before a renderer escapes them its own way (JSON's `\"`, XML's `&amp;`); the rendered
+/// text is scrubbed again as a last line of defence.
 pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Write) -> Result<(), Error> {
     // Short secrets would also match ordinary words; those are scrubbed at the source.
-    let secrets: Vec<String> = secrets.iter().filter(|s| s.len() >= 8).cloned().collect();
+    let mut secrets: Vec<String> = secrets.to_vec();
+    secrets.extend(redact::registered());
+    secrets.retain(|s| s.len() >= 8);
+    let report = &report.map_text(|s| redact::scrub(&redact::credentials(s), &secrets));
     let render = |format| -> Vec<u8> {
         let mut buf = Vec::new();
         let _ = crate::report::render(report, format, o.style, o.fail_on, &mut buf);
@@ -63,10 +69,12 @@ pub fn emit(report: &Report, o: &Output, secrets: &[String], out: &mut impl Writ
 }
 
 /// One line on stderr (a warning, a note, progress, an error) with its control characters
-/// escaped, since it may quote a server. A closed or full stderr ends nothing: the exit
+/// escaped and the run's secrets replaced (`redact::scrub_registered`), since it may quote
+/// a server. (Errors that quote a file mask its credentials where they are made: a
+/// general mask would also take `password: WRONGPASS …` for a secret.) A closed or full stderr ends nothing: the exit
 /// code still tells the outcome.
 pub fn note(line: impl std::fmt::Display) {
-    let text = line.to_string();
+    let text = redact::scrub_registered(&line.to_string());
     let clipped: Vec<String> = text.lines().map(clip).collect();
     let _ = writeln!(std::io::stderr(), "{}", crate::term::escape(&clipped.join("\n")));
 }

@@ -701,7 +701,7 @@ mod tests {
         assert_eq!(t.token_in, TokenIn::Cookie);
         assert_eq!(t.token.as_ref().unwrap().expose(), "tok-123456789");
         assert_eq!((t.warn_after, t.error_after), (Duration::from_secs(2), Duration::from_secs(30)));
-        assert_eq!(t.secrets(), vec!["tok-123456789".to_string(), "Basic abc123456".to_string()]);
+        assert_eq!(t.secrets(), ["tok-123456789", "Basic abc123456", "abc123456"]);
         assert!(!format!("{t:?}").contains("tok-123456789"));
 
         // No URL anywhere: no target. A bad place for the token: exit 2.

@@ -104,7 +104,10 @@ impl Recorder {
     /// Files a finished check; its duration runs from the first `phase` call for it.
     pub fn commit(&self, mut obs: Observation) {
         for f in &obs.findings {
-            tracing::debug!("{}: {} {}: {}", obs.id, f.severity.as_str(), f.code, f.summary);
+            match &f.evidence {
+                Some(e) => tracing::debug!("{}: {} {}: {} (evidence: {e})", obs.id, f.severity.as_str(), f.code, f.summary),
+                None => tracing::debug!("{}: {} {}: {}", obs.id, f.severity.as_str(), f.code, f.summary),
+            }
         }
         let cur = lock(&self.current);
         if cur.check == obs.id {

@@ -38,61 +38,70 @@ pub fn render(report: &Report, format: Format, style: Style, fail_on: FailOn, ou
 /// figures all may hold what a server or a log said. JSON, YAML, JUnit and SARIF escape by
 /// their own rules.
 fn for_terminal(report: &Report) -> Report {
-    let e = |s: &String| crate::term::escape(s).into_owned();
-    let eo = |s: &Option<String>| s.as_ref().map(e);
-    let measurements = |ms: &[Measurement]| -> Vec<Measurement> {
-        ms.iter()
-            .map(|m| Measurement {
-                name: e(&m.name),
-                value: match &m.value {
-                    Value::Text(t) => Value::Text(e(t)),
-                    v => v.clone(),
-                },
-                unit: e(&m.unit),
-            })
-            .collect()
-    };
-    let finding = |f: &Finding| Finding {
-        code: e(&f.code),
-        severity: f.severity,
-        summary: e(&f.summary),
-        evidence: eo(&f.evidence),
-        fix: eo(&f.fix),
-        hint: eo(&f.hint),
-        subject: eo(&f.subject),
-        labels: f.labels.iter().map(|(k, v)| (e(k), e(v))).collect(),
-    };
-    Report {
-        version: report.version,
-        status: report.status,
-        causes: (report.causes.iter())
-            .map(|c| Cause {
-                id: e(&c.id),
-                severity: c.severity,
-                summary: e(&c.summary),
-                certainty: e(&c.certainty),
-                confirm: eo(&c.confirm),
-                fix: eo(&c.fix),
-                hint: eo(&c.hint),
-                explains: (c.explains.iter())
-                    .map(|r| FindingRef {
-                        check: e(&r.check),
-                        code: e(&r.code),
-                        subject: eo(&r.subject),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        checks: (report.checks.iter())
-            .map(|c| Check {
-                id: e(&c.id),
-                target: e(&c.target),
-                status: c.status,
-                duration_ms: c.duration_ms,
-                measurements: measurements(&c.measurements),
-                findings: c.findings.iter().map(finding).collect(),
-            })
-            .collect(),
+    report.map_text(|s| crate::term::escape(s).into_owned())
+}
+
+impl Report {
+    /// The report with `f` applied to every string in it: summaries, evidence, hints,
+    /// fixes, subjects, targets, ids, labels and text figures. How every renderer gets
+    /// text it can show: escaped for a terminal, with secrets masked.
+    pub fn map_text(&self, f: impl Fn(&str) -> String) -> Report {
+        let e = |s: &String| f(s);
+        let eo = |s: &Option<String>| s.as_deref().map(&f);
+        let measurements = |ms: &[Measurement]| -> Vec<Measurement> {
+            ms.iter()
+                .map(|m| Measurement {
+                    name: e(&m.name),
+                    value: match &m.value {
+                        Value::Text(t) => Value::Text(e(t)),
+                        v => v.clone(),
+                    },
+                    unit: e(&m.unit),
+                })
+                .collect()
+        };
+        let finding = |f: &Finding| Finding {
+            code: e(&f.code),
+            severity: f.severity,
+            summary: e(&f.summary),
+            evidence: eo(&f.evidence),
+            fix: eo(&f.fix),
+            hint: eo(&f.hint),
+            subject: eo(&f.subject),
+            labels: f.labels.iter().map(|(k, v)| (e(k), e(v))).collect(),
+        };
+        Report {
+            version: self.version,
+            status: self.status,
+            causes: (self.causes.iter())
+                .map(|c| Cause {
+                    id: e(&c.id),
+                    severity: c.severity,
+                    summary: e(&c.summary),
+                    certainty: e(&c.certainty),
+                    confirm: eo(&c.confirm),
+                    fix: eo(&c.fix),
+                    hint: eo(&c.hint),
+                    explains: (c.explains.iter())
+                        .map(|r| FindingRef {
+                            check: e(&r.check),
+                            code: e(&r.code),
+                            subject: eo(&r.subject),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            checks: (self.checks.iter())
+                .map(|c| Check {
+                    id: e(&c.id),
+                    target: e(&c.target),
+                    status: c.status,
+                    duration_ms: c.duration_ms,
+                    measurements: measurements(&c.measurements),
+                    findings: c.findings.iter().map(finding).collect(),
+                })
+                .collect(),
+        }
     }
 }
 

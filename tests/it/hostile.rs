@@ -135,3 +135,29 @@ fn a_fix_plan_quoting_cluster_messages_reaches_the_terminal_escaped() {
     let shown = assert_terminal_safe(&out);
     assert!(shown.contains("^[[2J"), "{shown}");
 }
+
+#[test]
+fn an_http_server_that_is_not_a_kubernetes_api_fails_the_gate() {
+    // A web server where the API should be: a 404 page for every path, or a 200 page.
+    for (status, body) in [("404 Not Found", "<html>nginx</html>"), ("200 OK", "<html>hello</html>")] {
+        let s = HostileServer::start(Behaviour::http(status, body));
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig.yaml");
+        std::fs::write(
+            &kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters: [{{name: c, cluster: {{server: \"http://{}\"}}}}]\nusers: [{{name: u, user: {{token: t}}}}]\ncontexts: [{{name: c, context: {{cluster: c, user: u, namespace: aiwfe}}}}]\ncurrent-context: c\n",
+                s.addr()
+            ),
+        )
+        .unwrap();
+        let out = run(aiwfe().args(["doctor", "-o", "json", "--kubeconfig"]).arg(&kubeconfig));
+        assert_eq!(out.status.code(), Some(1), "{status}: {}", stdout(&out));
+        let v = json(&out);
+        assert_eq!(v["status"], "error", "{status}: {v}");
+        let read = findings(&v)
+            .into_iter()
+            .find(|f| f["severity"] == "error" && (f["code"] == "kube.unreadable" || f["code"] == "kube.unreachable"));
+        assert!(read.is_some(), "{status}: no error says nothing was read: {v}");
+    }
+}

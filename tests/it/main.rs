@@ -17,6 +17,7 @@ mod kube_scale;
 mod kubeapi_list;
 mod kubeapi_server;
 mod layout;
+mod leaks;
 mod messages;
 mod output;
 mod postgres;

@@ -8,6 +8,8 @@
 pub mod credentials;
 pub mod hpa;
 pub mod pods;
+#[cfg(test)]
+mod props;
 pub mod resources;
 pub mod scheduling;
 pub mod signatures;
@@ -30,6 +32,8 @@ impl Probe for KubeProbe {
 
     fn target(&self) -> String {
         let scope = match &self.target.namespace {
+            // Resolved when the client is built, from the kubeconfig context.
+            Some(ns) if ns.is_empty() => "the context's namespace".into(),
             Some(ns) => format!("namespace {ns}"),
             None => "all namespaces".into(),
         };

@@ -111,10 +111,33 @@ impl Target {
         }
     }
 
-    /// Secrets this target sends: the token and the values of sensitive headers.
+    /// Secrets this target sends: the token, the values of sensitive headers (and the
+    /// credential after an `Authorization` scheme, the value of each cookie), and the
+    /// password and secret query parameters of its URLs.
     pub fn secrets(&self) -> Vec<String> {
         let mut s: Vec<String> = self.token.iter().map(|t| t.expose().to_string()).collect();
-        s.extend(self.headers.iter().filter(|(k, _)| is_sensitive_header(k)).map(|(_, v)| v.clone()));
+        for (k, v) in self.headers.iter().filter(|(k, _)| is_sensitive_header(k)) {
+            s.push(v.clone());
+            if k.eq_ignore_ascii_case("cookie") {
+                s.extend(v.split(';').filter_map(|c| c.split_once('=')).map(|(_, v)| v.trim().to_string()));
+            } else if let Some((scheme, cred)) = v.trim().split_once(' ') {
+                let cred = cred.trim();
+                s.push(cred.to_string());
+                // Basic: `user:password` in base64; a server may echo either.
+                use base64::Engine;
+                if scheme.eq_ignore_ascii_case("basic")
+                    && let Ok(plain) = base64::engine::general_purpose::STANDARD.decode(cred)
+                {
+                    let plain = String::from_utf8_lossy(&plain).into_owned();
+                    s.extend(plain.split_once(':').map(|(_, pw)| pw.to_string()));
+                    s.push(plain);
+                }
+            }
+        }
+        for e in std::iter::once(&self.endpoint).chain(&self.compare) {
+            s.extend(redact::url_secrets(e.url.as_str()));
+        }
+        s.retain(|x| !x.is_empty());
         s
     }
 }
