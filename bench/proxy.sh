@@ -15,7 +15,8 @@
 # here may hold at most 20,000 open files), against the same proxy holding none.
 # The throughput table is measured RUNS times in a row (each run: direct, proxy, nginx at
 # 100 and at 1,000 connections). RELAY_ONLY=1 skips the handshake and idle parts;
-# PROXY_BIN=path runs another aiwfe build as the proxy under test (the generator stays).
+# PROXY_BIN=path runs another aiwfe build as the proxy under test (the generator stays);
+# CARGO_TARGET_DIR is followed (the binaries are taken from where cargo built them).
 # Usage: bench/proxy.sh [HOLD_SECONDS] [IDLE] [RUNS]   (defaults 10, 9000, 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,8 @@ if ! command -v nginx >/dev/null; then
     service nginx stop >/dev/null 2>&1 || true
 fi
 cargo build --release --locked -q --bin aiwfe --example ws_echo
-BIN=target/release/aiwfe
+REL=${CARGO_TARGET_DIR:-target}/release
+BIN=$REL/aiwfe
 PROXY_BIN=${PROXY_BIN:-$BIN}
 ulimit -n "$(ulimit -Hn)"
 
@@ -44,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-target/release/examples/ws_echo 127.0.0.1:0 >"$work/addr" &
+$REL/examples/ws_echo 127.0.0.1:0 >"$work/addr" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/addr" ] && break; sleep 0.1; done
 ECHO=$(cat "$work/addr")

@@ -164,12 +164,25 @@ impl Frames {
             }
             if self.have == 0 {
                 start = Some(i);
-            }
-            self.head[self.have] = data[i];
-            self.have += 1;
-            i += 1;
-            if self.have < header_len(&self.head[..self.have]) {
-                continue;
+                // A whole header in the chunk (the usual case) is taken in one go.
+                let rest = &data[i..];
+                let need = header_len(&rest[..rest.len().min(2)]);
+                if rest.len() >= need {
+                    self.head[..need].copy_from_slice(&rest[..need]);
+                    i += need;
+                } else {
+                    self.head[0] = data[i];
+                    self.have = 1;
+                    i += 1;
+                    continue;
+                }
+            } else {
+                self.head[self.have] = data[i];
+                self.have += 1;
+                i += 1;
+                if self.have < header_len(&self.head[..self.have]) {
+                    continue;
+                }
             }
             let (op, fin, len) = self.header().map_err(|code| Violation { code, frame_start: start })?;
             self.have = 0;

@@ -175,6 +175,17 @@ fn latency_bounds() -> impl Iterator<Item = f64> {
     exponential_buckets(0.000_005, 4.0, LATENCY_BUCKETS as u16)
 }
 
+/// The same bounds in nanoseconds, to place an observation without floating point.
+const LATENCY_BOUNDS_NS: [u64; LATENCY_BUCKETS] = {
+    let mut b = [5_000; LATENCY_BUCKETS];
+    let mut i = 1;
+    while i < LATENCY_BUCKETS {
+        b[i] = b[i - 1] * 4;
+        i += 1;
+    }
+    b
+};
+
 /// What one serving thread has relayed. Only that thread writes it (on a cache line of its
 /// own), so counting a message costs no contended atomic; `/metrics` sums all threads.
 #[derive(Debug, Default)]
@@ -195,10 +206,10 @@ impl RelayCounts {
 
     /// Counts one message's time from receipt to hand-off.
     pub fn latency(&self, took: std::time::Duration) {
-        let secs = took.as_secs_f64();
-        let i = latency_bounds().position(|b| secs <= b).unwrap_or(LATENCY_BUCKETS);
+        let ns = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        let i = LATENCY_BOUNDS_NS.iter().position(|&b| ns <= b).unwrap_or(LATENCY_BUCKETS);
         bump(&self.buckets[i], 1);
-        bump(&self.latency_ns, took.as_nanos() as u64);
+        bump(&self.latency_ns, ns);
     }
 }
 
@@ -288,6 +299,20 @@ impl EncodeMetric for Latency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latency_buckets_in_nanoseconds_match_the_rendered_bounds() {
+        for (ns, secs) in LATENCY_BOUNDS_NS.iter().zip(latency_bounds()) {
+            assert!((*ns as f64 / 1e9 - secs).abs() <= secs * 1e-9, "{ns} ns against {secs} s");
+        }
+        let c = RelayCounts::default();
+        for us in [0, 5, 6, 20, 21, 100_000_000] {
+            c.latency(std::time::Duration::from_micros(us));
+        }
+        let counts: Vec<u64> = c.buckets.iter().map(|b| b.load(Ordering::Relaxed)).collect();
+        assert_eq!(&counts[..3], &[2, 2, 1]);
+        assert_eq!(counts[LATENCY_BUCKETS], 1, "100 s is beyond the last bound (21 s)");
+    }
 
     #[test]
     fn names_follow_prometheus_conventions() {

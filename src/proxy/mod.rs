@@ -17,6 +17,7 @@ pub mod relay;
 pub mod revoke;
 pub mod token;
 pub mod upstream;
+pub mod wake;
 
 use crate::ws_token::TokenIn;
 use auth::{Auth, AuthConfig, Lookup, Reject};

@@ -15,6 +15,7 @@
 
 use super::frame::{Close, Frames, PING_PAYLOAD, close, close_frame, control_frame};
 use super::metrics::{Metrics, RelayCounts};
+use super::wake::{self, Wakers};
 use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
 use std::pin::Pin;
@@ -367,10 +368,15 @@ where
     let mut pinged: Option<Instant> = None;
     let ping = control_frame(9, PING_PAYLOAD, false);
 
+    // Each part has a waker of its own (`wake`): a wake-up polls only what was woken.
+    let mut wakers: Option<Wakers> = None;
     let event = poll_fn(|cx| {
+        let w = wakers.get_or_insert_with(|| Wakers::new(cx.waker()));
+        let mut woken = w.take(cx.waker());
         let mut stack = [MaybeUninit::<u8>::uninit(); BUF];
         loop {
-            if timer.as_mut().poll(cx).is_ready() {
+            let mut rare = Context::from_waker(w.of(wake::RARE));
+            if woken & wake::RARE != 0 && timer.as_mut().poll(&mut rare).is_ready() {
                 if tokio::time::Instant::now() >= expires {
                     return Poll::Ready(Event::Expired);
                 }
@@ -380,6 +386,8 @@ where
                         Some(at) if up.last_read <= at => return Poll::Ready(Event::PingTimeout),
                         _ if now.duration_since(up.last_read) >= every => {
                             if down.interject(&ping) {
+                                // The ping is written when the direction is polled.
+                                woken |= wake::DOWN;
                                 pinged = Some(now);
                                 now + limits.ping_timeout
                             } else {
@@ -396,17 +404,25 @@ where
                 timer.as_mut().reset(due(ping_due));
                 continue;
             }
-            if revoked.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Revoked);
+            if woken & wake::RARE != 0 {
+                if revoked.as_mut().poll(&mut rare).is_ready() {
+                    return Poll::Ready(Event::Revoked);
+                }
+                if stop.as_mut().poll(&mut rare).is_ready() {
+                    return Poll::Ready(Event::Shutdown);
+                }
             }
-            if stop.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Shutdown);
+            if woken & wake::UP != 0 {
+                let mut cx = Context::from_waker(w.of(wake::UP));
+                if let Poll::Ready(e) = up.poll(&mut cx, &mut client, &mut upstream, &mut stack) {
+                    return Poll::Ready(Event::Up(e));
+                }
             }
-            if let Poll::Ready(e) = up.poll(cx, &mut client, &mut upstream, &mut stack) {
-                return Poll::Ready(Event::Up(e));
-            }
-            if let Poll::Ready(e) = down.poll(cx, &mut upstream, &mut client, &mut stack) {
-                return Poll::Ready(Event::Down(e));
+            if woken & wake::DOWN != 0 {
+                let mut cx = Context::from_waker(w.of(wake::DOWN));
+                if let Poll::Ready(e) = down.poll(&mut cx, &mut upstream, &mut client, &mut stack) {
+                    return Poll::Ready(Event::Down(e));
+                }
             }
             return Poll::Pending;
         }
