@@ -338,7 +338,10 @@ impl State {
 mod tests {
     use super::*;
 
-    fn units(text: &str) -> Result<(Outcome, Vec<(String, usize, Option<String>)>), SplitError> {
+    /// Each unit's text, line and List kind.
+    type Seen = Vec<(String, usize, Option<String>)>;
+
+    fn units(text: &str) -> Result<(Outcome, Seen), SplitError> {
         let mut out = Vec::new();
         let r = split(&mut text.as_bytes(), 1, &mut |u| {
             out.push((u.text, u.line, u.list_kind.map(|k| k.to_string())));
