@@ -347,23 +347,8 @@ fn is_item(content: &str) -> bool {
 fn key_end(content: &str) -> Option<(&str, &str)> {
     let b = content.as_bytes();
     match b.first()? {
-        b'\'' | b'"' => {
-            let q = b[0];
-            let mut i = 1;
-            while i < b.len() {
-                if b[i] == b'\\' && q == b'"' {
-                    i += 2;
-                    continue;
-                }
-                if b[i] == q {
-                    if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
-            }
+        &q @ (b'\'' | b'"') => {
+            let i = 1 + closing(&content[1..], q)?;
             let after = content.get(i + 1..)?;
             let rest = after.strip_prefix(':')?;
             if !(rest.is_empty() || rest.starts_with(' ')) {
@@ -411,7 +396,7 @@ fn plain(text: &str) -> Option<Value> {
         _ => {}
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if matches!(unsigned.to_ascii_lowercase().as_str(), "inf" | "infinity" | "nan") {
+    if ["inf", "infinity", "nan"].iter().any(|w| w.eq_ignore_ascii_case(unsigned)) {
         return None;
     }
     if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -437,8 +422,7 @@ fn plain(text: &str) -> Option<Value> {
     const WORDS: [&str; 14] = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity", "=", "<<",
     ];
-    let lower = text.to_ascii_lowercase();
-    if WORDS.contains(&lower.as_str()) {
+    if WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) {
         return None;
     }
     Some(Value::String(text.to_string()))

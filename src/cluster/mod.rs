@@ -483,7 +483,7 @@ impl ClusterState {
             read::Item::Raw { json, list_kind } => self.add_json(json.get(), list_kind.as_ref(), false),
             // Text that is not JSON: the whole file is read again, for an error that names
             // its line and column in the file.
-            read::Item::Json { text, line: _, list_kind } => self.add_json(&text, list_kind.as_ref(), true),
+            read::Item::Json { text, list_kind } => self.add_json(&text, list_kind.as_ref(), true),
             read::Item::Yaml {
                 text,
                 line,

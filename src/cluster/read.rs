@@ -31,13 +31,8 @@ pub enum Item {
     /// One object as a tree (YAML; JSON objects outside a List), its kind filled in from
     /// a typed List's.
     Tree(Value),
-    /// The JSON text of one List item (`split_json`), starting at `line` of the file,
-    /// parsed where it is converted.
-    Json {
-        text: String,
-        line: usize,
-        list_kind: Option<Arc<str>>,
-    },
+    /// The JSON text of one List item (`split_json`), parsed where it is converted.
+    Json { text: String, list_kind: Option<Arc<str>> },
     /// The YAML text of one List item (`entry`: a `- ` sequence entry) or one object
     /// document, starting at `line` of the file (`split`), parsed where it is converted.
     Yaml {
@@ -122,62 +117,42 @@ pub fn items(path: &Path, factor: u32, whole: bool, mut sink: Sink) -> Result<()
     let (reader, size) = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let first = first_byte(&mut reader)?;
-    if !whole && size.is_some() && !matches!(first, None | Some(b'{' | b'[')) {
-        sniff_yaml(&mut reader)?;
-        use super::split::{Outcome, SplitError, split};
-        let mut hand_on = |u: super::split::Unit| {
-            sink.push(Item::Yaml {
-                text: u.text,
-                line: u.line,
-                entry: u.entry,
-                list_kind: u.list_kind,
-                budget: factor,
-            })
-        };
-        let r = split(&mut reader, factor, &mut hand_on);
-        sink.flush();
-        match r {
-            Ok(Outcome::Done) => return Ok(()),
-            Ok(Outcome::NotThisShape) => {}
-            Err(SplitError::Stopped) => return Err(STOPPED.into()),
-            Err(SplitError::Restart) => return Err(super::split::RESTART.into()),
-            Err(SplitError::Io(e)) => return Err(format!("cannot read the snapshot: {e}")),
-            Err(SplitError::TooBig { line, limit }) => {
-                return Err(format!(
-                    "line {line}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {BUDGET_FLAG} N",
-                    limit >> 20
-                ));
-            }
-        }
-        // Not shaped as kubectl prints it, and nothing handed on yet: one stream.
-        return items(path, factor, true, sink);
-    }
-    if !whole && size.is_some() && matches!(first, Some(b'{' | b'[')) {
+    if !whole && size.is_some() && first.is_some() {
         use super::split::{Outcome, SplitError};
-        let mut hand_on = |u: super::split_json::JsonUnit| {
-            sink.push(Item::Json {
-                text: u.text,
-                line: u.line,
-                list_kind: u.list_kind,
-            })
+        let r = if matches!(first, Some(b'{' | b'[')) {
+            let mut hand_on = |u: super::split_json::JsonUnit| {
+                sink.push(Item::Json {
+                    text: u.text,
+                    list_kind: u.list_kind,
+                })
+            };
+            super::split_json::split(&mut reader, factor, &mut hand_on)
+        } else {
+            sniff_yaml(&mut reader)?;
+            let mut hand_on = |u: super::split::Unit| {
+                sink.push(Item::Yaml {
+                    text: u.text,
+                    line: u.line,
+                    entry: u.entry,
+                    list_kind: u.list_kind,
+                    budget: factor,
+                })
+            };
+            super::split::split(&mut reader, factor, &mut hand_on)
         };
-        let r = super::split_json::split(&mut reader, factor, &mut hand_on);
         sink.flush();
-        match r {
-            Ok(Outcome::Done) => return Ok(()),
-            Ok(Outcome::NotThisShape) => {}
-            Err(SplitError::Stopped) => return Err(STOPPED.into()),
-            Err(SplitError::Restart) => return Err(super::split::RESTART.into()),
-            Err(SplitError::Io(e)) => return Err(format!("cannot read the snapshot: {e}")),
-            Err(SplitError::TooBig { line, limit }) => {
-                return Err(format!(
-                    "line {line}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {BUDGET_FLAG} N",
-                    limit >> 20
-                ));
-            }
-        }
-        // Not a List or an array of objects, and nothing handed on yet: the general way.
-        return items(path, factor, true, sink);
+        return match r {
+            Ok(Outcome::Done) => Ok(()),
+            // Not shaped as kubectl prints it, and nothing handed on yet: the general way.
+            Ok(Outcome::NotThisShape) => items(path, factor, true, sink),
+            Err(SplitError::Stopped) => Err(STOPPED.into()),
+            Err(SplitError::Restart) => Err(super::split::RESTART.into()),
+            Err(SplitError::Io(e)) => Err(format!("cannot read the snapshot: {e}")),
+            Err(SplitError::TooBig { line, limit }) => Err(format!(
+                "line {line}: an object of more than {} MiB (Kubernetes objects are at most a few MiB); a bigger limit: {BUDGET_FLAG} N",
+                limit >> 20
+            )),
+        };
     }
     match first {
         None => Ok(()),

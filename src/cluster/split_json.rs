@@ -13,7 +13,8 @@ use super::split::{Outcome, SplitError};
 use std::io::BufRead;
 use std::sync::Arc;
 
-/// The JSON text of one item, with the line of the file it starts on.
+/// The JSON text of one item, with the line of the file it starts on (an item too big to
+/// be one names it; its text is parsed, and its errors told, the general way).
 #[derive(Debug)]
 pub struct JsonUnit {
     pub text: String,
@@ -51,8 +52,6 @@ struct State {
     escaped: bool,
     /// The items array is the document itself (a top-level array).
     array: bool,
-    /// Depth of the items' array (1 for a top-level array, 2 for a List's `items`).
-    items_depth: usize,
     listed: bool,
     /// The current top-level key, or the `kind` string, being read.
     word: Vec<u8>,
@@ -78,7 +77,6 @@ pub fn split(reader: &mut impl BufRead, factor: u32, hand_on: &mut dyn FnMut(Jso
         in_str: false,
         escaped: false,
         array: false,
-        items_depth: 0,
         listed: false,
         word: Vec::new(),
         key: Vec::new(),
@@ -180,7 +178,6 @@ impl State {
                 (Where::Start, b'[') => {
                     self.open.push(c);
                     self.array = true;
-                    self.items_depth = 1;
                     self.at = Where::Between;
                 }
                 (Where::Key, b'"') if self.key.is_empty() => {
@@ -198,7 +195,6 @@ impl State {
                         return Err(Stop::Shape);
                     }
                     self.open.push(c);
-                    self.items_depth = 2;
                     self.after_comma = false;
                     self.at = Where::Between;
                 }
@@ -267,8 +263,8 @@ impl State {
                 (Where::Between, _) => return Err(Stop::Shape),
                 (Where::Item, b'"') => self.in_str = true,
                 (Where::Item, b'{' | b'[') => self.open.push(c),
-                (Where::Item, b'}' | b']') if self.open.len() > self.items_depth => self.close(c)?,
-                (Where::Item, b',' | b']') if self.open.len() == self.items_depth => {
+                (Where::Item, b'}' | b']') if self.open.len() > self.items_depth() => self.close(c)?,
+                (Where::Item, b',' | b']') if self.open.len() == self.items_depth() => {
                     if let Some(from) = run.take() {
                         self.item.extend_from_slice(&buf[from..i]);
                     }
@@ -292,6 +288,11 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Depth of the items' array: 1 for a top-level array, 2 for a List's `items`.
+    fn items_depth(&self) -> usize {
+        if self.array { 1 } else { 2 }
     }
 
     /// Closes the innermost bracket with `c`, which must match it.
