@@ -78,8 +78,10 @@ pub fn run(cli: cli::Cli) -> u8 {
 }
 
 fn init_tracing(verbose: u8) {
+    // Without -v only aiwfe's own warnings: a library's error line (the kube client logs
+    // every failed request) repeats what the report already says as a finding.
     let default = match verbose {
-        0 => "warn",
+        0 => "aiwfe=warn",
         1 => "aiwfe=info",
         2 => "aiwfe=debug",
         _ => "trace",

@@ -235,6 +235,17 @@ fn first_byte(r: &mut impl BufRead) -> Result<Option<u8>, String> {
     }
 }
 
+/// What a text that is not a snapshot looks like, without quoting it: a file given by
+/// mistake may be a token or a password, and errors land in reports.
+fn shape(t: &str) -> String {
+    let n = t.chars().count();
+    let words = t.split_whitespace().count();
+    match words {
+        0 | 1 => format!("a single word of {n} characters"),
+        _ => format!("a text of {words} words, {n} characters"),
+    }
+}
+
 /// Longest first line looked at by [`sniff_yaml`].
 const SNIFF: usize = 64 * 1024;
 
@@ -271,9 +282,9 @@ fn sniff_yaml(r: &mut impl BufRead) -> Result<(), String> {
         if plausible || (!complete && head.len() < SNIFF) {
             return Ok(());
         }
-        let shown: String = t.chars().take(40).collect();
         return Err(format!(
-            "not a snapshot: its first line (`{shown}`) starts neither a mapping, a list nor a document"
+            "not a snapshot: its first line ({}) starts neither a mapping, a list nor a document",
+            shape(t)
         ));
     }
     Ok(())
@@ -350,8 +361,10 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
             Value::Object(_) => out.push(v),
             Value::Array(items) => out.extend(items.into_iter().filter(|i| !i.is_null())),
             other => {
-                let shown: String = other.to_string().chars().take(40).collect();
-                return Err(format!("line {line}: not a snapshot: a text (`{shown}`) where objects belong"));
+                return Err(format!(
+                    "line {line}: not a snapshot: {} where objects belong",
+                    shape(&other.to_string())
+                ));
             }
         }
     }
@@ -514,8 +527,7 @@ impl<'de, E: Element> Visitor<'de> for Doc<'_, E> {
     }
 
     fn visit_str<Er: de::Error>(self, v: &str) -> Result<(), Er> {
-        let shown: String = v.chars().take(40).collect();
-        Err(Er::custom(format!("not a snapshot: a text (`{shown}`) where objects belong")))
+        Err(Er::custom(format!("not a snapshot: {} where objects belong", shape(v))))
     }
 }
 
@@ -642,6 +654,10 @@ mod tests {
     fn text_that_cannot_be_a_snapshot_is_refused_at_its_first_line() {
         let e = read(b"garbage garbage garbage\ngarbage\n").unwrap_err();
         assert!(e.starts_with("not a snapshot"), "{e}");
+        // Described, never quoted: a file given by mistake may hold a token.
+        assert!(e.contains("a text of 3 words, 23 characters") && !e.contains("garbage"), "{e}");
+        let e = read(b"--- s3cr3t-t0ken\n").unwrap_err();
+        assert!(e.contains("a single word of 12 characters") && !e.contains("s3cr3t"), "{e}");
         let e = read(&vec![0u8; SNIFF + 10]).unwrap_err();
         assert!(e.starts_with("not a snapshot"), "{e}");
         let e = read(b"{\"items\": nope}").unwrap_err();

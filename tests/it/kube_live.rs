@@ -372,6 +372,12 @@ fn a_gate_that_could_not_read_the_cluster_fails() {
     let f = finding(&v, "kube.unreadable");
     assert_eq!(f["severity"], "error");
     assert!(f["summary"].as_str().unwrap().contains("could not read pods (forbidden)"), "{f}");
+    // Without -v the report says it once: no library's log line repeats it on stderr.
+    assert!(
+        !stderr(&out).contains("ERROR") && !stderr(&out).contains("Forbidden"),
+        "{}",
+        stderr(&out)
+    );
     // `aiwfe snapshot` saves nothing rather than an empty List that replays as healthy.
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join("s.yaml");

@@ -214,6 +214,11 @@ fn snapshot_rows(dir: &Path) -> Vec<Row> {
             ),
             "invalid type",
         ),
+        // A file given by mistake that holds only a secret: a bare token, a YAML document
+        // that is one quoted string, and a JSON string.
+        ("snapshot-bare-token", format!("{SECRET}\n"), "not a snapshot"),
+        ("snapshot-yaml-string", format!("--- '{SECRET} {SECRET}'\n"), "not a snapshot"),
+        ("snapshot-json-string", format!("[\"{SECRET}\"]"), "invalid type: string"),
     ] {
         let p = dir.join(format!("{name}.json"));
         std::fs::write(&p, text).unwrap();
