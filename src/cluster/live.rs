@@ -109,15 +109,18 @@ pub async fn load(
         ..Default::default()
     };
 
-    on_phase("listing pods, events, deployments, replica sets, HPAs and nodes");
+    on_phase("listing pods, events, deployments, replica sets, HPAs, nodes and metrics.k8s.io");
     let started = Instant::now();
-    let (pods, events, deployments, replica_sets, hpas, nodes) = tokio::join!(
+    // Usage metrics need nothing listed before them: they come alongside.
+    let (pods, events, deployments, replica_sets, hpas, nodes, pm, nm) = tokio::join!(
         list::<Pod>(&client, ns.as_deref(), slim::pod),
         list::<Event>(&client, ns.as_deref(), slim::event),
         list::<Deployment>(&client, ns.as_deref(), slim::deployment),
         list::<ReplicaSet>(&client, ns.as_deref(), slim::replica_set),
         list::<HorizontalPodAutoscaler>(&client, ns.as_deref(), slim::hpa),
         list_cluster::<Node>(&client, slim::node),
+        metrics::<PodMetrics>(&client, ns.as_deref(), "PodMetrics", "pods"),
+        metrics::<NodeMetrics>(&client, None, "NodeMetrics", "nodes"),
     );
     let mut problems = Vec::new();
     let mut read = ReadStats::default();
@@ -138,13 +141,8 @@ pub async fn load(
     }
     state.problems = problems;
 
-    on_phase("reading metrics.k8s.io, previous logs and secret fingerprints");
-    let (pm, nm, logs, secrets) = tokio::join!(
-        metrics::<PodMetrics>(&client, ns.as_deref(), "PodMetrics", "pods"),
-        metrics::<NodeMetrics>(&client, None, "NodeMetrics", "nodes"),
-        previous_logs(&client, &state.pods),
-        redis_secrets(&client, &state.pods),
-    );
+    on_phase("reading previous logs and secret fingerprints");
+    let (logs, secrets) = tokio::join!(previous_logs(&client, &state.pods), redis_secrets(&client, &state.pods));
     match pm {
         Ok(v) => state.pod_metrics = v,
         Err(p) => state.problems.push(p),

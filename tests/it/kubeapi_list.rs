@@ -112,6 +112,28 @@ fn kubectl_pages_through_every_namespace_with_the_servers_opaque_tokens() {
 }
 
 #[test]
+fn lists_across_namespaces_follow_the_storage_keys_order_page_after_page() {
+    // etcd orders `a-b/x` before `a/p` ('-' sorts before '/'), not namespace by namespace.
+    let api = with_pods(&[("a", "p0"), ("a", "p1"), ("a-b", "x0"), ("a0", "y0"), ("b", "q0")]);
+    let (_, whole) = get(&api, "/api/v1/pods");
+    let order = ["x0", "p0", "p1", "y0", "q0"];
+    assert_eq!(names(&whole), order);
+    let mut paged = Vec::new();
+    let (_, mut page) = get(&api, "/api/v1/pods?limit=2");
+    loop {
+        paged.extend(names(&page));
+        let Some(t) = page["metadata"]["continue"].as_str().map(str::to_string) else {
+            break;
+        };
+        assert_eq!(page["metadata"]["remainingItemCount"], order.len() - paged.len(), "{page}");
+        page = get(&api, &format!("/api/v1/pods?limit=2&continue={t}")).1;
+    }
+    assert_eq!(paged, order);
+    let out = ok(kubectl(&api, &["get", "pods", "-A", "--chunk-size=1", "-o", "name"]));
+    assert_eq!(out.lines().collect::<Vec<_>>(), order.map(|n| format!("pod/{n}")));
+}
+
+#[test]
 fn a_continued_list_goes_on_after_its_last_key_when_objects_come_and_go() {
     let api = with_pods(&[("a", "p0"), ("a", "p1"), ("a", "p2"), ("a", "p3")]);
     let (code, first) = get(&api, "/api/v1/namespaces/a/pods?limit=2");

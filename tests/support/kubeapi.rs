@@ -1287,23 +1287,23 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
         Err(reply) => return reply,
     };
     // Each item under its storage key relative to the list's prefix (`name` in a
-    // namespace, `namespace/name` across them), in key order; only the page is cloned.
+    // namespace, `namespace/name` across them), in key order, as etcd keeps them. One
+    // namespace's keys share the prefix `namespace/`, so the namespaces go in the order of
+    // that prefix (`a-b/` before `a/`), each with its names in order. Nothing is copied:
+    // a page is written from references.
     let in_one_ns = kind.namespaced && ns.is_some();
-    let mut items: Vec<(String, &Value)> = match st.objects.get(&(kind.group.to_string(), kind.plural.to_string())) {
+    let by_ns = st.objects.get(&(kind.group.to_string(), kind.plural.to_string()));
+    let mut spaces: Vec<(&str, &BTreeMap<String, Value>)> = match by_ns {
         Some(by_ns) if in_one_ns => by_ns
-            .get(ns.unwrap_or_default())
-            .map(|m| m.iter().map(|(name, o)| (name.clone(), o)).collect())
-            .unwrap_or_default(),
-        Some(by_ns) => by_ns
-            .iter()
-            .flat_map(|(n, m)| {
-                m.iter()
-                    .map(move |(name, o)| (if n.is_empty() { name.clone() } else { format!("{n}/{name}") }, o))
-            })
+            .get_key_value(ns.unwrap_or_default())
+            .map(|(n, m)| (n.as_str(), m))
+            .into_iter()
             .collect(),
+        Some(by_ns) => by_ns.iter().map(|(n, m)| (n.as_str(), m)).collect(),
         None => Vec::new(),
     };
-    items.retain(|(_, o)| filter.matches(o));
+    spaces.sort_by(|a, b| a.0.bytes().chain(*b"/").cmp(b.0.bytes().chain(*b"/")));
+    let prefixed = !in_one_ns;
     // A continued list goes on after the token's key. Its version is the token's: a token
     // from before the last compaction can no longer give a consistent list (410 `Expired`,
     // with a token that continues at the latest version instead).
@@ -1319,27 +1319,67 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
             Ok((rv, start)) => (if rv < 0 { st.rv as i64 } else { rv }, start),
         },
     };
-    let first = items.partition_point(|(key, _)| key.as_str() < start.as_str());
     let limit: usize = req
         .query
         .get("limit")
         .and_then(|l| l.parse().ok())
         .filter(|l| *l > 0)
         .unwrap_or(usize::MAX);
-    let end = first.saturating_add(limit).min(items.len());
-    let page: Vec<Value> = items[first..end].iter().map(|(_, v)| (*v).clone()).collect();
-    let mut meta = json!({"resourceVersion": rv.to_string()});
-    if end < items.len() {
-        meta["continue"] = json!(encode_continue(rv, &format!("{}\u{0}", items[end - 1].0)));
-        meta["remainingItemCount"] = json!(items.len() - end);
+    let prefix = |n: &str| {
+        if prefixed && !n.is_empty() {
+            format!("{n}/")
+        } else {
+            String::new()
+        }
+    };
+    // The keys from `start` on: a namespace whose prefix begins `start` from the name that
+    // follows it; one whose prefix differs from `start` wholly after it, or not at all.
+    let mut ranges = Vec::new();
+    for (n, m) in spaces {
+        let p = prefix(n);
+        if let Some(rest) = start.strip_prefix(p.as_str()) {
+            ranges.push((n, m.range::<str, _>((std::ops::Bound::Included(rest), std::ops::Bound::Unbounded))));
+        } else if p.as_str() > start.as_str() {
+            ranges.push((n, m.range::<str, _>(..)));
+        }
     }
+    // Without selectors every item in the ranges is in the list: counting the rest then
+    // reads only the keys.
+    let everything = filter.fields.is_none() && filter.labels.is_empty();
+    let mut items = ranges
+        .into_iter()
+        .flat_map(|(n, r)| r.map(move |(name, o)| (n, name.as_str(), o)))
+        .filter(|(_, _, o)| everything || filter.matches(o));
+    let page: Vec<(&str, &str, &Value)> = items.by_ref().take(limit).collect();
+    let remaining = items.count();
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if remaining > 0
+        && let Some((n, name, _)) = page.last()
+    {
+        meta["continue"] = json!(encode_continue(rv, &format!("{}{name}\u{0}", prefix(n))));
+        meta["remainingItemCount"] = json!(remaining);
+    }
+    let page: Vec<&Value> = page.into_iter().map(|(_, _, o)| o).collect();
     if wants_table(req) {
-        let refs: Vec<&Value> = page.iter().collect();
-        let mut t = table(req, kind, &refs, &rv.to_string());
+        let mut t = table(req, kind, &page, &rv.to_string());
         t["metadata"] = meta;
         return ok(t);
     }
-    ok(json!({"kind": format!("{}List", kind.kind), "apiVersion": api_version(kind), "metadata": meta, "items": page}))
+    #[derive(serde::Serialize)]
+    struct List<'a> {
+        kind: String,
+        #[serde(rename = "apiVersion")]
+        api_version: String,
+        metadata: Value,
+        items: Vec<&'a Value>,
+    }
+    let list = List {
+        kind: format!("{}List", kind.kind),
+        api_version: api_version(kind),
+        metadata: meta,
+        items: page,
+    };
+    (200, "application/json", serde_json::to_vec(&list).unwrap_or_default())
 }
 
 /// The API server's message for a continue token older than the compaction.
