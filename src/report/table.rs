@@ -28,8 +28,18 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
     let r = Renderer { report, style };
     if !report.causes.is_empty() {
         lines.push(r.heading("ROOT CAUSES"));
+        let mut left = Tally::default();
         for c in &report.causes {
-            r.cause(c, &mut lines);
+            if style.verbose || left.take(&c.id, PER_CAUSE) {
+                r.cause(c, &mut lines);
+            }
+        }
+        for (id, n) in left.hidden {
+            let what = format!(
+                "… and {n} more {id} cause{}, each with its own fix: -v or -o json lists them",
+                plural(n)
+            );
+            r.prose(&what, "", "  ", &mut lines);
         }
         lines.push(String::new());
     }
@@ -262,7 +272,11 @@ impl Renderer<'_> {
         let code_w = shown.iter().map(|(_, f, _)| width(&f.code)).max().unwrap_or(0);
         let lead = sev_w + GAP.len() + code_w + GAP.len();
         let narrow = self.style.width.is_some_and(|w| w < lead + MIN_SUMMARY);
+        let mut left = Tally::default();
         for (check, f, cause) in shown {
+            if !verbose && !left.take(&f.code, PER_CODE) {
+                continue;
+            }
             let head = format!("{}{GAP}{}{GAP}", self.severity(f.severity, sev_w), pad(&f.code, code_w));
             if narrow {
                 self.led(f.severity, 0, &format!(" {}", f.code), lines);
@@ -294,6 +308,10 @@ impl Renderer<'_> {
                 self.command("fix:", fix, "  ", lines);
             }
         }
+        for (code, n) in left.hidden {
+            let what = format!("… and {n} more {code} finding{}: -v or -o json lists every one", plural(n));
+            self.prose(&what, "", "  ", lines);
+        }
     }
 
     /// What only `-v` shows, when there is any: evidence, hints, explained findings.
@@ -316,6 +334,43 @@ impl Renderer<'_> {
                 .any(|r| r.check == check.id && r.code == f.code && r.subject == f.subject)
         })
     }
+}
+
+/// At most this many root causes of one kind, and findings of one code, without `-v`: a
+/// big cluster's hundreds of alike lines would bury the rest. JSON keeps every one.
+const PER_CAUSE: usize = 5;
+const PER_CODE: usize = 10;
+
+/// How many of each kind were shown, and how many were not, in first-seen order.
+#[derive(Default)]
+struct Tally {
+    seen: Vec<(String, usize)>,
+    hidden: Vec<(String, usize)>,
+}
+
+impl Tally {
+    /// `true` if one more of `kind` may be shown; otherwise counts it as hidden.
+    fn take(&mut self, kind: &str, max: usize) -> bool {
+        let bump = |list: &mut Vec<(String, usize)>| match list.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                list.push((kind.to_string(), 1));
+                1
+            }
+        };
+        if bump(&mut self.seen) <= max {
+            return true;
+        }
+        bump(&mut self.hidden);
+        false
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn first_line(s: &str) -> &str {
@@ -411,6 +466,69 @@ mod tests {
         let mut out = Vec::new();
         render(&report(), style, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hundreds_of_alike_findings_and_causes_show_a_few_and_count_the_rest() {
+        let mut pods = Observation::new("kube.scheduling", "snapshot big.json");
+        for i in 0..25 {
+            pods.push(
+                Finding::new(
+                    "kube.unschedulable",
+                    Severity::Error,
+                    format!("deployment/w-{i:02}: pod w-{i:02}-x Pending"),
+                )
+                .subject(format!("team/deployment/w-{i:02}")),
+            );
+        }
+        pods.push(Finding::new("kube.oomkilled", Severity::Warning, "deployment/w-00: OOM-killed"));
+        let causes: Vec<Cause> = (0..8)
+            .map(|i| Cause {
+                id: "redis-auth".into(),
+                severity: Severity::Error,
+                summary: format!("namespace team-{i}: the secret holds the wrong password"),
+                certainty: "likely".into(),
+                confirm: None,
+                fix: Some(format!("aiwfe fix redis-auth -n team-{i} --password-stdin")),
+                hint: None,
+                explains: vec![FindingRef {
+                    check: "kube.scheduling".into(),
+                    code: "kube.unschedulable".into(),
+                    subject: Some(format!("team/deployment/w-{:02}", 17 + i)),
+                }],
+            })
+            .collect();
+        let report = Report::new(vec![pods], causes, &[]);
+        let render_with = |verbose| {
+            let mut out = Vec::new();
+            render(
+                &report,
+                Style {
+                    verbose,
+                    ..Style::default()
+                },
+                &mut out,
+            )
+            .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let t = render_with(false);
+        assert_eq!(t.matches("kube.unschedulable  deployment/").count(), 10, "{t}");
+        // 25 less the 8 the causes explain.
+        assert!(
+            t.contains("… and 7 more kube.unschedulable findings: -v or -o json lists every one"),
+            "{t}"
+        );
+        assert!(t.contains("kube.oomkilled") && !t.contains("more kube.oomkilled"), "{t}");
+        assert_eq!(t.matches("aiwfe fix redis-auth").count(), 5, "{t}");
+        assert!(
+            t.contains("… and 3 more redis-auth causes, each with its own fix: -v or -o json lists them"),
+            "{t}"
+        );
+        let v = render_with(true);
+        assert_eq!(v.matches("aiwfe fix redis-auth").count(), 8, "{v}");
+        assert_eq!(v.matches("kube.unschedulable  deployment/").count(), 25, "{v}");
+        assert!(!v.contains("more kube"), "{v}");
     }
 
     #[test]

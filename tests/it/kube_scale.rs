@@ -71,6 +71,21 @@ fn a_5000_pod_yaml_snapshot_of_real_sized_objects_is_diagnosed_in_full() {
     assert_eq!(oom.iter().map(|f| pods_in(f)).sum::<usize>(), 50, "{}", oom[0]);
     let pending = codes(&v, "kube.unschedulable");
     assert!(!pending.is_empty());
+
+    // The table of 250 workloads' findings and 25 namespaces' causes stays short, and says
+    // how many it leaves to -v and JSON.
+    let out = run(aiwfe().args(["doctor", "--snapshot", path.to_str().unwrap()]));
+    let table = stdout(&out);
+    let lines = table.lines().count();
+    assert!(lines < 150, "{lines} lines:\n{table}");
+    let causes = v["causes"].as_array().unwrap().iter().filter(|c| c["id"] == "redis-auth").count();
+    assert!(causes > 5, "{causes}");
+    assert_eq!(table.matches("aiwfe fix redis-auth").count(), 5, "{table}");
+    assert!(table.contains(&format!("… and {} more redis-auth causes", causes - 5)), "{table}");
+    assert!(
+        table.contains(&format!("… and {} more kube.unschedulable findings", pending.len() - 10)),
+        "{table}"
+    );
 }
 
 #[test]
