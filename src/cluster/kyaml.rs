@@ -211,7 +211,7 @@ impl<'a> Parser<'a> {
             let indicator = line.starts_with([
                 '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
             ]);
-            if quote.is_none() && (indicator || line.contains(": ") || line.contains(" #") || line.ends_with(':')) {
+            if quote.is_none() && (indicator || breaks_plain(line) || line.ends_with(':')) {
                 return None;
             }
             parts.extend(std::iter::repeat_n("", next - self.pos));
@@ -357,10 +357,22 @@ fn key_end(content: &str) -> Option<(&str, &str)> {
             Some((&content[..=i], rest.trim_start_matches(' ')))
         }
         _ => {
-            let i = content.find(": ").or_else(|| content.ends_with(':').then(|| content.len() - 1))?;
+            let i = colon_space(content.as_bytes()).or_else(|| content.ends_with(':').then(|| content.len() - 1))?;
             Some((&content[..i], content[i + 1..].trim_start_matches(' ')))
         }
     }
+}
+
+/// Where the first `: ` is (a key's end).
+fn colon_space(b: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '))
+}
+
+/// Whether a plain scalar holds `: ` or ` #` (a key or a comment would start there): one
+/// pass over its spaces, which most scalars do not have.
+fn breaks_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b' ', b).any(|i| (i > 0 && b[i - 1] == b':') || b.get(i + 1) == Some(&b'#'))
 }
 
 /// A mapping key as a string; only keys that are strings to the general parser too.
@@ -386,7 +398,7 @@ fn plain(text: &str) -> Option<Value> {
         b'-' => b.len() == 1 || b[1] == b' ',
         _ => false,
     };
-    if indicator || text.ends_with(' ') || text.contains(" #") || text.contains(": ") || text.ends_with(':') {
+    if indicator || text.ends_with(' ') || breaks_plain(text) || text.ends_with(':') {
         return None;
     }
     match text {
@@ -396,7 +408,7 @@ fn plain(text: &str) -> Option<Value> {
         _ => {}
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if ["inf", "infinity", "nan"].iter().any(|w| w.eq_ignore_ascii_case(unsigned)) {
+    if unsigned.len() <= 8 && ["inf", "infinity", "nan"].iter().any(|w| w.eq_ignore_ascii_case(unsigned)) {
         return None;
     }
     if unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -422,7 +434,7 @@ fn plain(text: &str) -> Option<Value> {
     const WORDS: [&str; 14] = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity", "=", "<<",
     ];
-    if WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) {
+    if text.len() <= 8 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) {
         return None;
     }
     Some(Value::String(text.to_string()))
