@@ -57,4 +57,18 @@ mod tests {
         }
         assert_eq!(TokenIn::parse("body"), None);
     }
+
+    #[test]
+    fn reports_name_each_place_as_the_client_sets_it() {
+        let described: Vec<&str> = TokenIn::ALL.iter().map(|t| t.describe()).collect();
+        assert_eq!(
+            described,
+            [
+                "the Authorization header",
+                "the access_token query parameter",
+                "the access_token cookie",
+                "Sec-WebSocket-Protocol"
+            ]
+        );
+    }
 }
