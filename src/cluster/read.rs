@@ -241,7 +241,8 @@ fn shape(t: &str) -> String {
     let n = t.chars().count();
     let words = t.split_whitespace().count();
     match words {
-        0 | 1 => format!("a single word of {n} characters"),
+        0 => format!("a blank text of {n} characters"),
+        1 => format!("a single word of {n} characters"),
         _ => format!("a text of {words} words, {n} characters"),
     }
 }
@@ -361,10 +362,11 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
             Value::Object(_) => out.push(v),
             Value::Array(items) => out.extend(items.into_iter().filter(|i| !i.is_null())),
             other => {
-                return Err(format!(
-                    "line {line}: not a snapshot: {} where objects belong",
-                    shape(&other.to_string())
-                ));
+                let text = match other {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                return Err(format!("line {line}: not a snapshot: {} where objects belong", shape(&text)));
             }
         }
     }
@@ -658,6 +660,8 @@ mod tests {
         assert!(e.contains("a text of 3 words, 23 characters") && !e.contains("garbage"), "{e}");
         let e = read(b"--- s3cr3t-t0ken\n").unwrap_err();
         assert!(e.contains("a single word of 12 characters") && !e.contains("s3cr3t"), "{e}");
+        let e = read(b"--- 'two words'\n").unwrap_err();
+        assert!(e.contains("a text of 2 words, 9 characters"), "{e}");
         let e = read(&vec![0u8; SNIFF + 10]).unwrap_err();
         assert!(e.starts_with("not a snapshot"), "{e}");
         let e = read(b"{\"items\": nope}").unwrap_err();

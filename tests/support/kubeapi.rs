@@ -1343,9 +1343,8 @@ fn list(req: &Request, st: &State, kind: Kind, ns: Option<&str>) -> Reply {
             ranges.push((n, m.range::<str, _>(..)));
         }
     }
-    // Without selectors every item in the ranges is in the list: counting the rest then
-    // reads only the keys.
-    let everything = filter.fields.is_none() && filter.labels.is_empty();
+    // Without selectors counting the rest reads only the keys.
+    let everything = !filter.selects();
     let mut items = ranges
         .into_iter()
         .flat_map(|(n, r)| r.map(move |(name, o)| (n, name.as_str(), o)))
@@ -2328,6 +2327,11 @@ impl Filter {
                 body: Vec::new(),
             }),
         })
+    }
+
+    /// Whether a label or field selector narrows the list (the namespace is its range).
+    fn selects(&self) -> bool {
+        self.fields.is_some() || !self.labels.is_empty()
     }
 
     fn matches(&self, o: &Value) -> bool {
