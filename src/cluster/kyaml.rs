@@ -1,21 +1,31 @@
 //! A fast reader for YAML as `kubectl get -o yaml` (and `aiwfe snapshot`) prints it: block
 //! mappings and sequences by indentation, plain, single- and double-quoted scalars on one
-//! line, literal block scalars (`|`, `|-`, `|+`) and the empty flow collections `{}` and
+//! or more lines, literal and folded block scalars and the empty flow collections `{}` and
 //! `[]`. That is all kubectl writes for ordinary objects, and reading only that is several
 //! times faster than a general YAML parser.
 //!
-//! Anything else (anchors, aliases, tags, comments, flow collections with content, folded or
-//! multi-line scalars, duplicate keys, tabs, a plain scalar whose type is not plainly a
-//! string or a decimal integer, ...) answers `None`, and the caller parses the text with the
-//! general parser, which gives the same values, or the error, with its line. So this reader
-//! never decides anything the general one would decide otherwise: on the text it accepts,
-//! both give the same tree (the tests compare them).
+//! It writes what it reads as JSON text, one text per object, so objects go to their types
+//! by the same direct parse as a JSON snapshot's, without a tree in between.
+//!
+//! Anything else (anchors, aliases, tags, comments, flow collections with content,
+//! duplicate keys, tabs, a plain scalar whose type is not plainly a string or a decimal
+//! integer, nesting deeper than JSON readers go, ...) answers `None`, and the caller parses
+//! the text with the general parser, which gives the same values, or the error, with its
+//! line. So this reader never decides anything the general one would decide otherwise: on
+//! the text it accepts, both give the same tree (the tests compare them).
 
-use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
-/// The values of one unit of a split file: the items of a sequence (`entry`), or the one
-/// document. `None`: not in the subset this reader takes; parse it the general way.
-pub fn parse(text: &str, entry: bool, max_depth: usize) -> Option<Vec<Value>> {
+/// Levels of nesting this reader takes at most: below serde_json's recursion limit (128),
+/// far above what any Kubernetes object holds.
+const MAX_JSON_DEPTH: usize = 100;
+
+/// The values of one unit of a split file, as JSON texts: the items of a sequence
+/// (`entry`), or the one document (a mapping). `slim`: leave out what no check reads
+/// (`metadata.managedFields` and the last-applied annotation of each object). `None`: not
+/// in the subset this reader takes; parse it the general way.
+pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Vec<String>> {
     if text.contains(['\t', '\r']) {
         return None;
     }
@@ -27,7 +37,10 @@ pub fn parse(text: &str, entry: bool, max_depth: usize) -> Option<Vec<Value>> {
         lines,
         pos: 0,
         virt: None,
-        max_depth,
+        max_depth: max_depth.min(MAX_JSON_DEPTH),
+        out: String::with_capacity(text.len()),
+        items: Vec::new(),
+        slim,
     };
     if !entry && p.lines.first().is_some_and(|l| *l == "---") {
         p.pos = 1;
@@ -36,19 +49,56 @@ pub fn parse(text: &str, entry: bool, max_depth: usize) -> Option<Vec<Value>> {
     if p.at_end() {
         return if entry { Some(Vec::new()) } else { None };
     }
-    let (indent, _) = p.current()?;
+    let (indent, content) = p.current()?;
     if indent != 0 {
         return None;
     }
-    let v = p.block(0, 0)?;
+    match entry {
+        true if is_item(content) => p.sequence(0, 0, Ctx::Top)?,
+        false if !is_item(content) => p.mapping(0, 0, Ctx::Object)?,
+        _ => return None,
+    }
     p.skip_blank();
     if !p.at_end() {
         return None;
     }
-    match (entry, v) {
-        (true, Value::Array(items)) => Some(items),
-        (false, v @ Value::Object(_)) => Some(vec![v]),
-        _ => None,
+    if !entry {
+        p.items.push(p.out);
+    }
+    Some(p.items)
+}
+
+/// Where a collection sits, for what `slim` leaves out.
+#[derive(Clone, Copy, PartialEq)]
+enum Ctx {
+    /// The top sequence of an `entry` unit: each item is a text of its own.
+    Top,
+    /// An object (a document, or an item of the top sequence).
+    Object,
+    /// An object's `metadata`.
+    Metadata,
+    /// An object's `metadata.annotations`.
+    Annotations,
+    Other,
+}
+
+impl Ctx {
+    /// The context of the value of `key` in a mapping of this context.
+    fn child(self, key: &str) -> Ctx {
+        match (self, key) {
+            (Ctx::Object, "metadata") => Ctx::Metadata,
+            (Ctx::Metadata, "annotations") => Ctx::Annotations,
+            _ => Ctx::Other,
+        }
+    }
+
+    /// Whether `slim` leaves `key` out of a mapping of this context.
+    fn drops(self, key: &str) -> bool {
+        match self {
+            Ctx::Metadata => key == "managedFields",
+            Ctx::Annotations => key == super::slim::LAST_APPLIED,
+            _ => false,
+        }
     }
 }
 
@@ -59,6 +109,11 @@ struct Parser<'a> {
     /// at this column.
     virt: Option<(usize, &'a str)>,
     max_depth: usize,
+    /// The JSON written so far (of the current item, in an `entry` unit).
+    out: String,
+    /// The items of an `entry` unit, each once it is whole.
+    items: Vec<String>,
+    slim: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -88,20 +143,57 @@ impl<'a> Parser<'a> {
     }
 
     /// A mapping or a sequence whose first line (current) is at `indent`.
-    fn block(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn block(&mut self, indent: usize, depth: usize, ctx: Ctx) -> Option<()> {
         if depth >= self.max_depth {
             return None;
         }
         let (_, content) = self.current()?;
         if is_item(content) {
-            self.sequence(indent, depth)
+            self.sequence(indent, depth, Ctx::Other)
         } else {
-            self.mapping(indent, depth)
+            self.mapping(indent, depth, ctx)
         }
     }
 
-    fn sequence(&mut self, indent: usize, depth: usize) -> Option<Value> {
-        let mut items = Vec::new();
+    /// The value of a key or an item whose text ends its line (`key:`, `-`): the block
+    /// more indented below it, go-yaml's sequence at the mapping's own indentation when
+    /// `same_level_sequence`, or null.
+    fn nested(&mut self, indent: usize, depth: usize, ctx: Ctx, same_level_sequence: bool) -> Option<()> {
+        self.advance();
+        self.skip_blank();
+        match self.current() {
+            Some((next, _)) if next > indent => self.block(next, depth + 1, ctx),
+            Some((next, c)) if same_level_sequence && next == indent && is_item(c) => {
+                if depth + 1 >= self.max_depth {
+                    return None;
+                }
+                self.sequence(indent, depth + 1, Ctx::Other)
+            }
+            _ => {
+                self.out.push_str("null");
+                Some(())
+            }
+        }
+    }
+
+    /// A value that starts on the current line, after `key: ` or `- ` (`rest`).
+    fn value(&mut self, rest: &'a str, indent: usize) -> Option<()> {
+        if let Some(header) = rest.strip_prefix('|') {
+            self.block_scalar(header, indent, false)
+        } else if let Some(header) = rest.strip_prefix('>') {
+            self.block_scalar(header, indent, true)
+        } else {
+            self.inline_value(rest, indent)
+        }
+    }
+
+    fn sequence(&mut self, indent: usize, depth: usize, ctx: Ctx) -> Option<()> {
+        let top = ctx == Ctx::Top;
+        let item_ctx = if top { Ctx::Object } else { Ctx::Other };
+        if !top {
+            self.out.push('[');
+        }
+        let mut first = true;
         loop {
             self.skip_blank();
             let Some((at, content)) = self.current() else { break };
@@ -111,33 +203,39 @@ impl<'a> Parser<'a> {
                 }
                 break;
             }
+            if !top && !first {
+                self.out.push(',');
+            }
+            first = false;
             let rest = content[1..].trim_start_matches(' ');
             if rest.is_empty() {
-                self.advance();
-                self.skip_blank();
-                match self.current() {
-                    Some((next, _)) if next > indent => items.push(self.block(next, depth + 1)?),
-                    _ => items.push(Value::Null),
-                }
-                continue;
-            }
-            let col = indent + (content.len() - rest.len());
-            if is_item(rest) || key_end(rest).is_some() {
-                self.virt = Some((col, rest));
-                items.push(self.block(col, depth + 1)?);
-            } else if let Some(header) = rest.strip_prefix('|') {
-                items.push(self.block_scalar(header, indent, false)?);
-            } else if let Some(header) = rest.strip_prefix('>') {
-                items.push(self.block_scalar(header, indent, true)?);
+                self.nested(indent, depth, item_ctx, false)?;
             } else {
-                items.push(self.inline_value(rest, indent)?);
+                let col = indent + (content.len() - rest.len());
+                if is_item(rest) || key_end(rest).is_some() {
+                    self.virt = Some((col, rest));
+                    self.block(col, depth + 1, item_ctx)?;
+                } else {
+                    self.value(rest, indent)?;
+                }
+            }
+            if top {
+                let cap = self.out.len();
+                let item = std::mem::replace(&mut self.out, String::with_capacity(cap));
+                self.items.push(item);
             }
         }
-        Some(Value::Array(items))
+        if !top {
+            self.out.push(']');
+        }
+        Some(())
     }
 
-    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Value> {
-        let mut map = Map::new();
+    fn mapping(&mut self, indent: usize, depth: usize, ctx: Ctx) -> Option<()> {
+        self.out.push('{');
+        let mut keys: Vec<Cow<'a, str>> = Vec::new();
+        let mut many: Option<std::collections::HashSet<Cow<'a, str>>> = None;
+        let mut written = false;
         loop {
             self.skip_blank();
             let Some((at, content)) = self.current() else { break };
@@ -149,40 +247,47 @@ impl<'a> Parser<'a> {
             }
             let (key, rest) = key_end(content)?;
             let key = scalar_key(key)?;
-            if map.contains_key(&key) {
+            // Duplicate keys are the general parser's to refuse; a big mapping is checked
+            // through a set.
+            if keys.len() < 16 {
+                if keys.iter().any(|k| *k == key) {
+                    return None;
+                }
+                keys.push(key.clone());
+            } else if !many.get_or_insert_with(|| keys.iter().cloned().collect()).insert(key.clone()) {
                 return None;
             }
-            let value = if rest.is_empty() {
-                self.advance();
-                self.skip_blank();
-                match self.current() {
-                    Some((next, _)) if next > indent => self.block(next, depth + 1)?,
-                    // go-yaml writes a mapping's sequence at the mapping's own indentation.
-                    Some((next, c)) if next == indent && is_item(c) => self.sequence(indent, depth + 1)?,
-                    _ => Value::Null,
-                }
-            } else if let Some(header) = rest.strip_prefix('|') {
-                self.block_scalar(header, indent, false)?
-            } else if let Some(header) = rest.strip_prefix('>') {
-                self.block_scalar(header, indent, true)?
+            let mark = self.out.len();
+            if written {
+                self.out.push(',');
+            }
+            push_json_str(&mut self.out, &key);
+            self.out.push(':');
+            let child = ctx.child(&key);
+            if rest.is_empty() {
+                self.nested(indent, depth, child, true)?;
             } else {
-                self.inline_value(rest, indent)?
-            };
-            map.insert(key, value);
+                self.value(rest, indent)?;
+            }
+            if self.slim && ctx.drops(&key) {
+                self.out.truncate(mark);
+            } else {
+                written = true;
+            }
         }
-        Some(Value::Object(map))
+        self.out.push('}');
+        Some(())
     }
 
     /// A value that starts on the current line (after `key: ` or `- `), with the more
     /// indented lines after it that continue a quoted or plain scalar (folded as YAML folds
     /// them: a line break is a space, each blank line a newline); moves past it. `indent`:
     /// of the mapping or sequence the value is in.
-    fn inline_value(&mut self, text: &'a str, indent: usize) -> Option<Value> {
+    fn inline_value(&mut self, text: &'a str, indent: usize) -> Option<()> {
         self.advance();
-        match text {
-            "{}" => return Some(Value::Object(Map::new())),
-            "[]" => return Some(Value::Array(Vec::new())),
-            _ => {}
+        if text == "{}" || text == "[]" {
+            self.out.push_str(text);
+            return Some(());
         }
         let quote = match text.as_bytes()[0] {
             q @ (b'\'' | b'"') => Some(q),
@@ -222,27 +327,29 @@ impl<'a> Parser<'a> {
             }
         }
         if parts.len() == 1 {
-            return match quote {
-                Some(b'\'') => single_quoted(text).map(Value::String),
-                Some(_) => double_quoted(text).map(Value::String),
-                None => plain(text),
-            };
+            match quote {
+                Some(b'\'') => push_json_str(&mut self.out, &single_quoted(text)?),
+                Some(_) => push_json_str(&mut self.out, &double_quoted(text)?),
+                None => plain(text)?.write(&mut self.out, text),
+            }
+            return Some(());
         }
         let folded = fold(&parts, quote == Some(b'"'))?;
         match quote {
-            Some(b'\'') => single_quoted(&folded).map(Value::String),
-            Some(_) => double_quoted(&folded).map(Value::String),
+            Some(b'\'') => push_json_str(&mut self.out, &single_quoted(&folded)?),
+            Some(_) => push_json_str(&mut self.out, &double_quoted(&folded)?),
             // A plain scalar over several lines is a string in every schema.
             None => match plain(parts[0])? {
-                Value::String(_) => Some(Value::String(folded)),
-                _ => None,
+                Plain::Str => push_json_str(&mut self.out, &folded),
+                _ => return None,
             },
         }
+        Some(())
     }
 
     /// A literal block scalar after `key: |`, or a folded one after `key: >` (`header`:
     /// what follows the `|` or `>`). `indent`: of the mapping or sequence it is in.
-    fn block_scalar(&mut self, header: &str, indent: usize, folded: bool) -> Option<Value> {
+    fn block_scalar(&mut self, header: &str, indent: usize, folded: bool) -> Option<()> {
         let chomp = match header {
             "" => Chomp::Clip,
             "-" => Chomp::Strip,
@@ -328,7 +435,8 @@ impl<'a> Parser<'a> {
         }
         self.pos = end;
         self.virt = None;
-        Some(Value::String(out))
+        push_json_str(&mut self.out, &out);
+        Some(())
     }
 }
 
@@ -376,20 +484,71 @@ fn breaks_plain(s: &str) -> bool {
 }
 
 /// A mapping key as a string; only keys that are strings to the general parser too.
-fn scalar_key(text: &str) -> Option<String> {
+fn scalar_key(text: &str) -> Option<Cow<'_, str>> {
     match text.as_bytes().first()? {
-        b'\'' => single_quoted(text),
-        b'"' => double_quoted(text),
+        b'\'' => single_quoted(text).map(Cow::Owned),
+        b'"' => double_quoted(text).map(Cow::Owned),
         _ => match plain(text)? {
-            Value::String(s) => Some(s),
+            Plain::Str => Some(Cow::Borrowed(text)),
             _ => None,
         },
     }
 }
 
+/// What a plain scalar is.
+#[derive(Debug, PartialEq)]
+enum Plain {
+    /// The text itself.
+    Str,
+    Int(i64),
+    Bool(bool),
+    Null,
+}
+
+impl Plain {
+    /// As JSON (`text`: the scalar's).
+    fn write(self, out: &mut String, text: &str) {
+        match self {
+            Plain::Str => push_json_str(out, text),
+            Plain::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Plain::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Plain::Null => out.push_str("null"),
+        }
+    }
+}
+
+/// `s` as a JSON string.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let b = s.as_bytes();
+    let mut from = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\t' => "\\t",
+            b'\r' => "\\r",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", c);
+        } else {
+            out.push_str(esc);
+        }
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
+}
+
 /// A plain scalar on one line: a decimal integer, `true`/`false`/`null`, or a string that
 /// no YAML schema reads as anything else. `None` for anything in between.
-fn plain(text: &str) -> Option<Value> {
+fn plain(text: &str) -> Option<Plain> {
     let b = text.as_bytes();
     let first = *b.first()?;
     let indicator = match first {
@@ -402,9 +561,9 @@ fn plain(text: &str) -> Option<Value> {
         return None;
     }
     match text {
-        "true" => return Some(Value::Bool(true)),
-        "false" => return Some(Value::Bool(false)),
-        "null" => return Some(Value::Null),
+        "true" => return Some(Plain::Bool(true)),
+        "false" => return Some(Plain::Bool(false)),
+        "null" => return Some(Plain::Null),
         _ => {}
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
@@ -418,17 +577,17 @@ fn plain(text: &str) -> Option<Value> {
             && (digits == "0" || !digits.starts_with('0'))
             && digits.len() <= 18
         {
-            return text.parse::<i64>().ok().map(|n| Value::Number(Number::from(n)));
+            return text.parse::<i64>().ok().map(Plain::Int);
         }
         // Addresses and versions: digits and two or more dots (no number has two).
         let lower = unsigned.to_ascii_lowercase();
         if lower.bytes().all(|c| c.is_ascii_digit() || c == b'.') && lower.matches('.').count() >= 2 {
-            return Some(Value::String(text.to_string()));
+            return Some(Plain::Str);
         }
         if could_be_number(&lower) || lower == ".inf" || lower == ".nan" {
             return None;
         }
-        return Some(Value::String(text.to_string()));
+        return Some(Plain::Str);
     }
     // Words some YAML schemas read as booleans, nulls or numbers.
     const WORDS: [&str; 14] = [
@@ -437,7 +596,7 @@ fn plain(text: &str) -> Option<Value> {
     if text.len() <= 8 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) {
         return None;
     }
-    Some(Value::String(text.to_string()))
+    Some(Plain::Str)
 }
 
 /// Whether some YAML schema (or a lenient number parser) could read `s` (unsigned, lower
@@ -583,6 +742,18 @@ fn double_quoted(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    /// What the reader wrote, as trees (and every text it wrote is JSON).
+    pub(super) fn trees(text: &str, entry: bool, max_depth: usize) -> Option<Vec<Value>> {
+        let texts = super::parse(text, entry, max_depth, false)?;
+        Some(
+            texts
+                .iter()
+                .map(|t| serde_json::from_str(t).unwrap_or_else(|e| panic!("{e}: {t}")))
+                .collect(),
+        )
+    }
 
     fn general(text: &str, entry: bool) -> Vec<Value> {
         if entry {
@@ -594,7 +765,7 @@ mod tests {
 
     /// What this reader takes, it reads as the general parser does.
     fn same(text: &str, entry: bool) -> bool {
-        match parse(text, entry, 64) {
+        match trees(text, entry, 64) {
             Some(fast) => {
                 assert_eq!(fast, general(text, entry), "{text}");
                 true
@@ -686,7 +857,7 @@ mod tests {
         }
         for s in left {
             let text = format!("k: {s}\n");
-            assert!(parse(&text, false, 64).is_none(), "`{s}` is for the general parser");
+            assert!(trees(&text, false, 64).is_none(), "`{s}` is for the general parser");
         }
     }
 
@@ -746,17 +917,82 @@ mod tests {
             "1: a\n",
             "a: 1\n  b: 2\n",
         ] {
-            assert!(parse(text, false, 64).is_none(), "{text}");
+            assert!(trees(text, false, 64).is_none(), "{text}");
         }
         // Nesting deeper than the limit is the general parser's to refuse.
         let deep: String = (0..70).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
-        assert!(parse(&deep, false, 64).is_none());
+        assert!(trees(&deep, false, 64).is_none());
+        // Deeper than a JSON reader goes, whatever the budget: the general parser's too.
+        let deeper: String = (0..120).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        assert!(trees(&deeper, false, 1000).is_none());
+        // (On a stack as big as the snapshot readers' own.)
+        let general = deeper.clone();
+        let read = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || crate::cluster::read::parse_unit(&general, 1, false, 4).map(|p| p.len()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(read, Ok(1));
+        let shallow: String = (0..90).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        let mut v = &trees(&shallow, false, 1000).unwrap()[0];
+        let mut levels = 0;
+        while let Some(inner) = v.get("k") {
+            (v, levels) = (inner, levels + 1);
+        }
+        assert_eq!((levels, v), (90, &Value::Null));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_big_mappings_too() {
+        let keys: String = (0..40).map(|i| format!("  key-{i}: value {i}\n")).collect();
+        assert!(same(&format!("data:\n{keys}"), false));
+        for dup in [3, 20, 39] {
+            let text = format!("data:\n{keys}  key-{dup}: again\n");
+            assert!(trees(&text, false, 64).is_none(), "key-{dup}");
+        }
+        // The same key written plain and quoted is one key.
+        assert!(trees("a: 1\n'a': 2\n", false, 64).is_none());
+        assert!(trees(&format!("data:\n{keys}  \"key-7\": again\n"), false, 64).is_none());
+    }
+
+    #[test]
+    fn strings_are_written_as_json_that_reads_back_the_same() {
+        // Quotes, backslashes, control characters, line breaks and non-ASCII text.
+        let text = "a: \"say \\\"hi\\\" \\\\ \\t \\u0001 \\e \\u00e9 \\U0001F600\"\nb: 'it''s \\ \"x\"'\nc: |\n  line \"1\"\n  \\path\n\nd: naïve/路径\n";
+        assert!(same(text, false));
+        let json = &parse(text, false, 64, false).unwrap()[0];
+        let v: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["a"], "say \"hi\" \\ \t \u{1} \u{1b} é 😀");
+        assert_eq!(v["b"], "it's \\ \"x\"");
+        assert_eq!(v["c"], "line \"1\"\n\\path\n");
+        assert!(!json.contains('\u{1b}') && !json.contains('\t'), "{json}");
+    }
+
+    #[test]
+    fn slim_leaves_out_managed_fields_and_the_last_applied_annotation() {
+        let last = crate::cluster::slim::LAST_APPLIED;
+        let pod = format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    annotations:\n      {last}: |\n        {{\"kind\":\"Pod\"}}\n      team: ml\n    managedFields:\n    - apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:spec: {{}}\n      manager: kubectl\n    name: api-0\n  spec:\n    managedFields: kept\n- kind: Pod\n  metadata:\n    managedFields: []\n    annotations:\n      {last}: x\n"
+        );
+        let texts = parse(&pod, true, 64, true).unwrap();
+        let v: Vec<Value> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
+        assert_eq!(v[0]["metadata"]["annotations"], serde_json::json!({"team": "ml"}));
+        assert!(v[0]["metadata"].get("managedFields").is_none());
+        assert_eq!(v[0]["metadata"]["name"], "api-0");
+        // Only an object's own metadata: the same name elsewhere stays.
+        assert_eq!(v[0]["spec"]["managedFields"], "kept");
+        // Left out as the first and the last key: still JSON.
+        assert_eq!(v[1], serde_json::json!({"kind": "Pod", "metadata": {"annotations": {}}}));
+        // Without slim, all is there, as the general parser reads it.
+        assert!(same(&pod, true));
     }
 }
 
 #[cfg(test)]
 mod incident {
-    use super::*;
+    use super::tests::trees;
+    use serde_json::Value;
 
     /// Every object of the bundled incident is read here, and as the general parser reads it.
     #[test]
@@ -770,9 +1006,9 @@ mod incident {
         assert_eq!(outcome, Ok(crate::cluster::split::Outcome::Done));
         assert!(units.len() > 10, "{}", units.len());
         for u in &units {
-            let fast = parse(&u.text, u.entry, 64).unwrap_or_else(|| {
+            let fast = trees(&u.text, u.entry, 64).unwrap_or_else(|| {
                 let lines: Vec<&str> = u.text.lines().collect();
-                let at = (1..=lines.len()).find(|&n| parse(&(lines[..n].join("\n") + "\n"), u.entry, 64).is_none());
+                let at = (1..=lines.len()).find(|&n| trees(&(lines[..n].join("\n") + "\n"), u.entry, 64).is_none());
                 panic!(
                     "not read here, line {} of the unit at {}: {:?}",
                     at.unwrap_or(0),

@@ -331,9 +331,16 @@ fn yaml(mut reader: impl Read, size: Option<u64>, factor: u32, sink: Sink) -> Re
     result
 }
 
+/// One object of an [`Item::Yaml`]: JSON text from the fast reader, or a tree.
+#[derive(Debug)]
+pub enum Parsed {
+    Json(String),
+    Tree(Value),
+}
+
 /// The objects of one [`Item::Yaml`]: parsed under a budget sized to its text, errors
 /// located in the file.
-pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<Vec<Value>, String> {
+pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<Vec<Parsed>, String> {
     let budget = budget(Some(text.len() as u64), factor);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget.clone());
@@ -347,20 +354,30 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
             at => shift_line(&msg, at as usize, line - 1),
         }
     };
+    let mut out = Vec::new();
     // YAML as kubectl prints it is read by the fast reader; anything else the general way.
-    let values: Vec<Value> = if let Some(values) = super::kyaml::parse(text, entry, budget.max_depth) {
-        values
+    let values: Vec<Value> = if let Some(texts) = super::kyaml::parse(text, entry, budget.max_depth, true) {
+        let mut rest = Vec::new();
+        out.reserve(texts.len());
+        for t in texts {
+            match t.as_bytes().first() {
+                Some(b'{') => out.push(Parsed::Json(t)),
+                _ if t == "null" => {}
+                // Sequences and scalars where objects belong: rare, read as trees.
+                _ => rest.push(serde_json::from_str(&t).map_err(|e| e.to_string())?),
+            }
+        }
+        rest
     } else if entry {
         serde_saphyr::from_str_with_options(text, options).map_err(located)?
     } else {
         vec![serde_saphyr::from_str_with_options(text, options).map_err(located)?]
     };
-    let mut out = Vec::with_capacity(values.len());
     for v in values {
         match v {
             Value::Null => {}
-            Value::Object(_) => out.push(v),
-            Value::Array(items) => out.extend(items.into_iter().filter(|i| !i.is_null())),
+            Value::Object(_) => out.push(Parsed::Tree(v)),
+            Value::Array(items) => out.extend(items.into_iter().filter(|i| !i.is_null()).map(Parsed::Tree)),
             other => {
                 let text = match other {
                     Value::String(s) => s,
@@ -587,11 +604,15 @@ mod tests {
                     entry,
                     list_kind,
                     budget,
-                } => out.extend(
-                    parse_unit(&text, line, entry, budget)?
-                        .into_iter()
-                        .map(|v| tree(v, list_kind.as_ref())),
-                ),
+                } => {
+                    for p in parse_unit(&text, line, entry, budget)? {
+                        let v = match p {
+                            Parsed::Json(t) => serde_json::from_str(&t).unwrap(),
+                            Parsed::Tree(v) => v,
+                        };
+                        out.push(tree(v, list_kind.as_ref()));
+                    }
+                }
                 other => out.push(other),
             }
         }
