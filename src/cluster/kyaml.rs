@@ -294,7 +294,8 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         let mut open = quote.is_some_and(|q| closing(&text[1..], q).is_none());
-        let mut parts = vec![text];
+        // The scalar's lines, once it has more than one (most have one: no allocation).
+        let mut parts: Vec<&str> = Vec::new();
         loop {
             let mut next = self.pos;
             while self.lines.get(next).is_some_and(|l| l.trim_start_matches(' ').is_empty()) {
@@ -319,6 +320,9 @@ impl<'a> Parser<'a> {
             if quote.is_none() && (indicator || breaks_plain(line) || line.ends_with(':')) {
                 return None;
             }
+            if parts.is_empty() {
+                parts.push(text);
+            }
             parts.extend(std::iter::repeat_n("", next - self.pos));
             parts.push(line);
             self.pos = next + 1;
@@ -326,7 +330,7 @@ impl<'a> Parser<'a> {
                 open = closing(line, q).is_none();
             }
         }
-        if parts.len() == 1 {
+        if parts.is_empty() {
             match quote {
                 Some(b'\'') => push_json_str(&mut self.out, &single_quoted(text)?),
                 Some(_) => push_json_str(&mut self.out, &double_quoted(text)?),
@@ -486,8 +490,8 @@ fn breaks_plain(s: &str) -> bool {
 /// A mapping key as a string; only keys that are strings to the general parser too.
 fn scalar_key(text: &str) -> Option<Cow<'_, str>> {
     match text.as_bytes().first()? {
-        b'\'' => single_quoted(text).map(Cow::Owned),
-        b'"' => double_quoted(text).map(Cow::Owned),
+        b'\'' => single_quoted(text),
+        b'"' => double_quoted(text),
         _ => match plain(text)? {
             Plain::Str => Some(Cow::Borrowed(text)),
             _ => None,
@@ -673,8 +677,11 @@ fn fold(parts: &[&str], double: bool) -> Option<String> {
 }
 
 /// `'...'` on one line, `''` for a quote.
-fn single_quoted(text: &str) -> Option<String> {
+fn single_quoted(text: &str) -> Option<Cow<'_, str>> {
     let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    if !inner.contains('\'') {
+        return Some(Cow::Borrowed(inner));
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
@@ -687,14 +694,14 @@ fn single_quoted(text: &str) -> Option<String> {
             out.push(c);
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// `"..."` on one line with the usual escapes; any other escape answers `None`.
-fn double_quoted(text: &str) -> Option<String> {
+fn double_quoted(text: &str) -> Option<Cow<'_, str>> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
     if !inner.contains(['\\', '"']) {
-        return Some(inner.to_string());
+        return Some(Cow::Borrowed(inner));
     }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -736,7 +743,7 @@ fn double_quoted(text: &str) -> Option<String> {
             c => out.push(c),
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 #[cfg(test)]

@@ -228,7 +228,9 @@ fn finish_item(doc: &mut Doc, sink: &mut impl FnMut(Unit) -> bool) -> Result<boo
     if doc.text.is_empty() {
         return Ok(false);
     }
-    let text = std::mem::take(&mut doc.text);
+    // The next item is likely about as big: room for it at once, not by doubling.
+    let room = doc.text.len() + doc.text.len() / 4;
+    let text = std::mem::replace(&mut doc.text, String::with_capacity(room));
     push(
         sink,
         Unit {
