@@ -617,8 +617,11 @@ async fn upgrade(
         let upstream = match upstream {
             upstream::Stream::Tcp(u) => u,
             upstream::Stream::Tls(u) => {
-                let revoked_flag = revoked.clone();
+                let (revoked_flag, watched) = (revoked.clone(), checker.is_some());
                 let revoked = async {
+                    if !watched {
+                        std::future::pending::<()>().await;
+                    }
                     while !revoked_flag.load(Ordering::Relaxed) {
                         tokio::time::sleep(evloop::TICK).await;
                     }

@@ -8,9 +8,12 @@
 //!   goes away (1001 upstream) or the proxy shuts down (1001 both ways).
 //!
 //! A message is never decoded, unmasked, re-masked or re-encoded: a read of `BUF` bytes is
-//! written out as it is, from a buffer on the stack. Only bytes the destination cannot take
-//! yet are copied to the heap, so an idle connection holds no buffer at all, and a slow
+//! written out as it is, from the thread's read buffer. Only bytes the destination cannot
+//! take yet are copied to the heap, so an idle connection holds no buffer at all, and a slow
 //! reader stops the relay from reading its source (backpressure) instead of queueing.
+//!
+//! `Dir` is one direction's logic over any `Io` (a tokio stream here, a socket with its
+//! readiness in `evloop`); `relay` drives it with tokio, `evloop` with its own epoll loop.
 //! Nothing outlives the connection: both streams are dropped on return.
 
 use super::frame::{Close, Frames, PING_PAYLOAD, close, close_frame, control_frame};
