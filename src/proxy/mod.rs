@@ -4,11 +4,12 @@
 //! without the token.
 //!
 //! `auth` verifies and caches, `jwks` fetches keys from a JSON Web Key Set, `token` finds
-//! and strips the token, `relay` moves frames once both sides are open, `metrics` names
-//! what is counted.
+//! and strips the token, `relay` moves frames once both sides are open (`evloop` runs it
+//! for plain TCP connections), `metrics` names what is counted.
 
 pub mod auth;
 pub mod crypto;
+pub mod evloop;
 pub mod extensions;
 pub mod frame;
 pub mod jwks;
@@ -26,9 +27,11 @@ use hyper::body::{Bytes, Incoming};
 use hyper::http::{HeaderValue, Request, Response, StatusCode, header};
 use hyper_util::rt::TokioIo;
 use metrics::Metrics;
+use std::cell::RefCell;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
@@ -187,6 +190,11 @@ struct State {
 
 type Body = Full<Bytes>;
 
+thread_local! {
+    /// The event loop this serving thread hands its plain-TCP connections to.
+    static RELAY_LOOP: RefCell<Option<evloop::Handle>> = const { RefCell::new(None) };
+}
+
 /// Serves until `shutdown` completes, then stops accepting, closes every proxied
 /// connection with 1001, and waits up to `cfg.drain` for them to finish. `auth` comes from
 /// `Auth::load` with `metrics.jwks()`; a JWKS is refreshed in the background meanwhile.
@@ -194,8 +202,10 @@ type Body = Full<Bytes>;
 ///
 /// Connections are served by `threads` threads, each with a single-threaded runtime and its
 /// own `SO_REUSEPORT` listener on `listener`'s address (the kernel spreads connects among
-/// them), the way nginx's workers do: a connection, its two relay directions and its timers
-/// stay on one thread. The caller's runtime keeps the shutdown signal and the JWKS refresh.
+/// them), the way nginx's workers do. Each serving thread has a relay loop of its own
+/// (`evloop`) on another thread, to which it hands the connections it upgraded (those with a
+/// TLS upstream stay on its runtime). The caller's runtime keeps the shutdown signal and the
+/// JWKS refresh.
 #[allow(clippy::too_many_arguments)]
 pub async fn serve(
     listener: std::net::TcpListener,
@@ -234,13 +244,18 @@ pub async fn serve(
     // Set once draining is over: the threads' runtimes (and what is left on them) end.
     let (done_tx, done_rx) = watch::channel(false);
     let mut workers = Vec::new();
+    let mut loops = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
+        let (handle, thread) = evloop::spawn(format!("aiwfe-relay-{i}"), state.cfg.limits, state.metrics.relayed.clone())
+            .map_err(|e| StartError::Listen(format!("cannot start a relay loop: {e}")))?;
+        loops.push((handle.clone(), thread));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| StartError::Listen(e.to_string()))?;
         let (state, sockets, mut done) = (state.clone(), sockets.clone(), done_rx.clone());
         let worker = std::thread::Builder::new().name(format!("aiwfe-proxy-{i}")).spawn(move || {
+            RELAY_LOOP.with(|l| *l.borrow_mut() = Some(handle));
             runtime.block_on(async move {
                 match TcpListener::from_std(listener) {
                     Ok(l) => accept(l, state, sockets).await,
@@ -259,11 +274,18 @@ pub async fn serve(
     refresher.abort();
     let _ = refresher.await;
     let _ = stop_tx.send(true);
+    for (l, _) in &loops {
+        l.shutdown();
+    }
     drop(state);
     let _ = tokio::time::timeout(drain, alive_rx.recv()).await;
     let _ = done_tx.send(true);
     for w in workers {
         let _ = w.join();
+    }
+    for (l, thread) in loops {
+        l.exit();
+        let _ = thread.join();
     }
     Ok(())
 }
@@ -536,8 +558,8 @@ async fn upgrade(
     let on_upgrade = hyper::upgrade::on(&mut req);
     let alive = state.alive.clone();
     tokio::spawn(async move {
-        let _alive = alive;
-        let _held = held;
+        // Both are held until `done` runs (or this task ends first).
+        let (alive, held) = (alive, held);
         let Ok(upgraded) = on_upgrade.await else { return };
         // The client's socket itself, and any bytes it sent after its request.
         let Ok(parts) = upgraded.downcast::<TokioIo<TcpStream>>() else {
@@ -549,46 +571,95 @@ async fn upgrade(
         m.active_connections.inc();
         let opened_at = Instant::now();
         let expires = expiry_instant(pass.exp, state.auth.leeway());
-        let limits = &state.cfg.limits;
-        let stop = state.shutdown.clone();
         // With revocation on, the token is looked up again every TTL (mostly from the
         // cache); once revoked, the connection closes with 1008.
-        let revoked = async {
-            match (&state.revocations, pass.jti.as_deref()) {
-                (Some(rv), Some(jti)) => loop {
-                    tokio::time::sleep(rv.cfg.ttl).await;
-                    if rv.status(jti).await == revoke::Status::Revoked {
-                        return;
+        let revoked = Arc::new(AtomicBool::new(false));
+        let checker = match (&state.revocations, pass.jti.clone()) {
+            (Some(_), Some(jti)) => {
+                let (state, revoked) = (state.clone(), revoked.clone());
+                let mut stop = state.shutdown.clone();
+                Some(tokio::spawn(async move {
+                    let Some(rv) = &state.revocations else { return };
+                    let watch = async {
+                        loop {
+                            tokio::time::sleep(rv.cfg.ttl).await;
+                            if rv.status(&jti).await == revoke::Status::Revoked {
+                                return;
+                            }
+                        }
+                    };
+                    tokio::select! {
+                        () = watch => revoked.store(true, Ordering::Relaxed),
+                        () = relay::stopped(&mut stop) => {}
                     }
-                },
-                _ => std::future::pending().await,
+                }))
+            }
+            _ => None,
+        };
+        let abort = checker.as_ref().map(tokio::task::JoinHandle::abort_handle);
+        let done = {
+            let state = state.clone();
+            move |end: relay::End| {
+                let _alive = alive;
+                drop(held);
+                if let Some(a) = abort {
+                    a.abort();
+                }
+                let m = &state.metrics;
+                if end.upstream_failed() {
+                    m.upstream_failures.inc();
+                }
+                m.active_connections.dec();
+                m.connection_duration.observe(opened_at.elapsed().as_secs_f64());
+                tracing::debug!("connection ended: {end:?}");
             }
         };
-        // One relay per stream type (monomorphised: no dynamic dispatch per read).
-        macro_rules! relay_to {
-            ($u:expr) => {
-                relay::relay(
+        let upstream = match upstream {
+            upstream::Stream::Tcp(u) => u,
+            upstream::Stream::Tls(u) => {
+                let (revoked_flag, watched) = (revoked.clone(), checker.is_some());
+                let revoked = async {
+                    if !watched {
+                        std::future::pending::<()>().await;
+                    }
+                    while !revoked_flag.load(Ordering::Relaxed) {
+                        tokio::time::sleep(evloop::TICK).await;
+                    }
+                };
+                let end = relay::relay(
                     client,
                     &parts.read_buf,
-                    $u,
+                    u,
                     &opened.early,
-                    limits,
+                    &state.cfg.limits,
                     deflate,
                     expires,
                     revoked,
-                    stop,
+                    state.shutdown.clone(),
                     m,
                 )
-                .await
-            };
-        }
-        let end = match upstream {
-            upstream::Stream::Tcp(u) => relay_to!(u),
-            upstream::Stream::Tls(u) => relay_to!(u),
+                .await;
+                return done(end);
+            }
         };
-        m.active_connections.dec();
-        m.connection_duration.observe(opened_at.elapsed().as_secs_f64());
-        tracing::debug!("connection ended: {end:?}");
+        let handle = RELAY_LOOP.with(|l| l.borrow().clone());
+        let (Some(handle), Ok(client), Ok(upstream)) = (handle, client.into_std(), upstream.into_std()) else {
+            tracing::error!("an upgraded connection cannot be handed to the relay loop");
+            return done(relay::End::Shutdown);
+        };
+        let handoff = evloop::Handoff {
+            client,
+            client_early: parts.read_buf.to_vec(),
+            upstream,
+            upstream_early: opened.early,
+            deflate,
+            expires: expires.into_std(),
+            revoked,
+            on_end: Box::new(done),
+        };
+        if let Err(h) = handle.hand(handoff) {
+            (h.on_end)(relay::End::Shutdown);
+        }
     });
     resp
 }
