@@ -932,15 +932,6 @@ mod tests {
         // Deeper than a JSON reader goes, whatever the budget: the general parser's too.
         let deeper: String = (0..120).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
         assert!(trees(&deeper, false, 1000).is_none());
-        // (On a stack as big as the snapshot readers' own.)
-        let general = deeper.clone();
-        let read = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(move || crate::cluster::read::parse_unit(&general, 1, false, 4).map(|p| p.len()))
-            .unwrap()
-            .join()
-            .unwrap();
-        assert_eq!(read, Ok(1));
         let shallow: String = (0..90).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
         let mut v = &trees(&shallow, false, 1000).unwrap()[0];
         let mut levels = 0;

@@ -640,6 +640,23 @@ mod tests {
     }
 
     #[test]
+    fn nesting_deeper_than_the_fast_reader_goes_is_read_by_the_general_parser() {
+        let deep: String = (0..120).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        // On a stack as big as the snapshot readers' own; the budget raised for the depth.
+        let read = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || parse_unit(&deep, 1, false, 4))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(&read[..], [Parsed::Tree(v)] if v.pointer(&"/k".repeat(120)) == Some(&Value::Null)),
+            "{read:?}"
+        );
+    }
+
+    #[test]
     fn lists_documents_and_single_objects() {
         let yaml = b"# saved\napiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: a}\n- kind: Pod\n  metadata: {name: b}\n---\nkind: Node\nmetadata: {name: n}\n";
         assert_eq!(kinds(&read(yaml).unwrap()), ["Pod", "Pod", "Node"]);
