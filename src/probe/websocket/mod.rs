@@ -810,6 +810,108 @@ mod tests {
         assert!(f[0].summary.starts_with("no echo within 10.0 s"), "{}", f[0].summary);
     }
 
+    /// `n` handshakes of `total_us` µs each (TLS all of it but 300 µs), plus `failed`
+    /// refusals. Under 2,048 µs the percentiles are exact.
+    fn stats(n: u64, total_us: u64, failed: u64) -> Stats {
+        let mut s = Stats::new(n + failed, n + failed);
+        let start = Instant::now();
+        let us = Duration::from_micros;
+        for _ in 0..n {
+            s.add(
+                Outcome {
+                    dns: Some(us(100)),
+                    tcp: Some(us(100)),
+                    tls: Some(us(total_us - 300)),
+                    upgrade: Some(us(100)),
+                    total: Some(us(total_us)),
+                    ready_at: Some(start),
+                    ..Outcome::default()
+                },
+                start,
+            );
+        }
+        for _ in 0..failed {
+            let failure = Some(Failure::Status {
+                status: 403,
+                line: "HTTP/1.1 403 Forbidden".into(),
+                body: String::new(),
+            });
+            s.add(
+                Outcome {
+                    failure,
+                    ..Outcome::default()
+                },
+                start,
+            );
+        }
+        s
+    }
+
+    fn codes(f: &[Finding]) -> Vec<(&str, Severity)> {
+        f.iter().map(|f| (f.code.as_str(), f.severity)).collect()
+    }
+
+    #[test]
+    fn a_handshake_p95_at_warn_after_warns_and_at_error_after_errs() {
+        let mut t = target();
+        t.warn_after = Duration::from_millis(1);
+        t.error_after = Duration::from_millis(2);
+        let below = findings(&stats(1, 999, 0), &t, &[]);
+        assert_eq!(codes(&below), [("ws.handshake", Severity::Ok)]);
+        let at_warn = findings(&stats(1, 1000, 0), &t, &[]);
+        assert_eq!(codes(&at_warn), [("ws.slow_phase", Severity::Warning)]);
+        assert_eq!(
+            at_warn[0].summary,
+            "TLS handshake p99 700 µs: the slowest phase; handshake p95 1.0 ms is at or above 1.0 ms"
+        );
+        assert_eq!(at_warn[0].labels.get("phase").map(String::as_str), Some("tls"));
+        assert_eq!(
+            codes(&findings(&stats(1, 1999, 0), &t, &[])),
+            [("ws.slow_phase", Severity::Warning)]
+        );
+        let at_error = findings(&stats(1, 2000, 0), &t, &[]);
+        assert_eq!(codes(&at_error), [("ws.slow_phase", Severity::Error)]);
+        assert!(at_error[0].summary.ends_with("is at or above 2.0 ms"), "{}", at_error[0].summary);
+    }
+
+    #[test]
+    fn the_ok_finding_counts_the_handshakes_and_needs_every_one_to_succeed() {
+        let t = target();
+        let one = findings(&stats(1, 600, 0), &t, &[]);
+        assert_eq!(one[0].summary, "opened in 600 µs; slowest phase TLS handshake p99 300 µs");
+        let many = findings(&stats(3, 600, 0), &t, &[]);
+        assert_eq!(
+            many[0].summary,
+            "opened 3 connections, 3 at a time: handshake p50 600 µs, p99 600 µs; slowest phase TLS handshake p99 300 µs"
+        );
+        // Fast, but one of three was refused: the refusal, and no ok finding.
+        let some_failed = findings(&stats(2, 600, 1), &t, &[]);
+        assert_eq!(codes(&some_failed), [("ws.upgrade_rejected", Severity::Error)]);
+        assert!(some_failed[0].summary.starts_with("1 of 3 connections: the server refused"));
+        // One connection: no count before the failure.
+        let alone = findings(&stats(0, 600, 1), &t, &[]);
+        assert!(
+            alone[0]
+                .summary
+                .starts_with("the server refused the upgrade with 403; no token was sent")
+        );
+    }
+
+    #[test]
+    fn concurrency_leaves_the_reserve_of_the_open_file_limit() {
+        let mut t = target();
+        let fd = |soft| FdLimit { soft, hard: soft };
+        t.concurrency = 36;
+        assert_eq!(concurrency(&t, None), 36);
+        assert_eq!(concurrency(&t, Some(&fd(100))), 36);
+        t.concurrency = 37;
+        assert_eq!(concurrency(&t, Some(&fd(100))), 36);
+        t.concurrency = 1000;
+        assert_eq!(concurrency(&t, Some(&fd(1024))), 960);
+        assert_eq!(concurrency(&t, Some(&fd(10))), 1);
+        assert_eq!(concurrency(&t, None), 1000);
+    }
+
     #[test]
     fn compare_gives_ratios_per_phase() {
         let (mut a, mut b) = (Stats::new(1, 1), Stats::new(1, 1));
