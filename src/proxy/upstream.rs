@@ -419,14 +419,15 @@ mod tests {
 
     #[tokio::test]
     async fn an_answer_head_stops_at_16_kib() {
+        const KIB_16: usize = 16 * 1024;
         // Exactly the limit and no end of the head yet: refused without waiting for more.
         let mut head = b"HTTP/1.1 101 Switching Protocols\r\nX-Pad: ".to_vec();
-        head.resize(MAX_HEAD, b'a');
+        head.resize(KIB_16, b'a');
         let e = opened(&[&head]).await.unwrap_err();
         assert_eq!(e, "the upstream's answer is too long");
         // Just under it, completed by the next bytes: read whole.
         let mut head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\nX-Pad: ".to_vec();
-        head.resize(MAX_HEAD - 100, b'a');
+        head.resize(KIB_16 - 100, b'a');
         assert!(opened(&[&head, b"\r\n\r\n"]).await.is_ok());
     }
 

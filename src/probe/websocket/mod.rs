@@ -906,6 +906,8 @@ mod tests {
         assert_eq!(concurrency(&t, Some(&fd(100))), 36);
         t.concurrency = 37;
         assert_eq!(concurrency(&t, Some(&fd(100))), 36);
+        t.concurrency = 2;
+        assert_eq!(concurrency(&t, Some(&fd(100))), 2);
         t.concurrency = 1000;
         assert_eq!(concurrency(&t, Some(&fd(1024))), 960);
         assert_eq!(concurrency(&t, Some(&fd(10))), 1);
