@@ -898,6 +898,37 @@ mod tests {
     }
 
     #[test]
+    fn hints_follow_the_close_code_and_the_phase_that_timed_out() {
+        let failed = |failure: Failure| {
+            let mut s = Stats::new(1, 1);
+            s.add(
+                Outcome {
+                    failure: Some(failure),
+                    ..Outcome::default()
+                },
+                Instant::now(),
+            );
+            findings(&s, &target(), &[]).remove(0)
+        };
+        let closed = |code| Failure::Closed {
+            phase: Phase::FirstMessage,
+            code,
+            reason: String::new(),
+        };
+        let policy = failed(closed(1008));
+        assert!(policy.hint.as_deref().is_some_and(|h| h.starts_with("1008 is a policy violation")));
+        assert_eq!(policy.evidence.as_deref(), Some("close frame 1008, no reason given"));
+        assert_eq!(failed(closed(1011)).hint, None);
+        let tls = failed(Failure::Timeout { phase: Phase::Tls });
+        assert!(tls.hint.as_deref().is_some_and(|h| h.contains("use ws://")), "{tls:?}");
+        let upgrade = failed(Failure::Timeout { phase: Phase::Upgrade });
+        assert_eq!(
+            upgrade.hint.as_deref(),
+            Some("the phase named is where the time goes; raise --timeout to measure it in full")
+        );
+    }
+
+    #[test]
     fn concurrency_leaves_the_reserve_of_the_open_file_limit() {
         let mut t = target();
         let fd = |soft| FdLimit { soft, hard: soft };
