@@ -640,3 +640,16 @@ async fn a_token_naming_a_new_key_fetches_the_set_once_and_passes_with_it() {
     assert_eq!(auth.authenticate(&with_c).await.0.err(), Some(Reject::UnknownKey));
     assert_eq!(served.load(Ordering::SeqCst), 2);
 }
+
+#[test]
+fn an_empty_header_or_claims_part_is_malformed_whatever_the_signature() {
+    let v = Verifier::new(&secret_cfg(b"0123456789abcdef0123456789abcdef")).unwrap();
+    let sig = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let header = b64(r#"{"alg":"HS256"}"#);
+    let claims = b64(&format!(r#"{{"exp":{}}}"#, now_unix() + 60));
+    assert_eq!(v.verify(&format!("{header}..{sig}")), Err(Reject::Malformed));
+    assert_eq!(v.verify(&format!(".{claims}.{sig}")), Err(Reject::Malformed));
+    assert_eq!(v.verify(&format!("..{sig}")), Err(Reject::Malformed));
+    // With both parts there, the same signature is just a bad one.
+    assert_eq!(v.verify(&format!("{header}.{claims}.{sig}")), Err(Reject::Signature));
+}
