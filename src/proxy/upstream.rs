@@ -314,6 +314,8 @@ mod tests {
         use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
         let (seen_tx, seen_rx) = tokio::sync::oneshot::channel();
         let (task, mut s) = peer(|s| async move {
+            // The shape tungstenite's `Callback` asks for; its error is its own response type.
+            #[allow(clippy::result_large_err)]
             let pick = |req: &Request, mut resp: Response| {
                 let head: Vec<(String, String)> = req
                     .headers()

@@ -653,3 +653,19 @@ fn an_empty_header_or_claims_part_is_malformed_whatever_the_signature() {
     // With both parts there, the same signature is just a bad one.
     assert_eq!(v.verify(&format!("{header}.{claims}.{sig}")), Err(Reject::Signature));
 }
+
+#[test]
+fn a_cached_pass_past_its_exp_and_leeway_is_refused_and_dropped() {
+    let auth = Auth::new(&AuthConfig {
+        leeway: Duration::from_secs(5),
+        ..secret_cfg(b"0123456789abcdef0123456789abcdef")
+    })
+    .unwrap();
+    // The cache should have let it go by now; were it still there, the hit is refused.
+    let key = [7u8; 32];
+    auth.cache.insert(key, valid(now_unix() - 7));
+    assert_eq!(auth.recheck(&key, valid(now_unix() - 7)).err(), Some(Reject::Expired));
+    assert!(auth.cache.get(&key).is_none());
+    let within = now_unix() - 3;
+    assert_eq!(auth.recheck(&key, valid(within)).map(|p| p.exp).ok(), Some(within));
+}
