@@ -185,40 +185,14 @@ async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Resu
         .await?;
     let (max, su_reserved, reserved): (i32, i32, i32) = (limits.get(0), limits.get(1), limits.get(2));
     let total: i64 = if full_view { limits.get(3) } else { limits.get(4) };
-    let usable = (max - su_reserved - reserved).max(1) as f64;
-    let pct = (total as f64 / usable * 1000.0).round() / 10.0;
+    let (usable, pct) = utilisation(total, max, su_reserved + reserved);
     obs.measure("connections_total", total as f64, "count");
     obs.measure("max_connections", max as f64, "count");
     obs.measure("reserved_connections", (su_reserved + reserved) as f64, "count");
     obs.measure("usable_connections", usable, "count");
     obs.measure("connections_utilisation_pct", pct, "%");
 
-    let states: Vec<String> = by_state
-        .iter()
-        .filter(|(_, n, _)| *n > 0)
-        .map(|(s, n, _)| format!("{n} {s}"))
-        .collect();
-    let summary = format!(
-        "{total} of {usable} usable connections in use ({pct:.1} %; max_connections {max}, {} reserved){}{}",
-        su_reserved + reserved,
-        if states.is_empty() { "" } else { ": " },
-        states.join(", ")
-    );
-    let sev = if pct >= t.connections_error_pct {
-        Severity::Error
-    } else if pct >= t.connections_warn_pct {
-        Severity::Warning
-    } else {
-        Severity::Ok
-    };
-    if sev == Severity::Ok {
-        obs.push(Finding::new("postgres.connections", Severity::Ok, summary));
-    } else {
-        obs.push(
-            Finding::new("postgres.connections_high", sev, summary)
-                .hint("lower the applications' pool sizes (or put PgBouncer in front), or raise `max_connections`"),
-        );
-    }
+    obs.push(connections_finding(total, max, su_reserved + reserved, &by_state, t));
     if !full_view {
         obs.push(
             Finding::new(
@@ -230,6 +204,91 @@ async fn connections(t: &Target, client: &Client, obs: &mut Observation) -> Resu
         );
     }
     Ok(())
+}
+
+/// The usable connections (`max_connections` minus the reserved slots, at least 1) and the
+/// share of them in use, in percent to one decimal.
+fn utilisation(total: i64, max: i32, reserved: i32) -> (f64, f64) {
+    let usable = (max - reserved).max(1) as f64;
+    (usable, (total as f64 / usable * 1000.0).round() / 10.0)
+}
+
+/// The connections finding: `postgres.connections_high` (warning at
+/// `connections_warn_pct`, error at `connections_error_pct`, both inclusive) or
+/// `postgres.connections`, with the sessions by state that have any.
+fn connections_finding(total: i64, max: i32, reserved: i32, by_state: &[(String, i64, f64)], t: &Target) -> Finding {
+    let (usable, pct) = utilisation(total, max, reserved);
+    let states: Vec<String> = by_state
+        .iter()
+        .filter(|(_, n, _)| *n > 0)
+        .map(|(s, n, _)| format!("{n} {s}"))
+        .collect();
+    let summary = format!(
+        "{total} of {usable} usable connections in use ({pct:.1} %; max_connections {max}, {reserved} reserved){}{}",
+        if states.is_empty() { "" } else { ": " },
+        states.join(", ")
+    );
+    let sev = if pct >= t.connections_error_pct {
+        Severity::Error
+    } else if pct >= t.connections_warn_pct {
+        Severity::Warning
+    } else {
+        Severity::Ok
+    };
+    if sev == Severity::Ok {
+        Finding::new("postgres.connections", Severity::Ok, summary)
+    } else {
+        Finding::new("postgres.connections_high", sev, summary)
+            .hint("lower the applications' pool sizes (or put PgBouncer in front), or raise `max_connections`")
+    }
+}
+
+/// A session idle in a transaction, as `pg_stat_activity` shows it.
+struct IdleSession {
+    pid: i32,
+    user: String,
+    db: String,
+    app: String,
+    /// Seconds since its last state change.
+    secs: f64,
+}
+
+/// How many of `sessions` (oldest first) have been idle in a transaction for
+/// `warn_s` or more, and the warning that names the oldest of them.
+fn idle_in_transaction(sessions: &[IdleSession], warn_s: f64) -> (usize, Option<Finding>) {
+    let over: Vec<&IdleSession> = sessions.iter().filter(|s| s.secs >= warn_s).collect();
+    let finding =
+        over.first().map(|first| {
+            let IdleSession { pid, user, db, app, secs } = first;
+            Finding::new(
+            "postgres.idle_in_transaction",
+            Severity::Warning,
+            format!(
+                "{} sessions idle in transaction for more than {warn_s} s (longest {secs:.0} s: pid {pid}, {user}@{db}{})",
+                over.len(),
+                if app.is_empty() { String::new() } else { format!(", application `{app}`") }
+            ),
+        )
+        .hint("these hold locks and connections; fix the application's transaction handling, or set `idle_in_transaction_session_timeout`")
+        .fix(format!("psql -c 'SELECT pg_terminate_backend({pid})'"))
+        });
+    (over.len(), finding)
+}
+
+/// The warning for the longest active query (`pid`, seconds running, its text) when it
+/// has run `warn_s` or more; the text's literals are hidden.
+fn long_query(longest: Option<(i32, f64, &str)>, warn_s: f64) -> Option<Finding> {
+    let (pid, secs, query) = longest.filter(|(_, secs, _)| *secs >= warn_s)?;
+    Some(
+        Finding::new(
+            "postgres.long_query",
+            Severity::Warning,
+            format!("a query has run for {secs:.0} s (pid {pid})"),
+        )
+        .evidence(normalize_query(query))
+        .hint("check its plan with EXPLAIN, or cancel it")
+        .fix(format!("psql -c 'SELECT pg_cancel_backend({pid})'")),
+    )
 }
 
 async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> Result<(), tokio_postgres::Error> {
@@ -245,31 +304,22 @@ async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> R
             &[],
         )
         .await?;
-    let over: Vec<_> = idle_tx
+    let idle: Vec<IdleSession> = idle_tx
         .iter()
-        .filter(|r| r.get::<_, f64>(4) >= t.idle_in_transaction_warn_s)
+        .map(|r| IdleSession {
+            pid: r.get(0),
+            user: r.get(1),
+            db: r.get(2),
+            app: r.get(3),
+            secs: r.get(4),
+        })
         .collect();
-    obs.measure("idle_in_transaction_over_threshold", over.len() as f64, "count");
-    let longest_idle = idle_tx.first().map(|r| r.get::<_, f64>(4)).unwrap_or(0.0);
+    let (over, finding) = idle_in_transaction(&idle, t.idle_in_transaction_warn_s);
+    obs.measure("idle_in_transaction_over_threshold", over as f64, "count");
+    let longest_idle = idle.first().map(|s| s.secs).unwrap_or(0.0);
     obs.measure("longest_idle_in_transaction_s", (longest_idle * 10.0).round() / 10.0, "s");
-    if let Some(first) = over.first() {
-        let (pid, user, db, app, s): (i32, String, String, String, f64) =
-            (first.get(0), first.get(1), first.get(2), first.get(3), first.get(4));
-        obs.push(
-            Finding::new(
-                "postgres.idle_in_transaction",
-                Severity::Warning,
-                format!(
-                    "{} sessions idle in transaction for more than {} s (longest {:.0} s: pid {pid}, {user}@{db}{})",
-                    over.len(),
-                    t.idle_in_transaction_warn_s,
-                    s,
-                    if app.is_empty() { String::new() } else { format!(", application `{app}`") }
-                ),
-            )
-            .hint("these hold locks and connections; fix the application's transaction handling, or set `idle_in_transaction_session_timeout`")
-            .fix(format!("psql -c 'SELECT pg_terminate_backend({pid})'")),
-        );
+    if let Some(f) = finding {
+        obs.push(f);
     }
 
     let active = client
@@ -285,18 +335,8 @@ async fn stuck_sessions(t: &Target, client: &Client, obs: &mut Observation) -> R
         .await?;
     let longest = active.first().map(|r| r.get::<_, f64>(1)).unwrap_or(0.0);
     obs.measure("longest_active_query_s", (longest * 10.0).round() / 10.0, "s");
-    if let Some(r) = active.first().filter(|_| longest >= t.long_query_warn_s) {
-        let pid: i32 = r.get(0);
-        obs.push(
-            Finding::new(
-                "postgres.long_query",
-                Severity::Warning,
-                format!("a query has run for {longest:.0} s (pid {pid})"),
-            )
-            .evidence(normalize_query(r.get(2)))
-            .hint("check its plan with EXPLAIN, or cancel it")
-            .fix(format!("psql -c 'SELECT pg_cancel_backend({pid})'")),
-        );
+    if let Some(f) = long_query(active.first().map(|r| (r.get(0), r.get(1), r.get(2))), t.long_query_warn_s) {
+        obs.push(f);
     }
 
     let waits = client
@@ -558,6 +598,101 @@ mod tests {
         for q in ["x $$ hunter2 $", r"E'\", "$a", "'''", "$1$", "$$hunter2$", r"E'hunter2\"] {
             assert!(!normalize_query(q).contains("hunter2"), "{q}");
         }
+    }
+
+    fn target() -> Target {
+        Target {
+            config: tokio_postgres::Config::new(),
+            display: "postgres://app@db:5432/app".into(),
+            password: None,
+            connections_warn_pct: CONNECTIONS_WARN_PCT,
+            connections_error_pct: CONNECTIONS_ERROR_PCT,
+            idle_in_transaction_warn_s: IDLE_IN_TRANSACTION_WARN_S,
+            long_query_warn_s: LONG_QUERY_WARN_S,
+        }
+    }
+
+    fn states(active: i64, idle: i64, idle_tx: i64) -> Vec<(String, i64, f64)> {
+        vec![
+            ("active".into(), active, 0.5),
+            ("idle".into(), idle, 30.0),
+            ("idle in transaction".into(), idle_tx, 2.0),
+        ]
+    }
+
+    #[test]
+    fn usable_connections_leave_out_the_reserved_slots() {
+        assert_eq!(utilisation(47, 100, 3), (97.0, 48.5));
+        assert_eq!(utilisation(1, 3, 0), (3.0, 33.3));
+        assert_eq!(utilisation(2, 3, 0), (3.0, 66.7));
+        // More reserved slots than connections: one usable slot, never a division by zero.
+        assert_eq!(utilisation(2, 3, 5), (1.0, 200.0));
+        assert_eq!(utilisation(0, 3, 3), (1.0, 0.0));
+    }
+
+    #[test]
+    fn connections_warn_at_80_percent_of_the_usable_ones_and_err_at_95() {
+        let t = target();
+        let f = connections_finding(77, 100, 3, &states(2, 75, 0), &t);
+        assert_eq!((f.code.as_str(), f.severity), ("postgres.connections", Severity::Ok));
+        assert_eq!(
+            f.summary,
+            "77 of 97 usable connections in use (79.4 %; max_connections 100, 3 reserved): 2 active, 75 idle"
+        );
+        let f = connections_finding(80, 103, 3, &states(5, 70, 5), &t);
+        assert_eq!((f.code.as_str(), f.severity), ("postgres.connections_high", Severity::Warning));
+        assert_eq!(
+            f.summary,
+            "80 of 100 usable connections in use (80.0 %; max_connections 103, 3 reserved): 5 active, 70 idle, 5 idle in transaction"
+        );
+        assert!(f.hint.as_deref().is_some_and(|h| h.contains("max_connections")));
+        assert_eq!(connections_finding(94, 100, 0, &states(94, 0, 0), &t).severity, Severity::Warning);
+        let f = connections_finding(95, 100, 0, &states(95, 0, 0), &t);
+        assert_eq!((f.code.as_str(), f.severity), ("postgres.connections_high", Severity::Error));
+        let f = connections_finding(0, 100, 3, &states(0, 0, 0), &t);
+        assert_eq!(
+            f.summary,
+            "0 of 97 usable connections in use (0.0 %; max_connections 100, 3 reserved)"
+        );
+    }
+
+    fn idle(pid: i32, app: &str, secs: f64) -> IdleSession {
+        IdleSession {
+            pid,
+            user: "app".into(),
+            db: "orders".into(),
+            app: app.into(),
+            secs,
+        }
+    }
+
+    #[test]
+    fn sessions_idle_in_transaction_from_the_threshold_on_warn_and_the_oldest_is_named() {
+        let (n, f) = idle_in_transaction(&[idle(7, "worker", 59.9), idle(8, "", 3.0)], 60.0);
+        assert_eq!(n, 0);
+        assert!(f.is_none());
+        let (n, f) = idle_in_transaction(&[idle(41, "", 600.4), idle(42, "worker", 60.0), idle(43, "", 59.0)], 60.0);
+        assert_eq!(n, 2);
+        let f = f.unwrap();
+        assert_eq!((f.code.as_str(), f.severity), ("postgres.idle_in_transaction", Severity::Warning));
+        assert_eq!(
+            f.summary,
+            "2 sessions idle in transaction for more than 60 s (longest 600 s: pid 41, app@orders)"
+        );
+        assert_eq!(f.fix.as_deref(), Some("psql -c 'SELECT pg_terminate_backend(41)'"));
+        let (_, f) = idle_in_transaction(&[idle(42, "worker", 61.0)], 60.0);
+        assert!(f.unwrap().summary.ends_with("pid 42, app@orders, application `worker`)"));
+    }
+
+    #[test]
+    fn a_query_running_as_long_as_the_threshold_warns_with_its_literals_hidden() {
+        assert!(long_query(None, 300.0).is_none());
+        assert!(long_query(Some((9, 299.9, "SELECT 1")), 300.0).is_none());
+        let f = long_query(Some((9, 300.0, "UPDATE users SET password = 'hunter2'")), 300.0).unwrap();
+        assert_eq!((f.code.as_str(), f.severity), ("postgres.long_query", Severity::Warning));
+        assert_eq!(f.summary, "a query has run for 300 s (pid 9)");
+        assert_eq!(f.evidence.as_deref(), Some("UPDATE users SET password = ?"));
+        assert_eq!(f.fix.as_deref(), Some("psql -c 'SELECT pg_cancel_backend(9)'"));
     }
 
     #[test]

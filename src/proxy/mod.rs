@@ -474,30 +474,8 @@ async fn upgrade(
     }
 
     // The upstream request: same path and query without the token, no credentials.
-    let path = req.uri().path();
-    let target = match req.uri().query().and_then(token::strip_query) {
-        Some(q) => format!("{path}?{q}"),
-        None => path.to_string(),
-    };
-    let h = req.headers();
-    let mut fwd: Vec<(&str, Vec<u8>)> = Vec::with_capacity(6);
-    let offered = token::protocols_without_token(h);
-    if !offered.is_empty() {
-        fwd.push(("Sec-WebSocket-Protocol", offered.join(", ").into_bytes()));
-    }
-    if let Some(c) = h.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token::strip_cookie) {
-        fwd.push(("Cookie", c.into_bytes()));
-    }
-    for name in ["Origin", "User-Agent"] {
-        if let Some(v) = h.get(name) {
-            fwd.push((name, v.as_bytes().to_vec()));
-        }
-    }
-    let xff = match h.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        Some(prior) => format!("{prior}, {}", peer.ip()),
-        None => peer.ip().to_string(),
-    };
-    fwd.push(("X-Forwarded-For", xff.into_bytes()));
+    let target = upstream::target(req.uri().path(), req.uri().query());
+    let fwd = upstream::forwarded(req.headers(), peer.ip());
     let mut fwd: Vec<(&str, &[u8])> = fwd.iter().map(|(n, v)| (*n, v.as_slice())).collect();
     // Only the proxy sets these: nothing the client sent is forwarded under their names.
     fwd.extend(pass.headers.iter().map(|(n, v)| (n.as_str(), v.as_slice())));

@@ -40,7 +40,7 @@ pub struct Target {
 pub const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
 /// PINGs for the latency figures.
 pub const PINGS: u32 = 20;
-/// Median PING round trip at or above this is a warning.
+/// A PING p99 above this is a warning.
 pub const LATENCY_WARN_MS: f64 = 50.0;
 /// Connected clients at or above this share of `maxclients` is a warning.
 pub const CLIENTS_WARN_PCT: f64 = 80.0;
@@ -296,18 +296,22 @@ async fn latency(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[Str
     obs.measure("ping_p50_ms", p50, "ms");
     obs.measure("ping_p99_ms", p99, "ms");
     obs.measure("ping_max_ms", max, "ms");
-    let summary = format!("PING p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms over {} PINGs", t.pings);
-    if p99 > t.latency_warn_ms {
-        obs.push(
-            Finding::new(
-                "redis.latency_high",
-                Severity::Warning,
-                format!("{summary}: p99 above {} ms", t.latency_warn_ms),
-            )
-            .hint("look for slow commands (`SLOWLOG GET`), a saturated CPU, or network distance between client and server"),
-        );
+    obs.push(latency_finding(p50, p99, max, t.pings, t.latency_warn_ms));
+}
+
+/// The latency finding for `pings` PING round trips: `redis.latency_high` when p99 is
+/// above `warn_ms`, else `redis.latency`.
+fn latency_finding(p50: f64, p99: f64, max: f64, pings: u32, warn_ms: f64) -> Finding {
+    let summary = format!("PING p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.3} ms over {pings} PINGs");
+    if p99 > warn_ms {
+        Finding::new(
+            "redis.latency_high",
+            Severity::Warning,
+            format!("{summary}: p99 above {warn_ms} ms"),
+        )
+        .hint("look for slow commands (`SLOWLOG GET`), a saturated CPU, or network distance between client and server")
     } else {
-        obs.push(Finding::new("redis.latency", Severity::Ok, summary));
+        Finding::new("redis.latency", Severity::Ok, summary)
     }
 }
 
@@ -365,28 +369,40 @@ async fn info(t: &Target, c: &mut Conn, obs: &mut Observation, secrets: &[String
     }
     let version = kv.get("redis_version").copied().unwrap_or("unknown");
     let role = kv.get("role").copied().unwrap_or("unknown");
+    if let Some(pct) = utilisation(connected, maxclients) {
+        obs.measure("clients_utilisation_pct", round1(pct), "%");
+    }
+    obs.push(clients_finding(connected, maxclients, version, role, t));
+}
+
+/// Connected clients as a percentage of `maxclients`, when both are known and the limit is
+/// positive.
+fn utilisation(connected: Option<f64>, maxclients: Option<f64>) -> Option<f64> {
     match (connected, maxclients) {
-        (Some(c), Some(m)) if m > 0.0 => {
-            let pct = c / m * 100.0;
-            obs.measure("clients_utilisation_pct", round1(pct), "%");
-            let summary = format!("{c} of {m} clients connected ({pct:.1} %), Redis {version}, role {role}");
-            let sev = if pct >= t.clients_error_pct {
-                Severity::Error
-            } else if pct >= t.clients_warn_pct {
-                Severity::Warning
-            } else {
-                Severity::Ok
-            };
-            if sev == Severity::Ok {
-                obs.push(Finding::new("redis.server", Severity::Ok, summary));
-            } else {
-                obs.push(
-                    Finding::new("redis.clients_high", sev, summary)
-                        .hint("raise `maxclients`, or find the client that leaks connections with `CLIENT LIST`"),
-                );
-            }
-        }
-        _ => obs.push(Finding::new("redis.server", Severity::Ok, format!("Redis {version}, role {role}"))),
+        (Some(c), Some(m)) if m > 0.0 => Some(c / m * 100.0),
+        _ => None,
+    }
+}
+
+/// The server finding: `redis.clients_high` (warning at `clients_warn_pct`, error at
+/// `clients_error_pct`, both inclusive) or `redis.server`.
+fn clients_finding(connected: Option<f64>, maxclients: Option<f64>, version: &str, role: &str, t: &Target) -> Finding {
+    let (Some(c), Some(m), Some(pct)) = (connected, maxclients, utilisation(connected, maxclients)) else {
+        return Finding::new("redis.server", Severity::Ok, format!("Redis {version}, role {role}"));
+    };
+    let summary = format!("{c} of {m} clients connected ({pct:.1} %), Redis {version}, role {role}");
+    let sev = if pct >= t.clients_error_pct {
+        Severity::Error
+    } else if pct >= t.clients_warn_pct {
+        Severity::Warning
+    } else {
+        Severity::Ok
+    };
+    if sev == Severity::Ok {
+        Finding::new("redis.server", Severity::Ok, summary)
+    } else {
+        Finding::new("redis.clients_high", sev, summary)
+            .hint("raise `maxclients`, or find the client that leaks connections with `CLIENT LIST`")
     }
 }
 
@@ -577,6 +593,52 @@ mod tests {
             assert_eq!(f.code, code, "{reply}");
             assert_eq!(f.evidence.as_deref(), Some(reply));
         }
+    }
+
+    #[test]
+    fn a_p99_above_the_limit_warns_and_one_at_it_does_not() {
+        let at = latency_finding(0.2, 50.0, 61.0, 20, 50.0);
+        assert_eq!((at.code.as_str(), at.severity), ("redis.latency", Severity::Ok));
+        assert_eq!(at.summary, "PING p50 0.200 ms, p99 50.000 ms, max 61.000 ms over 20 PINGs");
+        let above = latency_finding(0.2, 50.001, 61.0, 20, 50.0);
+        assert_eq!((above.code.as_str(), above.severity), ("redis.latency_high", Severity::Warning));
+        assert_eq!(
+            above.summary,
+            "PING p50 0.200 ms, p99 50.001 ms, max 61.000 ms over 20 PINGs: p99 above 50 ms"
+        );
+        assert!(above.hint.as_deref().is_some_and(|h| h.contains("SLOWLOG")));
+        // A high median alone is not what the limit is about.
+        assert_eq!(latency_finding(70.0, 40.0, 80.0, 5, 50.0).severity, Severity::Ok);
+    }
+
+    #[test]
+    fn clients_warn_at_their_share_of_maxclients_and_err_at_the_higher_one() {
+        let t = target();
+        let at = |connected: f64, max: f64| clients_finding(Some(connected), Some(max), "7.2.4", "master", &t);
+        let ok = at(7_999.0, 10_000.0);
+        assert_eq!((ok.code.as_str(), ok.severity), ("redis.server", Severity::Ok));
+        assert_eq!(ok.summary, "7999 of 10000 clients connected (80.0 %), Redis 7.2.4, role master");
+        let warn = at(8_000.0, 10_000.0);
+        assert_eq!((warn.code.as_str(), warn.severity), ("redis.clients_high", Severity::Warning));
+        assert_eq!(warn.summary, "8000 of 10000 clients connected (80.0 %), Redis 7.2.4, role master");
+        assert!(warn.hint.as_deref().is_some_and(|h| h.contains("maxclients")));
+        assert_eq!(at(94.0, 100.0).severity, Severity::Warning);
+        let error = at(95.0, 100.0);
+        assert_eq!((error.code.as_str(), error.severity), ("redis.clients_high", Severity::Error));
+        assert_eq!(at(100.0, 100.0).severity, Severity::Error);
+    }
+
+    #[test]
+    fn without_both_client_figures_the_server_finding_has_no_share() {
+        let t = target();
+        for (connected, max) in [(Some(3.0), None), (None, Some(10.0)), (Some(3.0), Some(0.0)), (None, None)] {
+            assert_eq!(utilisation(connected, max), None, "{connected:?} of {max:?}");
+            let f = clients_finding(connected, max, "6.2.0", "replica", &t);
+            assert_eq!((f.code.as_str(), f.severity), ("redis.server", Severity::Ok));
+            assert_eq!(f.summary, "Redis 6.2.0, role replica");
+        }
+        assert_eq!(utilisation(Some(1.0), Some(4.0)), Some(25.0));
+        assert_eq!(utilisation(Some(250.0), Some(200.0)), Some(125.0));
     }
 
     #[test]

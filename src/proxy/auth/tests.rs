@@ -458,3 +458,214 @@ fn property_random_headers_and_mutated_tokens_never_pass_or_panic() {
     // Bounded: a token over the limit is refused before any parsing.
     assert_eq!(v.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)), Err(Reject::TooLarge));
 }
+
+/// A valid HS256 token of exactly `len` bytes (a padding claim takes up the rest).
+fn hs256_of_len(len: usize, key: &[u8], exp: u64) -> String {
+    for typ in ["", r#","typ":"JWT""#, r#","typ":"at""#] {
+        let header = format!(r#"{{"alg":"HS256"{typ}}}"#);
+        for pad in 0..len {
+            let t = hs256(&header, &format!(r#"{{"exp":{exp},"p":"{}"}}"#, "x".repeat(pad)), key);
+            if t.len() == len {
+                return t;
+            }
+            if t.len() > len {
+                break;
+            }
+        }
+    }
+    panic!("no token of {len} bytes");
+}
+
+#[test]
+fn a_token_of_exactly_8_kib_is_checked_and_one_a_byte_longer_is_not() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let auth = Auth::new(&secret_cfg(key)).unwrap();
+    let exp = now_unix() + 600;
+    let at = hs256_of_len(MAX_TOKEN_BYTES, key, exp);
+    assert_eq!(auth.verifier.verify(&at), Ok(exp));
+    assert_eq!(exp_of(auth.check(&at)), (Ok(exp), Lookup::Miss));
+    let over = hs256_of_len(MAX_TOKEN_BYTES + 1, key, exp);
+    assert_eq!(auth.verifier.verify(&over), Err(Reject::TooLarge));
+    assert_eq!(exp_of(auth.check(&over)), (Err(Reject::TooLarge), Lookup::Miss));
+    // Well under the limit, a token of a few KiB (many claims) passes.
+    let mid = hs256_of_len(3000, key, exp);
+    assert_eq!(exp_of(auth.check(&mid)), (Ok(exp), Lookup::Miss));
+}
+
+#[test]
+fn the_leeway_lets_a_just_expired_token_pass_from_the_cache_too() {
+    let key = b"0123456789abcdef0123456789abcdef";
+    let auth = Auth::new(&AuthConfig {
+        leeway: Duration::from_secs(30),
+        ..secret_cfg(key)
+    })
+    .unwrap();
+    assert_eq!(auth.leeway(), Duration::from_secs(30));
+    let exp = now_unix() - 10;
+    let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{exp}}}"#), key);
+    assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Miss));
+    assert_eq!(exp_of(auth.check(&t)), (Ok(exp), Lookup::Hit));
+    let long_gone = now_unix() - 40;
+    let t = hs256(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{long_gone}}}"#), key);
+    assert_eq!(exp_of(auth.check(&t)), (Err(Reject::Expired), Lookup::Miss));
+}
+
+#[test]
+fn every_refusal_has_the_metric_label_the_readme_lists() {
+    let labels: Vec<&str> = Reject::ALL.iter().map(|r| r.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            "missing",
+            "too_large",
+            "malformed",
+            "algorithm",
+            "crit",
+            "signature",
+            "expired",
+            "not_yet_valid",
+            "issuer",
+            "audience",
+            "missing_claim",
+            "unknown_key",
+            "revoked"
+        ]
+    );
+}
+
+#[test]
+fn a_private_key_given_as_the_public_key_is_refused_by_its_kind() {
+    for (label, kind) in [
+        ("PRIVATE KEY", "private key (PKCS#8)"),
+        ("RSA PRIVATE KEY", "RSA private key"),
+        ("EC PRIVATE KEY", "EC private key"),
+        ("ENCRYPTED PRIVATE KEY", "encrypted private key"),
+        ("OPENSSH PRIVATE KEY", "OpenSSH private key"),
+    ] {
+        let pem =
+            format!("-----BEGIN {label}-----\nMC4CAQAwBQYDK2VwBCIEIJ0yTbTTZkmurIjyp2jC1zk58nwWUjQZpofwgPUBPYyU\n-----END {label}-----\n");
+        let err = Verifier::new(&AuthConfig {
+            key: KeyMaterial::PublicKeyPem(pem.into_bytes()),
+            ..secret_cfg(b"k")
+        })
+        .err()
+        .unwrap();
+        assert!(err.starts_with(&format!("the file holds a {kind}, not a public key")), "{err}");
+        assert!(err.contains("-pubout"), "{err}");
+    }
+    // A public key is not mistaken for one.
+    let err = Verifier::new(&AuthConfig {
+        key: KeyMaterial::PublicKeyPem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".to_vec()),
+        ..secret_cfg(b"k")
+    })
+    .err()
+    .unwrap();
+    assert_eq!(err, "not a PEM RSA, EC or Ed25519 public key");
+}
+
+#[test]
+fn the_key_never_shows_in_debug_output() {
+    let secret = b"0123456789abcdef0123456789abcdef".to_vec();
+    let shown = format!("{:?}", KeyMaterial::Secret(secret.clone()));
+    assert_eq!(
+        shown,
+        format!("Secret(sha256:{})", crate::redact::fingerprint("0123456789abcdef0123456789abcdef"))
+    );
+    assert_eq!(format!("{:?}", KeyMaterial::PublicKeyPem(ED_PUB.into())), "PublicKeyPem");
+    let KeyMaterial::Jwks(mut source) = jwks_cfg().key else {
+        unreachable!()
+    };
+    source.url = "https://user:pw@idp.example/jwks.json".into();
+    let shown = format!("{:?}", KeyMaterial::Jwks(source));
+    assert!(shown.starts_with("Jwks(https://") && !shown.contains("pw@"), "{shown}");
+}
+
+/// The JWK of an Ed25519 PEM public key, with `kid`.
+fn ed_jwk(kid: &str, pem: &str) -> String {
+    let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(der).unwrap();
+    let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&der[der.len() - 32..]);
+    format!(r#"{{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"{kid}","x":"{x}"}}"#)
+}
+
+/// A JWKS server on loopback: the n-th request gets `sets[n]` (the last one again after
+/// that); returns the URL and the count of requests.
+async fn jwks_server(sets: Vec<String>) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            let body = sets[n.min(sets.len() - 1)].clone();
+            let mut buf = [0u8; 4096];
+            let _ = tcp.read(&mut buf).await;
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tcp.write_all(resp.as_bytes()).await;
+        }
+    });
+    (format!("http://127.0.0.1:{port}/jwks.json"), served)
+}
+
+#[tokio::test]
+async fn a_token_naming_a_new_key_fetches_the_set_once_and_passes_with_it() {
+    use std::sync::atomic::Ordering;
+    let a = ed_jwk("a", ED_PUB);
+    let b = ed_jwk("b", ED2_PUB);
+    let (url, served) = jwks_server(vec![format!(r#"{{"keys":[{a}]}}"#), format!(r#"{{"keys":[{a},{b}]}}"#)]).await;
+    let mut cfg = jwks_cfg();
+    let KeyMaterial::Jwks(source) = &mut cfg.key else { unreachable!() };
+    source.url = url;
+    let auth = Auth::load(&cfg, JwksMetrics::default()).await.unwrap();
+    assert_eq!((auth.verifier.key_count(), served.load(Ordering::SeqCst)), (1, 1));
+    let exp = now_unix() + 600;
+    let claims = format!(r#"{{"exp":{exp}}}"#);
+    // A token for a key in the set fetches nothing.
+    let with_a = eddsa(r#"{"alg":"EdDSA","kid":"a"}"#, &claims, ED_KEY);
+    assert_eq!(exp_of(auth.authenticate(&with_a).await), (Ok(exp), Lookup::Miss));
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    // One naming b: one fetch brings b, and the token passes on that same handshake.
+    let with_b = eddsa(r#"{"alg":"EdDSA","kid":"b"}"#, &claims, ED2_KEY);
+    assert_eq!(exp_of(auth.authenticate(&with_b).await).0, Ok(exp));
+    assert_eq!((auth.verifier.key_count(), served.load(Ordering::SeqCst)), (2, 2));
+    // A kid the set still lacks is refused; within --jwks-min-refresh no second fetch.
+    let with_c = eddsa(r#"{"alg":"EdDSA","kid":"c"}"#, &claims, ED2_KEY);
+    assert_eq!(auth.authenticate(&with_c).await.0.err(), Some(Reject::UnknownKey));
+    assert_eq!(auth.authenticate(&with_c).await.0.err(), Some(Reject::UnknownKey));
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn an_empty_header_or_claims_part_is_malformed_whatever_the_signature() {
+    let v = Verifier::new(&secret_cfg(b"0123456789abcdef0123456789abcdef")).unwrap();
+    let sig = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let header = b64(r#"{"alg":"HS256"}"#);
+    let claims = b64(&format!(r#"{{"exp":{}}}"#, now_unix() + 60));
+    assert_eq!(v.verify(&format!("{header}..{sig}")), Err(Reject::Malformed));
+    assert_eq!(v.verify(&format!(".{claims}.{sig}")), Err(Reject::Malformed));
+    assert_eq!(v.verify(&format!("..{sig}")), Err(Reject::Malformed));
+    // With both parts there, the same signature is just a bad one.
+    assert_eq!(v.verify(&format!("{header}.{claims}.{sig}")), Err(Reject::Signature));
+}
+
+#[test]
+fn a_cached_pass_past_its_exp_and_leeway_is_refused_and_dropped() {
+    let auth = Auth::new(&AuthConfig {
+        leeway: Duration::from_secs(5),
+        ..secret_cfg(b"0123456789abcdef0123456789abcdef")
+    })
+    .unwrap();
+    // The cache should have let it go by now; were it still there, the hit is refused.
+    let key = [7u8; 32];
+    auth.cache.insert(key, valid(now_unix() - 7));
+    assert_eq!(auth.recheck(&key, valid(now_unix() - 7)).err(), Some(Reject::Expired));
+    assert!(auth.cache.get(&key).is_none());
+    let within = now_unix() - 3;
+    assert_eq!(auth.recheck(&key, valid(within)).map(|p| p.exp).ok(), Some(within));
+}
