@@ -250,7 +250,7 @@ impl<'a> Parser<'a> {
             // Duplicate keys are the general parser's to refuse; a big mapping is checked
             // through a set.
             if keys.len() < 16 {
-                if keys.iter().any(|k| *k == key) {
+                if keys.contains(&key) {
                     return None;
                 }
                 keys.push(key.clone());
