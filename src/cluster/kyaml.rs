@@ -14,6 +14,7 @@
 //! line. So this reader never decides anything the general one would decide otherwise: on
 //! the text it accepts, both give the same tree (the tests compare them).
 
+use super::prune::Ctx;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -23,15 +24,22 @@ const MAX_JSON_DEPTH: usize = 100;
 
 /// The values of one unit of a split file, as JSON texts: the items of a sequence
 /// (`entry`), or the one document (a mapping). `slim`: leave out what no check reads
-/// (`metadata.managedFields` and the last-applied annotation of each object). `None`: not
+/// ([`super::prune`]: `metadata.managedFields` and the last-applied annotation of each
+/// object, a Pod's probes, ports, security contexts, IPs, ...). `None`: not
 /// in the subset this reader takes; parse it the general way.
-pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Vec<String>> {
-    if text.contains(['\t', '\r']) {
+pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Vec<Object>> {
+    if memchr::memchr2(b'\t', b'\r', text.as_bytes()).is_some() {
         return None;
     }
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    if lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
+    // The lines, without their breaks ('\n' is never inside a UTF-8 sequence).
+    let mut lines: Vec<&str> = Vec::with_capacity(text.len() / 24);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..end]);
+        start = end + 1;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
     }
     let mut p = Parser {
         lines,
@@ -40,6 +48,7 @@ pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Ve
         max_depth: max_depth.min(MAX_JSON_DEPTH),
         out: String::with_capacity(text.len()),
         items: Vec::new(),
+        head: Head::new(),
         slim,
     };
     if !entry && p.lines.first().is_some_and(|l| *l == "---") {
@@ -63,42 +72,55 @@ pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Ve
         return None;
     }
     if !entry {
-        p.items.push(p.out);
+        let head = p.head.done();
+        p.items.push(Object { json: p.out, head });
     }
     Some(p.items)
 }
 
-/// Where a collection sits, for what `slim` leaves out.
-#[derive(Clone, Copy, PartialEq)]
-enum Ctx {
-    /// The top sequence of an `entry` unit: each item is a text of its own.
-    Top,
-    /// An object (a document, or an item of the top sequence).
-    Object,
-    /// An object's `metadata`.
-    Metadata,
-    /// An object's `metadata.annotations`.
-    Annotations,
-    Other,
+/// One object read: its JSON text, and where in it the values of its `kind`, `apiVersion`
+/// and `metadata.name` are (empty when a key is not there), when each is a string written
+/// without escapes.
+#[derive(Debug)]
+pub struct Object {
+    pub json: String,
+    pub head: Option<[(usize, usize); 3]>,
 }
 
-impl Ctx {
-    /// The context of the value of `key` in a mapping of this context.
-    fn child(self, key: &str) -> Ctx {
-        match (self, key) {
-            (Ctx::Object, "metadata") => Ctx::Metadata,
-            (Ctx::Metadata, "annotations") => Ctx::Annotations,
-            _ => Ctx::Other,
+impl Object {
+    /// `kind`, `apiVersion` and `metadata.name`, when known without parsing the text.
+    pub fn head(&self) -> Option<[&str; 3]> {
+        self.head.map(|h| h.map(|(a, b)| &self.json[a..b]))
+    }
+}
+
+/// Where an object's head values are, as they are written.
+struct Head {
+    at: [(usize, usize); 3],
+    /// A head value is there but is not a plain string (`null`, escapes, a number).
+    unknown: bool,
+}
+
+impl Head {
+    fn new() -> Head {
+        Head {
+            at: [(0, 0); 3],
+            unknown: false,
         }
     }
 
-    /// Whether `slim` leaves `key` out of a mapping of this context.
-    fn drops(self, key: &str) -> bool {
-        match self {
-            Ctx::Metadata => key == "managedFields",
-            Ctx::Annotations => key == super::slim::LAST_APPLIED,
-            _ => false,
+    /// The value of head key `i` is `out[at..]`.
+    fn note(&mut self, i: usize, out: &str, at: usize) {
+        let v = &out.as_bytes()[at..];
+        if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' && memchr::memchr(b'\\', v).is_none() {
+            self.at[i] = (at + 1, out.len() - 1);
+        } else {
+            self.unknown = true;
         }
+    }
+
+    fn done(self) -> Option<[(usize, usize); 3]> {
+        (!self.unknown).then_some(self.at)
     }
 }
 
@@ -112,7 +134,9 @@ struct Parser<'a> {
     /// The JSON written so far (of the current item, in an `entry` unit).
     out: String,
     /// The items of an `entry` unit, each once it is whole.
-    items: Vec<String>,
+    items: Vec<Object>,
+    /// Where the current object's kind, apiVersion and name are in `out`.
+    head: Head,
     slim: bool,
 }
 
@@ -149,7 +173,7 @@ impl<'a> Parser<'a> {
         }
         let (_, content) = self.current()?;
         if is_item(content) {
-            self.sequence(indent, depth, Ctx::Other)
+            self.sequence(indent, depth, ctx)
         } else {
             self.mapping(indent, depth, ctx)
         }
@@ -167,7 +191,7 @@ impl<'a> Parser<'a> {
                 if depth + 1 >= self.max_depth {
                     return None;
                 }
-                self.sequence(indent, depth + 1, Ctx::Other)
+                self.sequence(indent, depth + 1, ctx)
             }
             _ => {
                 self.out.push_str("null");
@@ -189,7 +213,7 @@ impl<'a> Parser<'a> {
 
     fn sequence(&mut self, indent: usize, depth: usize, ctx: Ctx) -> Option<()> {
         let top = ctx == Ctx::Top;
-        let item_ctx = if top { Ctx::Object } else { Ctx::Other };
+        let item_ctx = ctx.item();
         if !top {
             self.out.push('[');
         }
@@ -221,8 +245,9 @@ impl<'a> Parser<'a> {
             }
             if top {
                 let cap = self.out.len();
-                let item = std::mem::replace(&mut self.out, String::with_capacity(cap));
-                self.items.push(item);
+                let json = std::mem::replace(&mut self.out, String::with_capacity(cap));
+                let head = std::mem::replace(&mut self.head, Head::new()).done();
+                self.items.push(Object { json, head });
             }
         }
         if !top {
@@ -236,6 +261,8 @@ impl<'a> Parser<'a> {
         let mut keys: Vec<Cow<'a, str>> = Vec::new();
         let mut many: Option<std::collections::HashSet<Cow<'a, str>>> = None;
         let mut written = false;
+        // The object is a Pod (its `kind` came before the keys that say so).
+        let mut pod = false;
         loop {
             self.skip_blank();
             let Some((at, content)) = self.current() else { break };
@@ -263,11 +290,21 @@ impl<'a> Parser<'a> {
             }
             push_json_str(&mut self.out, &key);
             self.out.push(':');
-            let child = ctx.child(&key);
+            let at = self.out.len();
+            if ctx == Ctx::Object && key == "kind" {
+                pod = rest == "Pod";
+            }
+            let child = ctx.child(&key, pod);
             if rest.is_empty() {
                 self.nested(indent, depth, child, true)?;
             } else {
                 self.value(rest, indent)?;
+            }
+            match (ctx, &*key) {
+                (Ctx::Object, "kind") => self.head.note(0, &self.out, at),
+                (Ctx::Object, "apiVersion") => self.head.note(1, &self.out, at),
+                (Ctx::Metadata, "name") => self.head.note(2, &self.out, at),
+                _ => {}
             }
             if self.slim && ctx.drops(&key) {
                 self.out.truncate(mark);
@@ -753,11 +790,22 @@ mod tests {
 
     /// What the reader wrote, as trees (and every text it wrote is JSON).
     pub(super) fn trees(text: &str, entry: bool, max_depth: usize) -> Option<Vec<Value>> {
-        let texts = super::parse(text, entry, max_depth, false)?;
+        let objects = super::parse(text, entry, max_depth, false)?;
         Some(
-            texts
+            objects
                 .iter()
-                .map(|t| serde_json::from_str(t).unwrap_or_else(|e| panic!("{e}: {t}")))
+                .map(|o| {
+                    let v: Value = serde_json::from_str(&o.json).unwrap_or_else(|e| panic!("{e}: {}", o.json));
+                    // The head, where it is known, is what the text says.
+                    if let Some([kind, api, name]) = o.head() {
+                        let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+                        assert_eq!(
+                            [kind, api, name].map(String::from),
+                            [s(&v["kind"]), s(&v["apiVersion"]), s(&v["metadata"]["name"])]
+                        );
+                    }
+                    v
+                })
                 .collect(),
         )
     }
@@ -959,7 +1007,7 @@ mod tests {
         // Quotes, backslashes, control characters, line breaks and non-ASCII text.
         let text = "a: \"say \\\"hi\\\" \\\\ \\t \\u0001 \\e \\u00e9 \\U0001F600\"\nb: 'it''s \\ \"x\"'\nc: |\n  line \"1\"\n  \\path\n\nd: naïve/路径\n";
         assert!(same(text, false));
-        let json = &parse(text, false, 64, false).unwrap()[0];
+        let json = &parse(text, false, 64, false).unwrap()[0].json;
         let v: Value = serde_json::from_str(json).unwrap();
         assert_eq!(v["a"], "say \"hi\" \\ \t \u{1} \u{1b} é 😀");
         assert_eq!(v["b"], "it's \\ \"x\"");
@@ -973,8 +1021,10 @@ mod tests {
         let pod = format!(
             "- apiVersion: v1\n  kind: Pod\n  metadata:\n    annotations:\n      {last}: |\n        {{\"kind\":\"Pod\"}}\n      team: ml\n    managedFields:\n    - apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:spec: {{}}\n      manager: kubectl\n    name: api-0\n  spec:\n    managedFields: kept\n- kind: Pod\n  metadata:\n    managedFields: []\n    annotations:\n      {last}: x\n"
         );
-        let texts = parse(&pod, true, 64, true).unwrap();
-        let v: Vec<Value> = texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect();
+        let objects = parse(&pod, true, 64, true).unwrap();
+        let v: Vec<Value> = objects.iter().map(|o| serde_json::from_str(&o.json).unwrap()).collect();
+        assert_eq!(objects[0].head(), Some(["Pod", "v1", "api-0"]));
+        assert_eq!(objects[1].head(), Some(["Pod", "", ""]));
         assert_eq!(v[0]["metadata"]["annotations"], serde_json::json!({"team": "ml"}));
         assert!(v[0]["metadata"].get("managedFields").is_none());
         assert_eq!(v[0]["metadata"]["name"], "api-0");

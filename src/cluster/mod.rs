@@ -13,6 +13,7 @@ pub mod kyaml;
 pub mod live;
 pub mod objects;
 pub mod prometheus;
+pub mod prune;
 pub mod quantity;
 pub mod read;
 pub mod rightsize;
@@ -480,10 +481,10 @@ impl ClusterState {
                 }
                 self.add_object(v)
             }
-            read::Item::Raw { json, list_kind } => self.add_json(json.get(), list_kind.as_ref(), false),
+            read::Item::Raw { json, list_kind } => self.add_json(json.get(), None, list_kind.as_ref(), false),
             // Text that is not JSON: the whole file is read again, for an error that names
             // its line and column in the file.
-            read::Item::Json { text, list_kind } => self.add_json(&text, list_kind.as_ref(), true),
+            read::Item::Json { text, list_kind } => self.add_json(&text, None, list_kind.as_ref(), true),
             read::Item::Yaml {
                 text,
                 line,
@@ -494,13 +495,13 @@ impl ClusterState {
                 self.read.objects -= 1;
                 for p in read::parse_unit(&text, line, entry, budget)? {
                     match p {
-                        read::Parsed::Json(json) => {
+                        read::Parsed::Json(o) => {
                             self.read.objects += 1;
                             // A type error is reported as a tree reports it, without the
                             // place in a JSON text the user never saw.
-                            if self.add_json(&json, list_kind.as_ref(), false).is_err() {
+                            if self.add_json(&o.json, o.head(), list_kind.as_ref(), false).is_err() {
                                 self.read.objects -= 1;
-                                let v = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+                                let v = serde_json::from_str(&o.json).map_err(|e| e.to_string())?;
                                 self.add_item(read::tree(v, list_kind.as_ref()))?;
                             }
                         }
@@ -512,10 +513,18 @@ impl ClusterState {
         }
     }
 
-    /// One object as JSON text: straight to its type, without a tree. `split`: the text
-    /// was cut from the file unchecked (`split_json`); if it is not JSON, the whole file is
-    /// read again, for an error that names its line and column in the file.
-    fn add_json(&mut self, json: &str, list_kind: Option<&std::sync::Arc<str>>, split: bool) -> Result<(), String> {
+    /// One object as JSON text: straight to its type, without a tree. `head`: its `kind`,
+    /// `apiVersion` and `metadata.name` when the YAML reader knows them (the text is read for
+    /// them otherwise). `split`: the text was cut from the file unchecked (`split_json`); if
+    /// it is not JSON, the whole file is read again, for an error that names its line and
+    /// column in the file.
+    fn add_json(
+        &mut self,
+        json: &str,
+        head: Option<[&str; 3]>,
+        list_kind: Option<&std::sync::Arc<str>>,
+        split: bool,
+    ) -> Result<(), String> {
         #[derive(Deserialize)]
         struct Head {
             #[serde(default)]
@@ -530,13 +539,20 @@ impl ClusterState {
             #[serde(default)]
             name: String,
         }
-        let head: Head = serde_json::from_str(json).map_err(|e| {
-            if split && (e.is_syntax() || e.is_eof()) {
-                split::RESTART.to_string()
-            } else {
-                e.to_string()
-            }
-        })?;
+        let head: Head = match head {
+            Some([kind, api_version, name]) => Head {
+                kind: kind.to_string(),
+                api_version: api_version.to_string(),
+                metadata: HeadMeta { name: name.to_string() },
+            },
+            None => serde_json::from_str(json).map_err(|e| {
+                if split && (e.is_syntax() || e.is_eof()) {
+                    split::RESTART.to_string()
+                } else {
+                    e.to_string()
+                }
+            })?,
+        };
         let kind = match head.kind.as_str() {
             "" => read::item_kind(list_kind).unwrap_or_default(),
             k => k,

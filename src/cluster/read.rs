@@ -334,7 +334,7 @@ fn yaml(mut reader: impl Read, size: Option<u64>, factor: u32, sink: Sink) -> Re
 /// One object of an [`Item::Yaml`]: JSON text from the fast reader, or a tree.
 #[derive(Debug)]
 pub enum Parsed {
-    Json(String),
+    Json(super::kyaml::Object),
     Tree(Value),
 }
 
@@ -356,15 +356,15 @@ pub fn parse_unit(text: &str, line: usize, entry: bool, factor: u32) -> Result<V
     };
     let mut out = Vec::new();
     // YAML as kubectl prints it is read by the fast reader; anything else the general way.
-    let values: Vec<Value> = if let Some(texts) = super::kyaml::parse(text, entry, budget.max_depth, true) {
+    let values: Vec<Value> = if let Some(objects) = super::kyaml::parse(text, entry, budget.max_depth, true) {
         let mut rest = Vec::new();
-        out.reserve(texts.len());
-        for t in texts {
-            match t.as_bytes().first() {
-                Some(b'{') => out.push(Parsed::Json(t)),
-                _ if t == "null" => {}
+        out.reserve(objects.len());
+        for o in objects {
+            match o.json.as_bytes().first() {
+                Some(b'{') => out.push(Parsed::Json(o)),
+                _ if o.json == "null" => {}
                 // Sequences and scalars where objects belong: rare, read as trees.
-                _ => rest.push(serde_json::from_str(&t).map_err(|e| e.to_string())?),
+                _ => rest.push(serde_json::from_str(&o.json).map_err(|e| e.to_string())?),
             }
         }
         rest
@@ -607,7 +607,7 @@ mod tests {
                 } => {
                     for p in parse_unit(&text, line, entry, budget)? {
                         let v = match p {
-                            Parsed::Json(t) => serde_json::from_str(&t).unwrap(),
+                            Parsed::Json(o) => serde_json::from_str(&o.json).unwrap(),
                             Parsed::Tree(v) => v,
                         };
                         out.push(tree(v, list_kind.as_ref()));
