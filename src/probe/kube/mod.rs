@@ -115,6 +115,9 @@ impl Probe for KubeProbe {
                 rec.phase(&obs.id.clone(), "analysing");
                 rec.commit(obs);
             }
+            // Freeing a big cluster's state (millions of small allocations) takes a while:
+            // it is done off the path to the report, which the process does not wait for.
+            let _ = std::thread::Builder::new().spawn(move || drop(state));
         })
     }
 }
@@ -221,10 +224,23 @@ pub fn analyze(state: &ClusterState, t: &KubeThresholds, target: &str) -> Vec<Ob
         ));
     }
     out.push(read);
-    out.push(pods::analyze(state, target));
-    out.push(scheduling::analyze(state, target));
-    out.push(resources::analyze(state, t, target));
-    out.push(credentials::analyze(state, target));
-    out.push(hpa::analyze(state, target));
+    // The resource check, the longest on a big cluster, runs alongside the others.
+    // (here, when no thread can be started).
+    let (rest, resources) = std::thread::scope(|scope| {
+        let beside = std::thread::Builder::new().spawn_scoped(scope, || resources::analyze(state, t, target));
+        let rest = [
+            pods::analyze(state, target),
+            scheduling::analyze(state, target),
+            credentials::analyze(state, target),
+            hpa::analyze(state, target),
+        ];
+        let resources = match beside {
+            Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => resources::analyze(state, t, target),
+        };
+        (rest, resources)
+    });
+    let [pods, scheduling, credentials, hpa] = rest;
+    out.extend([pods, scheduling, resources, credentials, hpa]);
     out
 }
