@@ -84,7 +84,7 @@ pub fn parse(text: &str, entry: bool, max_depth: usize, slim: bool) -> Option<Ve
 #[derive(Debug)]
 pub struct Object {
     pub json: String,
-    pub head: Option<[(usize, usize); 3]>,
+    head: Option<[(usize, usize); 3]>,
 }
 
 impl Object {

@@ -539,35 +539,30 @@ impl ClusterState {
             #[serde(default)]
             name: String,
         }
-        let head: Head = match head {
-            Some([kind, api_version, name]) => Head {
-                kind: kind.to_string(),
-                api_version: api_version.to_string(),
-                metadata: HeadMeta { name: name.to_string() },
-            },
-            None => serde_json::from_str(json).map_err(|e| {
-                if split && (e.is_syntax() || e.is_eof()) {
-                    split::RESTART.to_string()
-                } else {
-                    e.to_string()
-                }
-            })?,
+        let parsed: Head;
+        let [own_kind, api_version, name] = match head {
+            Some(head) => head,
+            None => {
+                parsed = serde_json::from_str(json).map_err(|e| {
+                    if split && (e.is_syntax() || e.is_eof()) {
+                        split::RESTART.to_string()
+                    } else {
+                        e.to_string()
+                    }
+                })?;
+                [parsed.kind.as_str(), parsed.api_version.as_str(), parsed.metadata.name.as_str()]
+            }
         };
-        let kind = match head.kind.as_str() {
+        let kind = match own_kind {
             "" => read::item_kind(list_kind).unwrap_or_default(),
             k => k,
         };
-        if self.add_typed(
-            kind,
-            &head.api_version,
-            &head.metadata.name,
-            &mut serde_json::Deserializer::from_str(json),
-        )? {
+        if self.add_typed(kind, api_version, name, &mut serde_json::Deserializer::from_str(json))? {
             return Ok(());
         }
         // Special kinds (ContainerLog, Lists in Lists) take the general path.
         let mut v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        if head.kind.is_empty()
+        if own_kind.is_empty()
             && !kind.is_empty()
             && let Some(map) = v.as_object_mut()
         {
