@@ -13,8 +13,9 @@
 # cores included) and 500 one at a time (the proxy's own cost per handshake).
 # Then the RSS of a fresh proxy holding IDLE idle connections (two sockets each; a process
 # here may hold at most 20,000 open files), against the same proxy holding none.
-# The throughput table is measured RUNS times in a row (each run: direct, proxy, nginx at
-# 100 and at 1,000 connections). RELAY_ONLY=1 skips the handshake and idle parts;
+# The throughput table is measured RUNS times in a row (each run, at 100 and at 1,000
+# connections: direct, then proxy, nginx, nginx, proxy, each path's figures the mean of its
+# two), with the machine's busy CPU per message (see the loop). RELAY_ONLY=1 skips the handshake and idle parts;
 # PROXY_BIN=path runs another aiwfe build as the proxy under test (the generator stays);
 # CARGO_TARGET_DIR is followed (the binaries are taken from where cargo built them).
 # Usage: bench/proxy.sh [HOLD_SECONDS] [IDLE] [RUNS]   (defaults 10, 9000, 1)
@@ -121,17 +122,23 @@ cpu_ticks() {
     echo "$u $s"
 }
 TICK=$(getconf CLK_TCK)
+# Busy CPU time of the whole machine so far (all cores, clock ticks): what generator, proxy
+# and echo server (and anything else running) spent.
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 # load URL N [PID...] -> prints "msgs/s rtt_p50_ms rtt_p99_ms held_connections cpu_us_per_msg
-# user_us_per_msg": the CPU (user + system, and user alone) the given processes (the proxy
-# under test) spent per echoed message, both hops.
+# user_us_per_msg machine_us_per_msg": the CPU (user + system, and user alone) the given
+# processes (the proxy under test) spent per echoed message, both hops, and the busy CPU
+# of the whole machine per echoed message.
 load() {
     local url=$1 n=$2 out="$work/run.json"
     shift 2
-    local c0 c1
+    local c0 c1 b0 b1
     c0=$(cpu_ticks "$@")
+    b0=$(busy_ticks)
     $BIN probe ws "$url" -n "$n" -c "$n" --hold "${HOLD}s" --await-echo --size 1024 \
         --token-env TOKEN --timeout 60s -o json >"$out" 2>/dev/null || true
     c1=$(cpu_ticks "$@")
+    b1=$(busy_ticks)
     problems "$out" "$url -n $n"
     local rate
     rate=$(field "$out" messages_per_second)
@@ -139,24 +146,42 @@ load() {
 u0, s0, u1, s1, rate = ${c0// /, }, ${c1// /, }, $rate
 m = max(rate * $HOLD, 1)
 print($rate, $(field "$out" message_rtt_p50_ms), $(field "$out" message_rtt_p99_ms), $(field "$out" succeeded),
-      f'{(u1 + s1 - u0 - s0) / $TICK / m * 1e6:.2f}', f'{(u1 - u0) / $TICK / m * 1e6:.2f}')"
+      f'{(u1 + s1 - u0 - s0) / $TICK / m * 1e6:.2f}', f'{(u1 - u0) / $TICK / m * 1e6:.2f}', f'{($b1 - $b0) / $TICK / m * 1e6:.2f}')"
 }
 
+# Each run measures, at 100 and at 1,000 connections: direct, then proxy, nginx, nginx,
+# proxy (an ABBA order: a drift of the machine's speed during the run weighs on both alike),
+# each figure of a path the mean of its two measurements. Both proxies make the same
+# system calls and send the same TCP segments per message (4 of each, no pure ACKs), so
+# when the cores are saturated throughput follows the machine's busy CPU per message
+# (generator, echo server and proxy together), shown last.
 for run in $(seq "$RUNS"); do
-printf '\nrun %s\n%-12s %-12s %10s %12s %12s %6s %12s %12s\n' "$run" connections target "msgs/s" "rtt p50" "rtt p99" held "cpu/msg" "user/msg"
+printf '\nrun %s\n%-12s %-12s %10s %12s %12s %6s %12s %12s %13s\n' "$run" connections target "msgs/s" "rtt p50" "rtt p99" held "cpu/msg" "user/msg" "machine/msg"
 for n in 100 1000; do
-    read -r d d50 d99 dok _ _ < <(load "ws://$ECHO/" "$n")
-    read -r a a50 a99 aok acpu auser < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
-    # shellcheck disable=SC2046
-    read -r g g50 g99 gok gcpu guser < <(load "ws://127.0.0.1:$NPORT/" "$n" $(pgrep -P "$NGINX_PID"))
-    printf '%-12s %-12s %10.0f %9.3f ms %9.3f ms %6.0f %12s %12s\n' \
-        "$n" direct "$d" "$d50" "$d99" "$dok" "-" "-" \
-        "$n" "aiwfe proxy" "$a" "$a50" "$a99" "$aok" "$acpu us" "$auser us" \
-        "$n" nginx "$g" "$g50" "$g99" "$gok" "$gcpu us" "$guser us"
-    python3 -c "
-a, g, d = $a, $g, $d
-print(f'{$n:<12} aiwfe proxy / nginx: throughput {a/max(g,1):.2f}, median RTT {$a50/max($g50,0.001):.2f}, p99 RTT {$a99/max($g99,0.001):.2f}, '
-      f'CPU per message {$acpu/max($gcpu,0.001):.2f}, user time per message {$auser/max($guser,0.001):.2f}   (throughput vs direct: proxy {a/max(d,1):.2f}, nginx {g/max(d,1):.2f})')"
+    read -r d d50 d99 dok _ _ dm < <(load "ws://$ECHO/" "$n")
+    nginx_pids=$(pgrep -P "$NGINX_PID" | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    {
+        read -r -a A1 < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
+        read -r -a G1 < <(load "ws://127.0.0.1:$NPORT/" "$n" $nginx_pids)
+        read -r -a G2 < <(load "ws://127.0.0.1:$NPORT/" "$n" $nginx_pids)
+        read -r -a A2 < <(load "ws://127.0.0.1:$PPORT/" "$n" "$PROXY_PID")
+    }
+    python3 - "$n" "$d" "$d50" "$d99" "$dok" "$dm" "${A1[*]}" "${A2[*]}" "${G1[*]}" "${G2[*]}" <<'PY'
+import sys
+n, d, d50, d99, dok, dm = (float(x) for x in sys.argv[1:7])
+a1, a2, g1, g2 = ([float(x) for x in v.split()] for v in sys.argv[7:11])
+mean = lambda x, y: [(p + q) / 2 for p, q in zip(x, y)]
+a, g = mean(a1, a2), mean(g1, g2)
+print(f"{n:<12.0f} {'direct':<12} {d:10.0f} {d50:9.3f} ms {d99:9.3f} ms {dok:6.0f} {'-':>12} {'-':>12} {dm:10.2f} us")
+for name, v, (x, y) in (("aiwfe proxy", a, (a1, a2)), ("nginx", g, (g1, g2))):
+    print(f"{n:<12.0f} {name:<12} {v[0]:10.0f} {v[1]:9.3f} ms {v[2]:9.3f} ms {v[3]:6.0f} {v[4]:9.2f} us {v[5]:9.2f} us {v[6]:10.2f} us"
+          f"   ({x[0]:.0f} and {y[0]:.0f} msgs/s)")
+print(f"{n:<12.0f} aiwfe proxy / nginx: throughput {a[0] / max(g[0], 1):.2f}, median RTT {a[1] / max(g[1], 0.001):.2f}, "
+      f"p99 RTT {a[2] / max(g[2], 0.001):.2f}, CPU per message {a[4] / max(g[4], 0.001):.2f}, "
+      f"user time per message {a[5] / max(g[5], 0.001):.2f}, machine CPU per message {a[6] / max(g[6], 0.001):.2f}   "
+      f"(throughput vs direct: proxy {a[0] / max(d, 1):.2f}, nginx {g[0] / max(d, 1):.2f})")
+PY
 done
 done
 echo
