@@ -82,6 +82,53 @@ fn cell(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::model::Cause;
+    use crate::report::sample;
+
+    #[test]
+    fn the_incident_as_a_job_summary() {
+        let mut out = Vec::new();
+        render(&sample::report(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let want = "\
+## aiwfe: ❌ error
+
+### Root causes
+
+- **redis-auth** (error, confirmed): reasoning-service connects to Redis without the password Redis requires
+  - fix: `aiwfe fix redis-auth -n aiwfe --deployment reasoning-service`
+
+| Status | Check | Target | Figures |
+|---|---|---|---|
+| ❌ error | `redis.auth` | `redis://:***@redis.aiwfe.svc:6379/0` | FIGS0 |
+| ⚠️ warning | `ws.handshake` | `ws://gateway.aiwfe.svc:8000/ws` | FIGS1 |
+| ✅ ok | `postgres.activity` | `postgres://aiwfe@postgres.aiwfe.svc:5432/aiwfe` | FIGS2 |
+| ✅ ok | `kube.pods` | `kind-aiwfe` | FIGS3 |
+
+| Severity | Code | Summary | Evidence | Fix |
+|---|---|---|---|---|
+| error | `redis.noauth` | Redis requires a password and the client sent none | `PING -> NOAUTH Authentication required.` | `aiwfe fix redis-auth -n aiwfe --deployment reasoning-service` |
+| warning | `ws.slow_phase` | HTTP upgrade p99 118.2 s: the slowest phase | `TCP connect p99 1.2 ms, HTTP upgrade p99 118.2 s` |  |
+| info | `ws.compare` | through the gateway \\| directly: 118.2 s <b>slower</b> |  |  |
+| info | `postgres.connections` | 12 of 100 connections in use |  |  |
+";
+        let report = sample::report();
+        let mut want = want.to_string();
+        for (i, c) in report.checks.iter().enumerate() {
+            want = want.replace(&format!("FIGS{i}"), &cell(&key_figures(c)));
+        }
+        assert_eq!(text, want);
+    }
+
+    #[test]
+    fn cells_keep_to_one_line_and_code_spans_hold_no_backquote() {
+        assert_eq!(cell("a | b\nc\rd"), "a \\| b c d");
+        let mut r = sample::report();
+        r.checks[0].findings[0].evidence = Some("`AUTH` | failed\nagain".into());
+        let mut out = Vec::new();
+        render(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("| `'AUTH' \\| failed again` |"), "{text}");
+    }
 
     #[test]
     fn causes_show_their_fix_and_hint() {

@@ -7,6 +7,8 @@ mod figures;
 mod junit;
 mod markdown;
 mod model;
+#[cfg(test)]
+mod sample;
 mod sarif;
 mod table;
 mod text;

@@ -63,3 +63,77 @@ pub fn render(report: &Report, out: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use crate::report::sample;
+    use serde_json::{Value, json};
+
+    fn sarif() -> Value {
+        let mut out = Vec::new();
+        render(&sample::report(), &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn a_result_per_finding_above_ok_at_its_level_with_evidence_fix_and_place() {
+        let v = sarif();
+        assert_eq!(v["version"], "2.1.0");
+        let run = &v["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "aiwfe");
+        let results = run["results"].as_array().unwrap();
+        let levels: Vec<(&str, &str)> = results
+            .iter()
+            .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+            .collect();
+        // `postgres.ok` is not a result; info is a note.
+        assert_eq!(
+            levels,
+            [
+                ("redis.noauth", "error"),
+                ("ws.slow_phase", "warning"),
+                ("ws.compare", "note"),
+                ("postgres.connections", "note")
+            ]
+        );
+        let noauth = &results[0];
+        assert_eq!(
+            noauth["message"]["text"],
+            "Redis requires a password and the client sent none Evidence: PING -> NOAUTH Authentication required. \
+             Fix: `aiwfe fix redis-auth -n aiwfe --deployment reasoning-service`"
+        );
+        assert_eq!(
+            noauth["locations"][0]["logicalLocations"][0],
+            json!({
+                "name": "redis://:***@redis.aiwfe.svc:6379/0",
+                "fullyQualifiedName": "redis.auth/redis://:***@redis.aiwfe.svc:6379/0",
+                "kind": "resource",
+            })
+        );
+        assert_eq!(
+            noauth["properties"],
+            json!({
+                "check": "redis.auth",
+                "target": "redis://:***@redis.aiwfe.svc:6379/0",
+                "fix": "aiwfe fix redis-auth -n aiwfe --deployment reasoning-service",
+            })
+        );
+        // No fix: no fix property, and the text stops after the evidence.
+        assert_eq!(results[1]["properties"].get("fix"), None);
+        assert_eq!(
+            results[1]["message"]["text"],
+            "HTTP upgrade p99 118.2 s: the slowest phase Evidence: TCP connect p99 1.2 ms, HTTP upgrade p99 118.2 s"
+        );
+    }
+
+    #[test]
+    fn one_rule_per_code_in_code_order() {
+        let v = sarif();
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["postgres.connections", "redis.noauth", "ws.compare", "ws.slow_phase"]);
+        assert_eq!(rules[3]["name"], "ws slow phase");
+        assert_eq!(rules[3]["shortDescription"]["text"], "HTTP upgrade p99 118.2 s: the slowest phase");
+    }
+}
