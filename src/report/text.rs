@@ -147,7 +147,48 @@ mod tests {
     }
 
     #[test]
+    fn a_line_may_fill_the_width_exactly_but_not_pass_it() {
+        assert_eq!(wrap("ab cd", "", "", Some(5)), ["ab cd"]);
+        assert_eq!(wrap("ab cde", "", "", Some(5)), ["ab", "cde"]);
+        assert_eq!(wrap("- ab cd", "", "", Some(7)), ["- ab cd"]);
+        // Nothing to wrap: the first indent alone, without its trailing spaces.
+        assert_eq!(wrap("", "  - ", "    ", Some(20)), ["  -"]);
+        assert_eq!(wrap("", "  - ", "    ", None), ["  -"]);
+        assert_eq!(wrap("a  b", "", "", Some(10)), ["a b"]);
+    }
+
+    #[test]
+    fn cut_keeps_a_word_boundary_only_past_two_thirds_of_the_width() {
+        // The space at 6 of 9 columns is exactly two thirds: cut there.
+        assert_eq!(cut("abcdef ghijkl", 9), "abcdef…");
+        // At 6 of 10 it is short of two thirds: cut inside the word.
+        assert_eq!(cut("abcdef ghijklmnop", 10), "abcdef gh…");
+        assert_eq!(cut("abcdefg hijklmnop", 10), "abcdefg…");
+        // Punctuation before the cut goes with it.
+        assert_eq!(cut("first, second, third words", 16), "first, second…");
+        assert_eq!(cut("abcdef", 6), "abcdef");
+        assert_eq!(cut("abcdef", 5), "abcd…");
+        assert_eq!(cut("abcdef", 1), "…");
+        assert_eq!(cut("abcdef", 0), "");
+        // A wide character that does not fit whole is left out.
+        assert_eq!(cut("ab漢字", 4), "ab…");
+    }
+
+    #[test]
+    fn paint_wraps_in_the_colour_asked_or_not_at_all() {
+        assert_eq!(paint("error", Paint::Red, true), "\u{1b}[31merror\u{1b}[0m");
+        assert_eq!(paint("warning", Paint::Yellow, true), "\u{1b}[33mwarning\u{1b}[0m");
+        assert_eq!(paint("info", Paint::Cyan, true), "\u{1b}[36minfo\u{1b}[0m");
+        assert_eq!(paint("ok", Paint::Green, true), "\u{1b}[32mok\u{1b}[0m");
+        assert_eq!(paint("Causes", Paint::Bold, true), "\u{1b}[1mCauses\u{1b}[0m");
+        assert_eq!(paint("error", Paint::Red, false), "error");
+    }
+
+    #[test]
     fn width_counts_columns_not_bytes() {
+        assert_eq!(pad("abc", 3), "abc");
+        assert_eq!(pad("abcd", 3), "abcd");
+        assert_eq!(pad("", 2), "  ");
         assert_eq!(width("122–131 ×6"), 10);
         assert_eq!(pad("×6", 4), "×6  ");
     }
