@@ -50,12 +50,13 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
     if let Some(note) = r.hidden().filter(|_| !style.verbose) {
         r.prose(note, "", " ", &mut lines);
     }
+    let (checks, errors, warnings) = (report.checks.len(), count(Severity::Error), count(Severity::Warning));
     let status = format!(
-        "status: {} ({} checks, {} errors, {} warnings)",
+        "status: {} ({checks} check{}, {errors} error{}, {warnings} warning{})",
         report.status.as_str(),
-        report.checks.len(),
-        count(Severity::Error),
-        count(Severity::Warning)
+        plural(checks),
+        plural(errors),
+        plural(warnings)
     );
     r.prose(&status, "", "  ", &mut lines);
     for l in lines {
@@ -419,6 +420,83 @@ fn status_paint(st: Status) -> Paint {
 mod tests {
     use super::super::model::{FindingRef, Observation};
     use super::*;
+
+    fn sample(verbose: bool) -> String {
+        let mut out = Vec::new();
+        let style = Style {
+            width: None,
+            color: false,
+            verbose,
+        };
+        render(&crate::report::sample::report(), style, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_incident_piped_as_a_person_on_call_reads_it() {
+        let want = "\
+ROOT CAUSES
+ERROR redis-auth (confirmed)
+  reasoning-service connects to Redis without the password Redis requires
+  fix:
+    aiwfe fix redis-auth -n aiwfe --deployment reasoning-service
+  explains 1 finding: redis.noauth
+
+CHECKS
+STATUS   CHECK              TARGET                                          FINDINGS           FIGURES                  SUMMARY
+ERROR    redis.auth         redis://:***@redis.aiwfe.svc:6379/0             1 error                                     Redis requires a password and the client sent none
+WARNING  ws.handshake       ws://gateway.aiwfe.svc:8000/ws                  1 warning, 1 info  handshake p99=118204 ms  HTTP upgrade p99 118.2 s: the slowest phase
+OK       postgres.activity  postgres://aiwfe@postgres.aiwfe.svc:5432/aiwfe  1 info                                      12 of 100 connections in use
+OK       kube.pods          kind-aiwfe                                      -
+
+FINDINGS NO CAUSE EXPLAINS
+WARNING  ws.slow_phase         HTTP upgrade p99 118.2 s: the slowest phase
+INFO     ws.compare            through the gateway | directly: 118.2 s <b>slower</b>
+INFO     postgres.connections  12 of 100 connections in use
+
+(-v adds evidence, hints and the findings the causes explain)
+status: error (4 checks, 1 error, 1 warning)
+";
+        assert_eq!(sample(false), want);
+    }
+
+    #[test]
+    fn verbose_lists_every_finding_with_its_cause_target_evidence_and_fix() {
+        let want = "\
+ROOT CAUSES
+ERROR redis-auth (confirmed)
+  reasoning-service connects to Redis without the password Redis requires
+  fix:
+    aiwfe fix redis-auth -n aiwfe --deployment reasoning-service
+  explains 1 finding:
+    - redis.noauth
+
+CHECKS
+STATUS   CHECK              TARGET                                          FINDINGS           FIGURES                  SUMMARY
+ERROR    redis.auth         redis://:***@redis.aiwfe.svc:6379/0             1 error                                     Redis requires a password and the client sent none
+WARNING  ws.handshake       ws://gateway.aiwfe.svc:8000/ws                  1 warning, 1 info  handshake p99=118204 ms  HTTP upgrade p99 118.2 s: the slowest phase
+OK       postgres.activity  postgres://aiwfe@postgres.aiwfe.svc:5432/aiwfe  1 info                                      12 of 100 connections in use
+OK       kube.pods          kind-aiwfe                                      -
+
+FINDINGS
+ERROR    redis.noauth          Redis requires a password and the client sent none
+  explained by redis-auth
+  target: redis://:***@redis.aiwfe.svc:6379/0
+  evidence: PING -> NOAUTH Authentication required.
+  fix:
+    aiwfe fix redis-auth -n aiwfe --deployment reasoning-service
+WARNING  ws.slow_phase         HTTP upgrade p99 118.2 s: the slowest phase
+  target: ws://gateway.aiwfe.svc:8000/ws
+  evidence: TCP connect p99 1.2 ms, HTTP upgrade p99 118.2 s
+INFO     ws.compare            through the gateway | directly: 118.2 s <b>slower</b>
+  target: ws://gateway.aiwfe.svc:8000/ws
+INFO     postgres.connections  12 of 100 connections in use
+  target: postgres://aiwfe@postgres.aiwfe.svc:5432/aiwfe
+
+status: error (4 checks, 1 error, 1 warning)
+";
+        assert_eq!(sample(true), want);
+    }
 
     fn report() -> Report {
         let mut redis = Observation::new("redis.auth", "redis://cache.internal.example.com:6379");
