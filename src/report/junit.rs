@@ -158,7 +158,9 @@ mod tests {
         assert!(text.contains("&lt;b&gt;slower&lt;/b&gt;"), "{text}");
         assert_eq!(
             child(&cases[2], "system-out").and_then(|n| n.text()),
-            Some("[info] postgres.connections: 12 of 100 connections in use\n[ok] postgres.ok: no session idle in a transaction")
+            Some(
+                "[info] postgres.connections: 12 of 100 connections in use\n[ok] postgres.sessions: no session idle in transaction over 30 s, no lock waits, longest query 0.4 s"
+            )
         );
         // A check with no findings is an empty testcase.
         assert_eq!(cases[3].children().filter(|n| n.is_element()).count(), 0, "{text}");

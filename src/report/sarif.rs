@@ -87,7 +87,7 @@ mod tests {
             .iter()
             .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
             .collect();
-        // `postgres.ok` is not a result; info is a note.
+        // `postgres.sessions` (ok) is not a result; info is a note.
         assert_eq!(
             levels,
             [
