@@ -20,6 +20,8 @@ use std::io::{self, Write};
 const GAP: &str = "  ";
 /// A summary column narrower than this goes on lines of its own.
 const MIN_SUMMARY: usize = 30;
+/// A target column is cut to no fewer than this, enough for a scheme and most of a host.
+const MIN_TARGET: usize = 24;
 /// Where a cause's hint names the same remedy as kubectl commands.
 const KUBECTL_ALONE: &str = "with kubectl alone: ";
 
@@ -204,18 +206,24 @@ impl Renderer<'_> {
             }
         }
         // On a terminal the summary takes what is left; when too little is, the target
-        // and figures give some up first.
+        // and figures give some up first, down to what still says something. A terminal
+        // too narrow even then gets each check as a short block instead of a table row.
         let last = widths.len() - 1;
         if let Some(max) = self.style.width {
             let fixed = |ws: &[usize]| ws[..last].iter().sum::<usize>() + GAP.len() * last;
             for col in [2, last - 1] {
-                let squeezable = (shared.is_none() && col == 2) || (with_figures && col == last - 1);
+                let target = shared.is_none() && col == 2;
+                let squeezable = target || (with_figures && col == last - 1);
                 let over = (fixed(&widths) + MIN_SUMMARY).saturating_sub(max);
                 if squeezable && over > 0 {
-                    widths[col] = widths[col].saturating_sub(over).max(width(header[col]));
+                    let least = if target { MIN_TARGET } else { width(header[col]) };
+                    widths[col] = widths[col].saturating_sub(over).max(least.min(widths[col]));
                 }
             }
-            widths[last] = max.saturating_sub(fixed(&widths)).max(1);
+            if fixed(&widths) + MIN_SUMMARY > max {
+                return self.stacked(shared.is_none(), &figures, lines);
+            }
+            widths[last] = max - fixed(&widths);
         }
         let statuses: Vec<Status> = checks.iter().map(|c| c.status).collect();
         let line = |cells: &[String], status: Option<Status>| {
@@ -243,6 +251,37 @@ impl Renderer<'_> {
         lines.push(line(&header, None));
         for (row, st) in rows.iter().zip(statuses) {
             lines.push(line(row, Some(st)));
+        }
+    }
+
+    /// The checks on a terminal too narrow for their table: per check, its status, id and
+    /// counts on one line, then its target (unless shared), key figures and summary, each
+    /// wrapped to the width.
+    fn stacked(&self, with_target: bool, figures: &[String], lines: &mut Vec<String>) {
+        let checks = &self.report.checks;
+        let status_w = checks.iter().map(|c| c.status.as_str().len()).max().unwrap_or(0);
+        let id_w = checks.iter().map(|c| width(&c.id)).max().unwrap_or(0);
+        for (c, fig) in checks.iter().zip(figures) {
+            let word = c.status.as_str().to_uppercase();
+            let head = format!("{}{GAP}{}{GAP}{}", pad(&word, status_w), pad(&c.id, id_w), counts(c));
+            // Aligned while it fits; wrapped between words (alignment lost) when not.
+            let mut wrapped = match self.style.width {
+                Some(max) if width(&head) > max => wrap(&head, "", "    ", Some(max)),
+                _ => vec![head],
+            };
+            if let Some(after) = wrapped[0].strip_prefix(&word) {
+                wrapped[0] = format!("{}{after}", paint(&word, status_paint(c.status), self.style.color));
+            }
+            lines.extend(wrapped);
+            if with_target {
+                self.prose(&format!("target: {}", c.target), "  ", "    ", lines);
+            }
+            if !fig.is_empty() {
+                self.prose(fig, "  ", "  ", lines);
+            }
+            if let Some(f) = worst(c) {
+                self.prose(first_line(&f.summary), "  ", "  ", lines);
+            }
         }
     }
 
@@ -422,14 +461,52 @@ mod tests {
     use super::*;
 
     fn sample(verbose: bool) -> String {
+        sample_in(None, verbose)
+    }
+
+    fn sample_in(width: Option<usize>, verbose: bool) -> String {
         let mut out = Vec::new();
         let style = Style {
-            width: None,
+            width,
             color: false,
             verbose,
         };
         render(&crate::report::sample::report(), style, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_terminal_too_narrow_for_the_table_gets_each_check_as_a_block() {
+        let want = "\
+CHECKS
+ERROR    redis.auth         1 error
+  target: redis://:***@redis.aiwfe.svc:6379/0
+  Redis requires a password and the client sent none
+WARNING  ws.handshake       1 warning, 1 info
+  target: ws://gateway.aiwfe.svc:8000/ws
+  handshake p99=118204 ms
+  HTTP upgrade p99 118.2 s: the slowest phase
+OK       postgres.activity  1 info
+  target: postgres://aiwfe@postgres.aiwfe.svc:5432/aiwfe
+  12 of 100 connections in use
+OK       kube.pods          -
+  target: kind-aiwfe
+
+FINDINGS NO CAUSE EXPLAINS
+";
+        let t = sample_in(Some(60), false);
+        assert!(t.contains(want), "{t}");
+        assert!(t.lines().all(|l| width(l) <= 60 || l.starts_with("    aiwfe fix ")), "{t}");
+        // 120 columns hold the table, each target cut to no fewer than 24 columns.
+        let t = sample_in(Some(120), false);
+        assert!(
+            t.contains("\nSTATUS   CHECK              TARGET                    FINDINGS"),
+            "{t}"
+        );
+        assert!(t.contains("  redis://:***@redis.aiwf…  1 error  "), "{t}");
+        assert!(t.lines().all(|l| width(l) <= 120), "{t}");
+        // 100 do not: a table would leave the summary under 30 columns.
+        assert!(sample_in(Some(100), false).contains(want));
     }
 
     #[test]
