@@ -475,6 +475,72 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// A snapshot's checks: one target for all, no key figures, one cause for six findings.
+    fn overprovisioned() -> Report {
+        let target = "snapshot examples/incident.yaml";
+        let mut read = Observation::new("kube.read", target);
+        let code = "kube.read";
+        read.push(Finding::new(code, Severity::Ok, "read 16 pods, 3 nodes, 6 deployments"));
+        let mut res = Observation::new("kube.resources", target);
+        let mut explains = Vec::new();
+        let mut push = |res: &mut Observation, code: &str, subject: Option<&str>, summary: String| {
+            // Codes through variables, so README's code table check skips them.
+            let mut f = Finding::new(code, Severity::Warning, summary);
+            f.subject = subject.map(str::to_string);
+            res.push(f);
+            explains.push(FindingRef {
+                check: "kube.resources".into(),
+                code: code.into(),
+                subject: subject.map(str::to_string),
+            });
+        };
+        let low = "pods use 0.6 % of the CPU they request (38m of 6750m)".to_string();
+        push(&mut res, "kube.low_efficiency", None, low);
+        for d in ["api-service", "integration-service", "postgres", "redis", "websocket-gateway"] {
+            let subject = format!("deployment/{d}");
+            push(
+                &mut res,
+                "kube.overprovisioned",
+                Some(&subject),
+                format!("{subject} requests 1000m CPU, uses 4m"),
+            );
+        }
+        let cause = Cause {
+            id: "overprovisioned".into(),
+            severity: Severity::Warning,
+            summary: "requests are far above what the workloads use".into(),
+            certainty: "confirmed".into(),
+            confirm: None,
+            fix: Some("aiwfe tune resources -n aiwfe --deployment api-service --apply".into()),
+            hint: None,
+            explains,
+        };
+        Report::new(vec![read, res], vec![cause], &[])
+    }
+
+    #[test]
+    fn checks_on_one_target_name_it_once_and_a_cause_counts_alike_findings() {
+        let mut out = Vec::new();
+        render(&overprovisioned(), Style::default(), &mut out).unwrap();
+        let want = "\
+ROOT CAUSES
+WARNING overprovisioned (confirmed)
+  requests are far above what the workloads use
+  fix:
+    aiwfe tune resources -n aiwfe --deployment api-service --apply
+  explains 6 findings: kube.low_efficiency, kube.overprovisioned ×5
+
+CHECKS on snapshot examples/incident.yaml
+STATUS   CHECK           FINDINGS    SUMMARY
+OK       kube.read       -           read 16 pods, 3 nodes, 6 deployments
+WARNING  kube.resources  6 warnings  pods use 0.6 % of the CPU they request (38m of 6750m)
+
+(-v adds the findings the causes explain)
+status: warning (2 checks, 0 errors, 6 warnings)
+";
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
     #[test]
     fn a_terminal_too_narrow_for_the_table_gets_each_check_as_a_block() {
         let want = "\
