@@ -9,7 +9,8 @@
 //!
 //! Aligned columns without box drawing, as `kubectl get` prints. On a terminal
 //! (`Style::width`) prose wraps between words and check lines are cut to the width, so only
-//! command lines are ever wider than the terminal; piped, nothing is wrapped or cut.
+//! command lines are ever wider than the terminal; a terminal too narrow for the checks'
+//! table gets each check as a block of lines. Piped, nothing is wrapped or cut.
 
 use super::figures::key_figures;
 use super::model::{Cause, Check, Finding, Report, Severity, Status, Style};
