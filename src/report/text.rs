@@ -38,7 +38,12 @@ pub fn cut(s: &str, max: usize) -> String {
         end = i + c.len_utf8();
     }
     let head = &s[..end];
-    let at_word = head.rfind(' ').filter(|&i| width(&head[..i]) * 3 >= max * 2);
+    // A head that ends where a word does keeps that word.
+    let at_word = if s[end..].starts_with(' ') {
+        Some(end)
+    } else {
+        head.rfind(' ').filter(|&i| width(&head[..i]) * 3 >= max * 2)
+    };
     let kept = match at_word {
         Some(i) => head[..i].trim_end_matches([' ', ',', ';', ':']),
         None => head,
@@ -143,6 +148,8 @@ mod tests {
         assert_eq!(cut("pods use 0.6 % of the CPU they request", 20), "pods use 0.6 % of…");
         assert_eq!(cut("abcdefghijklmnopqrstuvwxyz", 10), "abcdefghi…");
         assert_eq!(cut("2–3 pods crash-looping on a Redis error", 12), "2–3 pods…");
+        assert_eq!(cut("a password and the client", 15), "a password and…");
+        assert_eq!(cut("a password and, then", 16), "a password and…");
         assert_eq!(width(&cut("2–3×crash-looping", 8)), 8);
     }
 
