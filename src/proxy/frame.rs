@@ -433,6 +433,48 @@ mod tests {
     }
 
     #[test]
+    fn control_frames_hold_125_bytes_and_a_long_close_reason_is_cut_to_fit() {
+        // 125 is the most a control frame may carry; one more is refused.
+        let fed = Frames::new(true, 10, false).feed(&frame(9, true, &[0; 125], true)).unwrap();
+        assert_eq!((fed.messages, fed.close), (0, false));
+        assert!(Frames::new(true, 10, false).feed(&frame(10, true, &[0; 126], true)).is_err());
+        // A reason of 200 bytes: the code and the first 123 bytes, a frame any peer takes.
+        let reason = "r".repeat(200);
+        for masked in [false, true] {
+            let c = close_frame(1011, &reason, masked);
+            assert_eq!(c[1] & 0x7f, 125);
+            assert_eq!(c.len(), 2 + if masked { 4 } else { 0 } + 125);
+            let mut f = Frames::new(masked, 10, false);
+            assert!(f.feed(&c).unwrap().close);
+            assert!(f.at_boundary());
+        }
+        let ping = control_frame(9, &[7; 300], false);
+        assert_eq!(ping[..2], [0x89, 125]);
+        assert_eq!(ping.len(), 127);
+        // An empty frame ends at once: the next byte is a boundary.
+        let mut stream = frame(9, true, b"", true);
+        stream.extend(frame(1, true, b"x", true));
+        let mut f = Frames::new(true, 10, false);
+        f.feed(&stream[..1]).unwrap();
+        let fed = f.feed(&stream[1..]).unwrap();
+        assert_eq!((fed.first_boundary, fed.messages), (Some(5), 1));
+    }
+
+    #[test]
+    fn a_restart_forgets_a_partial_frame_and_a_fragmented_message() {
+        let mut f = Frames::new(true, 1024, false);
+        f.feed(&frame(1, false, b"first", true)).unwrap();
+        let half = frame(0, true, &[0; 300], true);
+        f.feed(&half[..100]).unwrap();
+        assert!(!f.at_boundary());
+        f.restart();
+        assert!(f.at_boundary());
+        // A new message may begin: the fragmented one is forgotten.
+        let fed = f.feed(&frame(2, true, &[0; 1024], true)).unwrap();
+        assert_eq!(fed.messages, 1);
+    }
+
+    #[test]
     fn property_random_messages_cut_anywhere_count_the_same_and_garbage_never_panics() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..300 {
