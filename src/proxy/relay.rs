@@ -673,38 +673,4 @@ pub async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn every_close_the_proxy_sends_says_what_its_code_means() {
-        let v = |code, clean_cut| Ev::Violation { code, clean_cut };
-        let c = |c: Close| Some((c.code, c.reason));
-        type Sent = Option<(u16, &'static str)>;
-        #[rustfmt::skip]
-        let table: Vec<(Event, End, Sent, Sent)> = vec![
-            (Event::Up(Ev::Eof { clean: true }), End::ClientClosed, None, None),
-            (Event::Up(Ev::Eof { clean: false }), End::ClientVanished, None, Some((1001, "client went away"))),
-            (Event::Up(Ev::ReadFailed), End::ClientVanished, None, Some((1001, "client went away"))),
-            (Event::Down(Ev::WriteFailed), End::ClientVanished, None, Some((1001, "client went away"))),
-            (Event::Up(v(1002, true)), End::ClientViolation(1002), Some((1002, "protocol error")), Some((1001, "client went away"))),
-            (Event::Up(v(1009, true)), End::ClientViolation(1009), Some((1009, "message too big")), Some((1001, "client went away"))),
-            (Event::Up(v(1009, false)), End::ClientViolation(1009), Some((1009, "message too big")), None),
-            (Event::Down(Ev::Eof { clean: true }), End::UpstreamClosed, None, None),
-            (Event::Down(Ev::Eof { clean: false }), End::UpstreamFailed, Some((1011, "upstream failed")), None),
-            (Event::Down(Ev::ReadFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
-            (Event::Up(Ev::WriteFailed), End::UpstreamFailed, Some((1011, "upstream failed")), None),
-            (Event::Down(v(1002, true)), End::UpstreamViolation(1002), Some((1011, "upstream broke the protocol")), Some((1002, "protocol error"))),
-            (Event::Down(v(1009, false)), End::UpstreamViolation(1009), None, Some((1009, "message too big"))),
-            (Event::Expired, End::TokenExpired, Some((1008, "token expired")), Some((1000, "client token expired"))),
-            (Event::Revoked, End::TokenRevoked, Some((1008, "token revoked")), Some((1000, "client token revoked"))),
-            (Event::Shutdown, End::Shutdown, Some((1001, "proxy shutting down")), Some((1001, "proxy shutting down"))),
-            (Event::PingTimeout, End::PingTimeout, Some((1011, "keepalive ping timeout")), Some((1001, "client went away"))),
-        ];
-        for (event, end, to_client, to_upstream) in table {
-            let (e, cl, up) = closes(event);
-            assert_eq!((e, cl.and_then(c), up.and_then(c)), (end, to_client, to_upstream), "{event:?}");
-        }
-    }
-}
+mod tests;
