@@ -467,3 +467,47 @@ fn a_block_head_that_fits_exactly_stays_aligned() {
     assert!(t.contains("\nWARNING ws.handshake 1 warning, 1 info\n"), "{t}");
     assert!(t.lines().all(|l| width(l) <= 44 || l.starts_with("    aiwfe fix ")), "{t}");
 }
+
+#[test]
+fn findings_keep_their_columns_while_thirty_are_left_for_the_summary() {
+    // WARNING and postgres.connections with their gaps: 31 columns before the summary.
+    let findings = |w| {
+        let t = sample_in(Some(w), false);
+        let at = t.find("FINDINGS NO CAUSE EXPLAINS\n").unwrap();
+        t[at..].lines().skip(1).take(2).map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        findings(61),
+        [
+            "WARNING  ws.slow_phase         HTTP upgrade p99 118.2 s: the",
+            "                               slowest phase"
+        ]
+    );
+    assert_eq!(
+        findings(60),
+        ["WARNING ws.slow_phase", "    HTTP upgrade p99 118.2 s: the slowest phase"]
+    );
+}
+
+#[test]
+fn verbose_findings_name_their_target_only_when_the_checks_differ() {
+    let mut r = report();
+    let verbose = |r: &Report| {
+        let mut out = Vec::new();
+        let style = Style {
+            width: None,
+            color: false,
+            verbose: true,
+        };
+        render(r, style, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let t = verbose(&r);
+    assert!(t.contains("\n  target: redis://cache.internal.example.com:6379\n"), "{t}");
+    for c in &mut r.checks {
+        c.target = "redis://cache:6379".into();
+    }
+    let t = verbose(&r);
+    assert!(t.contains("CHECKS on redis://cache:6379"), "{t}");
+    assert!(!t.contains("target:"), "{t}");
+}
