@@ -442,7 +442,7 @@ fn with_one_target_only_the_figures_give_way_and_the_counts_stay_whole() {
         (Severity::Info, "i"),
     ];
     for (sev, s) in more {
-        r.checks[0].findings.push(Finding::new("redis.other", sev, s));
+        r.checks[0].findings.push(Finding::new("redis.maxclients", sev, s));
     }
     // 72 columns before the summary; at 97 the figures give up 5 of 12.
     assert_eq!(
