@@ -368,6 +368,22 @@ mod tests {
                 }
             );
         }
+        // A bad header split across chunks began in bytes already passed on: no clean cut.
+        for masked in [true, false] {
+            let bad = frame(3, true, b"x", masked);
+            let mut ok = frame(1, true, b"fine", masked);
+            ok.push(bad[0]);
+            let mut f = Frames::new(masked, 1024, false);
+            f.feed(&ok).unwrap();
+            let v = f.feed(&bad[1..]).unwrap_err();
+            assert_eq!(
+                v,
+                Violation {
+                    code: code::PROTOCOL,
+                    frame_start: None
+                }
+            );
+        }
         let mut rsv = frame(1, true, b"x", true);
         rsv[0] |= 0x40;
         assert_eq!(Frames::new(true, 1024, false).feed(&rsv).unwrap_err().code, code::PROTOCOL);

@@ -324,10 +324,8 @@ impl Dir {
             if fed.messages > 0 {
                 counts.messages(self.up, fed.messages);
             }
-            if !self.pending.is_empty() {
-                self.pending.extend_from_slice(&stack[..out]);
-                continue;
-            }
+            // `write_pending` above emptied it, and only a stop at a boundary (out == 0) refills it.
+            debug_assert!(self.pending.is_empty(), "bytes would pass what is pending");
             // Straight from the read buffer; only what the destination cannot take now is kept.
             let mut off = 0;
             while off < out {
